@@ -1,0 +1,155 @@
+# SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+# runqslower-ts. Packagers: CC CFLAGS CPPFLAGS LDFLAGS DESTDIR prefix sbindir
+# mandir are honoured and only ever appended to; V=1 shows every command.
+#   VMLINUX_BTF=path   generate vmlinux.h from this BTF (a kernel's vmlinux)
+#   VMLINUX_FALLBACK=1 use the committed vmlinux/vmlinux_fallback.h
+#   LIBBPF_STATIC=1    link libbpf (and libelf, zlib) statically
+#   STATIC=1           link the whole binary statically (used by make vmtest)
+
+NAME := runqslower-ts
+VERSION := $(shell sed -n 's/^\#define RQS_VERSION "\(.*\)"/\1/p' src/version.h)
+
+prefix ?= /usr/local
+exec_prefix ?= $(prefix)
+sbindir ?= $(exec_prefix)/sbin
+datarootdir ?= $(prefix)/share
+mandir ?= $(datarootdir)/man
+man8dir ?= $(mandir)/man8
+INSTALL ?= install
+INSTALL_PROGRAM ?= $(INSTALL)
+INSTALL_DATA ?= $(INSTALL) -m 644
+
+CLANG ?= clang
+LLVM_STRIP ?= llvm-strip
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+
+CFLAGS ?= -O2 -g
+BPF_CFLAGS ?= -O2 -g
+OUT := build
+
+ifeq ($(V),1)
+Q :=
+msg :=
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+# --- vmlinux.h -------------------------------------------------------------
+VMLINUX_FALLBACK ?= 0
+ifneq ($(VMLINUX_FALLBACK),1)
+VMLINUX_BTF ?= $(firstword $(wildcard /sys/kernel/btf/vmlinux /boot/vmlinux-$(shell uname -r)))
+endif
+VMLINUX_SOURCE := $(if $(filter 1,$(VMLINUX_FALLBACK)),fallback,$(or $(VMLINUX_BTF),fallback))
+
+# --- flags -----------------------------------------------------------------
+LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+ifeq ($(LIBBPF_STATIC)$(STATIC),)
+LIBBPF_LIBS := $(or $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null),-lbpf) -lelf -lz
+else ifeq ($(STATIC),1)
+LIBBPF_LIBS := $(or $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null),-lbpf -lelf -lz) -lzstd
+STATIC_LDFLAGS := -static
+else
+LIBBPF_LIBS := -Wl,-Bstatic $(or $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null),-lbpf -lelf -lz) -Wl,-Bdynamic -lzstd
+endif
+
+PREFIX_MAP := -ffile-prefix-map=$(CURDIR)/=
+RQS_CPPFLAGS := -I$(OUT) -Isrc $(LIBBPF_CFLAGS)
+RQS_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(PREFIX_MAP)
+ALL_CFLAGS = $(RQS_CPPFLAGS) $(CPPFLAGS) $(RQS_CFLAGS) $(CFLAGS)
+BPF_ALL_CFLAGS = -target bpf -I$(OUT) -Ibpf $(LIBBPF_CFLAGS) -Wall $(PREFIX_MAP) $(BPF_CFLAGS)
+
+# --- sources ---------------------------------------------------------------
+LIB_SRCS := src/args.c src/output.c
+TOOL_SRCS := $(LIB_SRCS) src/probe.c src/tracer.c src/losses.c src/stats.c src/main.c
+TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
+SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \
+	probe_task_storage.skel.h floor.skel.h)
+BPF_HDRS := bpf/runqslower.h bpf/task_state.bpf.h bpf/storage_task.bpf.h bpf/storage_hash.bpf.h
+
+.SECONDARY:
+.PHONY: all clean check check-unit check-asan check-live install uninstall FORCE
+all: $(NAME)
+
+$(OUT) $(OUT)/asan:
+	$(Q)mkdir -p $@
+
+$(OUT)/vmlinux.source: FORCE | $(OUT)
+	$(Q)echo '$(VMLINUX_SOURCE)' | cmp -s - $@ || echo '$(VMLINUX_SOURCE)' > $@
+
+ifeq ($(VMLINUX_SOURCE),fallback)
+$(OUT)/vmlinux.h: $(OUT)/vmlinux.source vmlinux/vmlinux_fallback.h
+	@echo '  VMLINUX  no kernel BTF (VMLINUX_BTF, /sys/kernel/btf/vmlinux, /boot/vmlinux-$(shell uname -r)) or VMLINUX_FALLBACK=1: using the committed vmlinux/vmlinux_fallback.h'
+	$(Q)cp vmlinux/vmlinux_fallback.h $@
+else
+$(OUT)/vmlinux.h: $(OUT)/vmlinux.source $(VMLINUX_BTF)
+	$(call msg,VMLINUX,$(VMLINUX_BTF))
+	$(Q)test -r '$(VMLINUX_BTF)' || { echo "$(NAME): VMLINUX_BTF '$(VMLINUX_BTF)' is not readable" >&2; exit 1; }
+	$(Q)$(BPFTOOL) btf dump file '$(VMLINUX_BTF)' format c > $@.tmp
+	$(Q)mv $@.tmp $@
+endif
+
+$(OUT)/runqslower_%.bpf.o: bpf/runqslower.bpf.c $(BPF_HDRS) $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -DRQS_STORAGE_HEADER='"storage_$*.bpf.h"' -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUT)/%.bpf.o: bpf/%.bpf.c $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUT)/%.skel.h: $(OUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
+	$(Q)mv $@.tmp $@
+
+$(OUT)/%.o: src/%.c $(wildcard src/*.h) bpf/runqslower.h $(SKELS) | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(NAME): $(TOOL_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC_LDFLAGS) $^ -o $@ $(LIBBPF_LIBS)
+
+# --- tests -----------------------------------------------------------------
+UNIT_TESTS := test_args test_output
+CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+$(OUT)/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS)
+
+$(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) | $(OUT)/asan
+	$(call msg,CC-ASAN,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS)
+
+TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers
+$(OUT)/%: tests/tools/%.c | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(PREFIX_MAP) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pthread $< -o $@
+
+check-unit: $(addprefix $(OUT)/,$(UNIT_TESTS))
+	$(Q)tests/run-unit.sh $^
+
+check-asan: $(addprefix $(OUT)/asan/,$(UNIT_TESTS))
+	$(Q)tests/run-unit.sh $^
+
+check-live: $(NAME) $(TEST_TOOLS)
+	$(Q)tests/live/run.sh
+
+check: check-unit check-asan check-live
+
+# --- install ---------------------------------------------------------------
+install: $(NAME)
+	$(INSTALL) -d $(DESTDIR)$(sbindir) $(DESTDIR)$(man8dir)
+	$(INSTALL_PROGRAM) $(NAME) $(DESTDIR)$(sbindir)/$(NAME)
+	$(INSTALL_DATA) man/$(NAME).8 $(DESTDIR)$(man8dir)/$(NAME).8
+
+uninstall:
+	rm -f $(DESTDIR)$(sbindir)/$(NAME) $(DESTDIR)$(man8dir)/$(NAME).8
+
+clean:
+	rm -rf $(OUT) $(NAME)

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Types shared by the BPF programs and the userspace frontend. */
+#ifndef RUNQSLOWER_H
+#define RUNQSLOWER_H
+
+#define RQS_COMM_LEN 16
+
+/* One run-queue wait over the threshold: @pid waited @delta_ns before it ran;
+ * @prev_pid was the task it replaced on the CPU. */
+struct rqs_event {
+	__u64 delta_ns;
+	__u32 pid;
+	__u32 prev_pid;
+	char task[RQS_COMM_LEN];
+	char prev_task[RQS_COMM_LEN];
+};
+
+/* Set by the frontend before load; read-only (and so constant-folded by
+ * the verifier) in the programs. */
+struct rqs_config {
+	__u64 min_ns;    /* report waits >= min_ns; 0 reports every wait */
+	__s32 targ_tgid; /* 0: every process */
+	__s32 targ_pid;  /* 0: every thread */
+	__u8 previous;   /* also record the previous task */
+};
+
+/* Per-CPU counters, summed by the frontend. */
+enum rqs_counter {
+	RQS_LOST_RINGBUF,    /* an event over the threshold found the ring buffer full */
+	RQS_LOST_STORAGE,    /* a wakeup could not be recorded (hash full, no storage) */
+	RQS_STORAGE_CREATED, /* task storage created for a task (task mode only) */
+	RQS_NR_COUNTERS,
+};
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* CO-RE shims for task_struct fields that changed between kernels. */
+#ifndef TASK_STATE_BPF_H
+#define TASK_STATE_BPF_H
+
+#include <bpf/bpf_core_read.h>
+
+#define RQS_TASK_RUNNING 0
+
+/* Linux 5.14, commit 2f064a59a11f ("sched: Change task_struct::state"),
+ * renamed task_struct::state (volatile long) to __state (unsigned int). */
+struct task_struct___pre_5_14 {
+	long state;
+} __attribute__((preserve_access_index));
+
+struct task_struct___since_5_14 {
+	unsigned int __state;
+} __attribute__((preserve_access_index));
+
+/* prev is a trusted BTF pointer in tp_btf programs: plain loads, no helper. */
+static __always_inline bool task_is_running(struct task_struct *task)
+{
+	struct task_struct___since_5_14 *t = (void *)task;
+
+	if (bpf_core_field_exists(t->__state))
+		return t->__state == RQS_TASK_RUNNING;
+	return ((struct task_struct___pre_5_14 *)task)->state == RQS_TASK_RUNNING;
+}
+
+#endif

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* What the running kernel and this process can do, asked before loading. */
+#include <errno.h>
+#include <linux/capability.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "probe.h"
+#include "probe_task_storage.skel.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
+
+static bool cap_effective(const struct __user_cap_data_struct data[2], int cap)
+{
+	return data[cap / 32].effective & (1U << (cap % 32));
+}
+
+bool have_bpf_privileges(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2] = { { 0 } };
+
+	if (syscall(SYS_capget, &hdr, data))
+		return geteuid() == 0;
+	return cap_effective(data, CAP_SYS_ADMIN) ||
+	       (cap_effective(data, CAP_BPF) && cap_effective(data, CAP_PERFMON));
+}
+
+bool have_kernel_btf(void)
+{
+	return access(RQS_KERNEL_BTF, R_OK) == 0;
+}
+
+int probe_task_storage(void)
+{
+	struct probe_task_storage_bpf *skel;
+	int err;
+
+	skel = probe_task_storage_bpf__open();
+	if (!skel)
+		return errno ? -errno : -EINVAL;
+	err = probe_task_storage_bpf__load(skel);
+	probe_task_storage_bpf__destroy(skel);
+	return err;
+}

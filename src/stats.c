@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The --stats report. Its lines are parsed by the benchmark and documented
+ * in runqslower-ts(8): "stats: <what>: key=value ...". */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+
+#include "losses.h"
+#include "stats.h"
+
+int stats_enable(struct stats_session *s)
+{
+	s->fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (s->fd < 0) {
+		fprintf(stderr, RQS_NAME ": cannot enable BPF statistics: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void stats_disable(struct stats_session *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+/* The kernel's own figure for a map (fdinfo "memlock"). */
+static unsigned long long map_memlock(int map_fd)
+{
+	unsigned long long bytes = 0;
+	char path[64], line[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", map_fd);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %llu", &bytes) == 1)
+			break;
+	fclose(f);
+	return bytes;
+}
+
+static long long btf_struct_size(const struct btf *btf, const char *name)
+{
+	int id = btf__find_by_name_kind(btf, name, BTF_KIND_STRUCT);
+
+	return id < 0 ? -1 : btf__resolve_size(btf, id);
+}
+
+/* A task's first storage costs one element (header + value) and, unless
+ * another map already gave the task storage, its bpf_local_storage. */
+static long long task_storage_bytes_per_task(unsigned int value_size)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	long long elem, storage;
+
+	if (!btf)
+		return -1;
+	elem = btf_struct_size(btf, "bpf_local_storage_elem");
+	storage = btf_struct_size(btf, "bpf_local_storage");
+	btf__free(btf);
+	if (elem < 0 || storage < 0)
+		return -1;
+	return elem + value_size + storage;
+}
+
+static void print_programs(FILE *out, const struct tracer *t)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, t->obj) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+		const char *name = bpf_program__name(prog);
+
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			continue;
+		if (!strncmp(name, "handle_", 7))
+			name += 7;
+		fprintf(out, "stats: prog: %s runs=%llu run_ns=%llu ns_per_run=%.1f\n",
+			name, (unsigned long long)info.run_cnt,
+			(unsigned long long)info.run_time_ns,
+			info.run_cnt ? (double)info.run_time_ns / info.run_cnt : 0.0);
+	}
+}
+
+void stats_print(FILE *out, const struct tracer *t,
+		 unsigned long long events)
+{
+	unsigned long long stale, entries, map_bytes;
+	__u64 c[RQS_NR_COUNTERS] = { 0 };
+	long long per_task;
+
+	tracer_read_counters(t, c);
+	map_bytes = map_memlock(bpf_map__fd(t->start));
+	fprintf(out, "stats: storage: mode=%s\n", storage_mode_name(t->mode));
+	print_programs(out, t);
+	fprintf(out, "stats: events: emitted=%llu lost_ringbuf=%llu\n", events,
+		(unsigned long long)c[RQS_LOST_RINGBUF]);
+	fprintf(out, "stats: wakeups: not_recorded=%llu\n",
+		(unsigned long long)c[RQS_LOST_STORAGE]);
+	if (t->mode == STORAGE_HASH) {
+		if (count_stale_entries(t, &stale, &entries))
+			stale = entries = 0;
+		fprintf(out, "stats: hash: max_entries=%u entries=%llu stale=%llu\n",
+			bpf_map__max_entries(t->start), entries, stale);
+		fprintf(out, "stats: memory: bytes=%llu map=%llu\n", map_bytes, map_bytes);
+		return;
+	}
+	per_task = task_storage_bytes_per_task(bpf_map__value_size(t->start));
+	if (per_task < 0)
+		per_task = 0;
+	fprintf(out, "stats: memory: bytes=%llu map=%llu per_task=%lld tasks=%llu\n",
+		map_bytes + (unsigned long long)per_task * c[RQS_STORAGE_CREATED],
+		map_bytes, per_task, (unsigned long long)c[RQS_STORAGE_CREATED]);
+}

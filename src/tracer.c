@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The libbpf skeleton lifecycle for either storage mode. The two skeletons
+ * are built from one BPF source and differ only in the "start" map. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tracer.h"
+#include "runqslower_task.skel.h"
+#include "runqslower_hash.skel.h"
+
+static int fail(const char *what, int err)
+{
+	fprintf(stderr, RQS_NAME ": %s: %s\n", what, strerror(-err));
+	return err;
+}
+
+static int open_skeleton(struct tracer *t, struct rqs_config **cfg)
+{
+	if (t->mode == STORAGE_TASK) {
+		t->task_skel = runqslower_task_bpf__open();
+		if (!t->task_skel)
+			return -errno;
+		t->obj = t->task_skel->obj;
+		*cfg = &t->task_skel->rodata->cfg;
+		t->start = t->task_skel->maps.start;
+		t->counters = t->task_skel->maps.counters;
+	} else {
+		t->hash_skel = runqslower_hash_bpf__open();
+		if (!t->hash_skel)
+			return -errno;
+		t->obj = t->hash_skel->obj;
+		*cfg = &t->hash_skel->rodata->cfg;
+		t->start = t->hash_skel->maps.start;
+		t->counters = t->hash_skel->maps.counters;
+	}
+	return 0;
+}
+
+static int load_skeleton(struct tracer *t)
+{
+	if (t->task_skel)
+		return runqslower_task_bpf__load(t->task_skel);
+	return runqslower_hash_bpf__load(t->hash_skel);
+}
+
+static int attach_skeleton(struct tracer *t)
+{
+	if (t->task_skel)
+		return runqslower_task_bpf__attach(t->task_skel);
+	return runqslower_hash_bpf__attach(t->hash_skel);
+}
+
+static int events_fd(const struct tracer *t)
+{
+	if (t->task_skel)
+		return bpf_map__fd(t->task_skel->maps.events);
+	return bpf_map__fd(t->hash_skel->maps.events);
+}
+
+int tracer_start(struct tracer *t, const struct options *opts,
+		 enum storage_mode mode, ring_buffer_sample_fn on_event, void *ctx)
+{
+	struct rqs_config *cfg;
+	char what[160];
+	int err;
+
+	*t = (struct tracer){ .mode = mode };
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus < 0)
+		return fail("cannot count possible CPUs", t->ncpus);
+
+	err = open_skeleton(t, &cfg);
+	if (err) {
+		fail("cannot open BPF object", err);
+		goto out;
+	}
+	cfg->min_ns = opts->min_us ? (opts->min_us + 1) * 1000 : 0;
+	cfg->targ_tgid = opts->pid;
+	cfg->targ_pid = opts->tid;
+	cfg->previous = opts->previous;
+	if (mode == STORAGE_HASH) {
+		err = bpf_map__set_max_entries(t->start, opts->hash_entries);
+		if (err) {
+			fail("cannot size the hash map", err);
+			goto out;
+		}
+	}
+
+	err = load_skeleton(t);
+	if (err) {
+		if (mode == STORAGE_HASH && (err == -E2BIG || err == -ENOMEM)) {
+			snprintf(what, sizeof(what),
+				 "cannot create a hash map of %u entries: %s",
+				 opts->hash_entries, err == -E2BIG ?
+				 "more than the kernel allows" : strerror(-err));
+			fprintf(stderr, RQS_NAME ": %s\n", what);
+		} else {
+			fail("cannot load BPF programs (-v shows libbpf's log)", err);
+		}
+		goto out;
+	}
+	err = attach_skeleton(t);
+	if (err) {
+		fail("cannot attach BPF programs", err);
+		goto out;
+	}
+	t->rb = ring_buffer__new(events_fd(t), on_event, ctx, NULL);
+	if (!t->rb) {
+		err = fail("cannot create ring buffer", -errno);
+		goto out;
+	}
+	return 0;
+out:
+	tracer_stop(t);
+	return err;
+}
+
+int tracer_poll(struct tracer *t, int timeout_ms)
+{
+	return ring_buffer__poll(t->rb, timeout_ms);
+}
+
+int tracer_read_counters(const struct tracer *t, __u64 totals[RQS_NR_COUNTERS])
+{
+	__u64 *percpu = calloc(t->ncpus, sizeof(*percpu));
+	int err = 0;
+
+	if (!percpu)
+		return -ENOMEM;
+	for (__u32 i = 0; i < RQS_NR_COUNTERS; i++) {
+		totals[i] = 0;
+		if (bpf_map__lookup_elem(t->counters, &i, sizeof(i), percpu,
+					 t->ncpus * sizeof(*percpu), 0)) {
+			err = -errno;
+			break;
+		}
+		for (int cpu = 0; cpu < t->ncpus; cpu++)
+			totals[i] += percpu[cpu];
+	}
+	free(percpu);
+	return err;
+}
+
+void tracer_stop(struct tracer *t)
+{
+	ring_buffer__free(t->rb);
+	runqslower_task_bpf__destroy(t->task_skel);
+	runqslower_hash_bpf__destroy(t->hash_skel);
+	*t = (struct tracer){ .mode = t->mode };
+}

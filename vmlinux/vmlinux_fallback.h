@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Fallback for builders without kernel BTF: only the types runqslower-ts's
+ * BPF programs use. Kernel structs carry preserve_access_index, so libbpf
+ * relocates every field access against the running kernel's BTF at load
+ * time: member order, offsets and struct sizes here do not matter, only the
+ * names and types of the fields used. UAPI constants are the same on every
+ * architecture. Regenerate nothing: edit by hand, keep it small. */
+#ifndef __VMLINUX_H__
+#define __VMLINUX_H__
+
+typedef signed char __s8;
+typedef unsigned char __u8;
+typedef short int __s16;
+typedef short unsigned int __u16;
+typedef int __s32;
+typedef unsigned int __u32;
+typedef long long int __s64;
+typedef long long unsigned int __u64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+typedef _Bool bool;
+enum { false = 0, true = 1 };
+typedef int pid_t;
+
+/* include/uapi/linux/bpf.h */
+enum bpf_map_type {
+	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_RINGBUF = 27,
+	BPF_MAP_TYPE_TASK_STORAGE = 29,
+};
+
+enum {
+	BPF_ANY = 0,
+};
+
+enum {
+	BPF_F_NO_PREALLOC = 1,
+};
+
+enum {
+	BPF_LOCAL_STORAGE_GET_F_CREATE = 1,
+};
+
+/* include/linux/sched.h; __state vs state: see bpf/task_state.bpf.h */
+struct task_struct {
+	unsigned int __state;
+	pid_t pid;
+	pid_t tgid;
+	char comm[16];
+} __attribute__((preserve_access_index));
+
+#endif /* __VMLINUX_H__ */
