@@ -140,7 +140,10 @@ check-asan: $(addprefix $(OUT)/asan/,$(UNIT_TESTS))
 check-live: $(NAME) $(TEST_TOOLS)
 	$(Q)tests/live/run.sh
 
-check: check-unit check-asan check-live
+# mk/*.mk append their stages
+CHECK_STAGES := check-unit check-asan check-live
+check: all
+	$(Q)tests/check.sh $(CHECK_STAGES)
 
 # --- install ---------------------------------------------------------------
 install: $(NAME)
@@ -153,3 +156,6 @@ uninstall:
 
 clean:
 	rm -rf $(OUT) $(NAME)
+
+# Packaging (dist, deb, rpm, reproducibility), benchmark, QEMU kernel matrix.
+include $(wildcard mk/*.mk)

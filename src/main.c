@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <bpf/libbpf.h>
@@ -177,6 +178,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, RQS_NAME ": cannot install signal handlers: %s\n", strerror(errno));
 		return 1;
 	}
+	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
+	setrlimit(RLIMIT_MEMLOCK, &(struct rlimit){ RLIM_INFINITY, RLIM_INFINITY });
 	ret = choose_storage(&opts, &mode);
 	if (ret)
 		return ret;

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bpf/bpf.h>
+
 #include "tracer.h"
 #include "runqslower_task.skel.h"
 #include "runqslower_hash.skel.h"
@@ -131,8 +133,7 @@ int tracer_read_counters(const struct tracer *t, __u64 totals[RQS_NR_COUNTERS])
 		return -ENOMEM;
 	for (__u32 i = 0; i < RQS_NR_COUNTERS; i++) {
 		totals[i] = 0;
-		if (bpf_map__lookup_elem(t->counters, &i, sizeof(i), percpu,
-					 t->ncpus * sizeof(*percpu), 0)) {
+		if (bpf_map_lookup_elem(bpf_map__fd(t->counters), &i, percpu)) {
 			err = -errno;
 			break;
 		}

@@ -1,0 +1,173 @@
+# Live test library (sourced): TAP output, named prerequisites in the style
+# of git's t/README. A test whose prerequisites are missing is reported as
+# "ok N - name # SKIP missing PREREQ (reason)"; with CI=true a skip is a
+# failure, because CI must run the live tests.
+#   test_case "PREREQ,PREREQ" "description" function
+# Prerequisites: ROOT, BTF, TASK_STORAGE, PERF, VALGRIND, MULTICPU.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+RQS=${RQS:-$TOP/runqslower-ts}
+LATGEN=${LATGEN:-$TOP/build/latgen}
+SLEEPERS=${SLEEPERS:-$TOP/build/sleepers}
+TEST_TMP=$(mktemp -d /tmp/rqs-live.XXXXXX)
+test_count=0 test_failed=0 test_skipped=0
+declare -A prereq_ok=() prereq_why=()
+bg_pids=()
+
+cleanup() {
+	local p
+	for p in "${bg_pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+	wait 2>/dev/null
+	rm -rf "$TEST_TMP"
+}
+trap cleanup EXIT
+
+check_prereq() {
+	case $1 in
+	ROOT) [ "$(id -u)" = 0 ] || { echo "not root"; return 1; } ;;
+	BTF) [ -r /sys/kernel/btf/vmlinux ] || { echo "no /sys/kernel/btf/vmlinux"; return 1; } ;;
+	TASK_STORAGE)
+		# the tool's own probe: -m task fails with this line where unsupported
+		local out
+		out=$(timeout -s INT 2 "$RQS" -m task 999999999 2>&1 >/dev/null)
+		case $out in *"cannot use --storage=task"*) echo "kernel lacks task storage for tracing"; return 1 ;; esac ;;
+	PERF) command -v perf >/dev/null || { echo "perf not installed"; return 1; } ;;
+	VALGRIND) command -v valgrind >/dev/null || { echo "valgrind not installed"; return 1; } ;;
+	MULTICPU) [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; return 1; } ;;
+	*) echo "unknown prerequisite $1"; return 1 ;;
+	esac
+}
+
+have_prereq() {
+	local p why
+	for p in ${1//,/ }; do
+		if [ -z "${prereq_ok[$p]+x}" ]; then
+			if why=$(check_prereq "$p"); then prereq_ok[$p]=1; else prereq_ok[$p]=0 prereq_why[$p]=$why; fi
+		fi
+		if [ "${prereq_ok[$p]}" = 0 ]; then
+			missing="$p (${prereq_why[$p]})"
+			return 1
+		fi
+	done
+}
+
+test_case() {
+	local prereqs=$1 desc=$2 fn=$3 missing= out rc
+	test_count=$((test_count + 1))
+	if ! have_prereq "$prereqs"; then
+		if [ "${CI:-}" = true ]; then
+			echo "not ok $test_count - $desc # missing $missing, and CI=true requires live tests to run"
+			test_failed=$((test_failed + 1))
+		else
+			echo "ok $test_count - $desc # SKIP missing $missing"
+			test_skipped=$((test_skipped + 1))
+		fi
+		return
+	fi
+	out=$TEST_TMP/case.$test_count
+	mkdir -p "$out"
+	( trap stop_background EXIT; cd "$out" || exit 1; set -e; "$fn" ) > "$out/log" 2>&1
+	rc=$?
+	stop_background
+	if [ $rc = 0 ]; then
+		echo "ok $test_count - $desc"
+		sed 's/^/#   /' "$out/log" | grep '^#   note:' || true
+	else
+		echo "not ok $test_count - $desc"
+		sed 's/^/#   /' "$out/log" | tail -40
+		test_failed=$((test_failed + 1))
+	fi
+}
+
+test_done() {
+	echo "1..$test_count"
+	if [ $test_skipped -gt 0 ]; then
+		echo "# SKIPPED: $test_skipped of $test_count live tests did not run"
+	fi
+	echo "# live: $((test_count - test_failed - test_skipped)) passed, $test_failed failed, $test_skipped skipped"
+	[ $test_failed = 0 ]
+}
+
+note() { echo "note: $*"; }
+fail() { echo "FAIL: $*"; return 1; }
+
+stop_background() {
+	local p
+	for p in "${bg_pids[@]}"; do kill -INT "$p" 2>/dev/null; done
+	for p in "${bg_pids[@]}"; do
+		for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$p" 2>/dev/null
+	done
+	wait 2>/dev/null
+	bg_pids=()
+}
+
+# start_tracer NAME ARGS...: runs the tool in the background, stdout in
+# NAME.out, stderr in NAME.err, and waits until its header is printed
+# (the programs are attached by then). $tracer_pid is its pid.
+start_tracer() {
+	local name=$1
+	shift
+	"$RQS" "$@" > "$name.out" 2> "$name.err" &
+	tracer_pid=$!
+	bg_pids+=("$tracer_pid")
+	for _ in $(seq 100); do
+		grep -q '^TIME ' "$name.out" 2>/dev/null && return 0
+		kill -0 "$tracer_pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$name.err"
+	fail "tracer '$*' did not start"
+}
+
+# stop_tracer PID: SIGINT, and its exit status must be 0.
+stop_tracer() {
+	local rc
+	kill -INT "$1"
+	wait "$1"
+	rc=$?
+	[ $rc = 0 ] || fail "tracer exited $rc after SIGINT"
+}
+
+# run_latgen NAME ARGS...: runs the generator to completion; its output in
+# NAME.out; sets waiter_tid hog_tid latgen_pid.
+run_latgen() {
+	local name=$1
+	shift
+	"$LATGEN" "$@" > "$name.out" 2> "$name.err" || { cat "$name.err"; fail "latgen $* failed"; }
+	parse_latgen "$name.out"
+}
+
+parse_latgen() {
+	local line
+	line=$(head -1 "$1")
+	latgen_pid=$(sed -n 's/.* pid=\([0-9]*\).*/\1/p' <<<"$line")
+	waiter_tid=$(sed -n 's/.*waiter_tid=\([0-9]*\).*/\1/p' <<<"$line")
+	hog_tid=$(sed -n 's/.*hog_tid=\([0-9]*\).*/\1/p' <<<"$line")
+	[ -n "$waiter_tid" ] && [ -n "$hog_tid" ] || fail "cannot parse latgen's first line: $line"
+}
+
+# waits_of FILE: the generator's own measured waits, one per line
+waits_of() { sed -n 's/^wait_us=//p' "$1"; }
+
+# lats_of FILE TID: the tool's LAT(us) for TID, one per line
+lats_of() { awk -v tid="$2" 'NR > 2 && $3 == tid { print $4 }' "$1"; }
+
+# match_waits GEN_OUT TOOL_OUT TID: every generated wait is reported for TID,
+# the tool's latency within 2% + 200 us of the generator's own measurement
+# (the tool starts at sched_wakeup, just after the generator reads its clock).
+match_waits() {
+	local -a gen tool
+	local i g t diff tol
+	mapfile -t gen < <(waits_of "$1")
+	mapfile -t tool < <(lats_of "$2" "$3")
+	[ ${#gen[@]} -gt 0 ] || fail "generator measured no waits"
+	[ ${#tool[@]} = ${#gen[@]} ] || { cat "$2"; fail "tool reported ${#tool[@]} waits for TID $3, generator made ${#gen[@]}"; }
+	for i in "${!gen[@]}"; do
+		g=${gen[$i]} t=${tool[$i]}
+		diff=$((g > t ? g - t : t - g))
+		tol=$((g / 50 + 200))
+		note "TID $3 wait $((i + 1)): generator ${g} us, tool ${t} us, diff ${diff} us (tolerance ${tol})"
+		[ $diff -le $tol ] || fail "wait $((i + 1)): tool says $t us, generator measured $g us"
+	done
+}

@@ -1,0 +1,215 @@
+#!/bin/bash
+# Live tests: real BPF on the running kernel, checked against a latency
+# generator that measures its own waits, and against perf sched.
+. "$(dirname "$0")/lib.sh"
+
+t_reports_generated_wait() {
+	start_tracer rqs 10000
+	run_latgen gen -d 30 -n 5
+	sleep 0.3
+	stop_tracer "$tracer_pid"
+	match_waits gen.out rqs.out "$waiter_tid"
+	# COMM is the task that waited (the generator names it), not current
+	awk -v tid="$waiter_tid" 'NR > 2 && $3 == tid && $2 != "waiter" { exit 1 }' rqs.out ||
+		fail "COMM of waiter lines is not 'waiter': $(grep -w "$waiter_tid" rqs.out)"
+}
+
+t_nothing_below_threshold() {
+	start_tracer rqs 10000
+	run_latgen gen -d 4 -n 5
+	sleep 0.3
+	stop_tracer "$tracer_pid"
+	[ -z "$(lats_of rqs.out "$waiter_tid")" ] || fail "4 ms waits reported at a 10 ms threshold"
+	awk 'NR > 2 && $4 <= 10000 { print; bad = 1 } END { exit bad }' rqs.out ||
+		fail "a wait at or below the threshold was printed"
+	note "$(($(wc -l < rqs.out) - 2)) other waits over 10 ms seen system-wide, none below"
+}
+
+t_pid_filter() {
+	"$LATGEN" -s 1500 -d 20 -n 3 > gen.out 2> gen.err &
+	bg_pids+=($!)
+	for _ in $(seq 50); do [ -s gen.out ] && break; sleep 0.1; done
+	parse_latgen gen.out
+	start_tracer rqs -p "$latgen_pid" 5000
+	start_tracer other -p 1 5000
+	other_pid=$tracer_pid
+	start_tracer rqs0 -p "$latgen_pid" 0
+	rqs0_pid=$tracer_pid
+	wait "${bg_pids[0]}"
+	sleep 0.3
+	stop_tracer "${bg_pids[1]}"
+	stop_tracer "$other_pid"
+	stop_tracer "$rqs0_pid"
+	match_waits gen.out rqs.out "$waiter_tid"
+	# every TID printed belongs to the generator's process
+	tids=$(awk 'NR > 2 { print $3 }' rqs0.out | sort -u)
+	[ -n "$tids" ] || fail "-p $latgen_pid 0 printed nothing"
+	for t in $tids; do
+		case " $waiter_tid $hog_tid $latgen_pid " in *" $t "*) ;; *) fail "-p $latgen_pid printed TID $t" ;; esac
+	done
+	[ -z "$(lats_of other.out "$waiter_tid")" ] || fail "-p 1 printed the generator's waiter"
+	note "-p $latgen_pid 0 printed TIDs: $(echo $tids)"
+}
+
+t_tid_filter() {
+	"$LATGEN" -s 1500 -d 20 -n 3 > gen.out 2> gen.err &
+	bg_pids+=($!)
+	for _ in $(seq 50); do [ -s gen.out ] && break; sleep 0.1; done
+	parse_latgen gen.out
+	start_tracer rqs -t "$waiter_tid" 0
+	start_tracer hog -t "$hog_tid" 5000
+	hog_tracer=$tracer_pid
+	wait "${bg_pids[0]}"
+	sleep 0.3
+	stop_tracer "${bg_pids[1]}"
+	stop_tracer "$hog_tracer"
+	tids=$(awk 'NR > 2 { print $3 }' rqs.out | sort -u)
+	[ "$tids" = "$waiter_tid" ] || fail "-t $waiter_tid printed TIDs: $tids"
+	[ "$(awk -v t="$waiter_tid" 'NR > 2 && $4 > 5000' rqs.out | wc -l)" = 3 ] ||
+		fail "-t $waiter_tid did not print the 3 generated waits"
+	[ -z "$(awk 'NR > 2' hog.out)" ] || fail "-t $hog_tid (the FIFO hog never waits 5 ms) printed: $(cat hog.out)"
+}
+
+t_previous_names_hog() {
+	start_tracer rqs -P 10000
+	run_latgen gen -d 25 -n 3
+	sleep 0.3
+	stop_tracer "$tracer_pid"
+	head -2 rqs.out | tail -1 | grep -q 'PREV COMM *PREV TID$' || fail "no PREV columns in header"
+	lines=$(awk -v tid="$waiter_tid" 'NR > 2 && $3 == tid' rqs.out)
+	[ "$(wc -l <<<"$lines")" = 3 ] || fail "expected 3 waiter lines: $lines"
+	awk -v hog="$hog_tid" '$5 != "hog" || $6 != hog { exit 1 }' <<<"$lines" ||
+		fail "PREV COMM/TID is not the hog ($hog_tid): $lines"
+}
+
+t_perf_sched_agrees() {
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+	start_tracer rqs 10000
+	perf sched record -o perf.data -- "$LATGEN" -d 30 -n 4 > gen.out 2> perf.err ||
+		{ cat perf.err; fail "perf sched record failed"; }
+	stop_tracer "$tracer_pid"
+	parse_latgen gen.out
+	perf sched timehist -i perf.data -t "$waiter_tid" 2> /dev/null > timehist.txt
+	# columns: time cpu task[tid] wait sch-delay run; keep delays over 10 ms
+	awk '$4 > 10 { printf "%d\n", $5 * 1000 }' timehist.txt > perf.delays
+	mapfile -t perf_delays < <(awk '$1 > 10000' perf.delays)
+	mapfile -t tool < <(lats_of rqs.out "$waiter_tid")
+	[ ${#tool[@]} = 4 ] || fail "tool reported ${#tool[@]} waits, expected 4: $(cat rqs.out)"
+	[ ${#perf_delays[@]} = 4 ] || { cat timehist.txt; fail "perf sched timehist found ${#perf_delays[@]} delays over 10 ms"; }
+	for i in 0 1 2 3; do
+		p=${perf_delays[$i]} t=${tool[$i]}
+		diff=$((p > t ? p - t : t - p))
+		note "wait $((i + 1)): perf sched timehist sch delay ${p} us, tool ${t} us, diff ${diff} us"
+		[ $diff -le $((p / 100 + 100)) ] || fail "perf says $p us, tool $t us"
+	done
+}
+
+t_hash_mode_same_waits() {
+	start_tracer task -m task 10000
+	task_pid=$tracer_pid
+	start_tracer hash -m hash 10000
+	hash_pid=$tracer_pid
+	run_latgen gen -d 25 -n 4
+	sleep 0.3
+	stop_tracer "$task_pid"
+	stop_tracer "$hash_pid"
+	match_waits gen.out task.out "$waiter_tid"
+	match_waits gen.out hash.out "$waiter_tid"
+	diff <(lats_of task.out "$waiter_tid") <(lats_of hash.out "$waiter_tid") > lat.diff ||
+		note "task and hash differ by a few us: $(tr '\n' ' ' < lat.diff)"
+}
+
+t_clean_exit() {
+	before=$(bpftool prog show | grep -c 'name handle_sched_')
+	for sig in INT TERM; do
+		start_tracer rqs 10000
+		kill -"$sig" "$tracer_pid"
+		wait "$tracer_pid" || fail "exit status $? after SIG$sig"
+		bg_pids=()
+		[ ! -s rqs.err ] || fail "stderr after SIG$sig: $(cat rqs.err)"
+	done
+	after=$(bpftool prog show | grep -c 'name handle_sched_')
+	[ "$before" = "$after" ] || fail "programs left attached: $before before, $after after"
+}
+
+t_closed_pipe() {
+	set +e
+	timeout 20 "$RQS" 0 2> err | head -3 > out
+	rc=${PIPESTATUS[0]}
+	set -e
+	[ "$rc" = 0 ] || fail "exit $rc when the reader closed the pipe"
+	[ ! -s err ] || fail "stderr: $(cat err)"
+	[ "$(wc -l < out)" = 3 ] || fail "head saw $(wc -l < out) lines"
+}
+
+t_lost_events_reported() {
+	# a stopped reader lets the 256 KiB ring buffer fill with every wait (0)
+	start_tracer rqs 0
+	kill -STOP "$tracer_pid"
+	"$SLEEPERS" -n 200 -r 40000 -t 2 > /dev/null
+	kill -CONT "$tracer_pid"
+	sleep 2
+	stop_tracer "$tracer_pid"
+	grep -E '^runqslower-ts: [0-9]+ events lost: ring buffer full$' rqs.err ||
+		fail "no periodic loss line: $(cat rqs.err)"
+	grep -E '^runqslower-ts: [0-9]+ events lost in all: ring buffer full$' rqs.err ||
+		fail "no loss total at exit: $(cat rqs.err)"
+	note "$(grep 'in all' rqs.err)"
+}
+
+t_not_root() {
+	set +e
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$RQS" > out 2> err
+	rc=$?
+	set -e
+	[ $rc = 1 ] || fail "exit $rc as nobody"
+	[ "$(wc -l < err)" = 1 ] || fail "expected one line: $(cat err)"
+	grep -q '^runqslower-ts: permission denied' err || fail "$(cat err)"
+}
+
+t_stats_match_events() {
+	start_tracer rqs --stats 1000
+	run_latgen gen -d 5 -n 5
+	sleep 0.3
+	stop_tracer "$tracer_pid"
+	printed=$(($(wc -l < rqs.out) - 2))
+	grep -q "^stats: events: emitted=$printed lost_ringbuf=0$" rqs.err ||
+		fail "emitted count does not match $printed printed lines: $(cat rqs.err)"
+	for p in sched_switch sched_wakeup; do
+		grep -qE "^stats: prog: $p runs=[1-9][0-9]* run_ns=[1-9][0-9]* ns_per_run=[0-9.]+$" rqs.err ||
+			fail "no sane stats for $p: $(cat rqs.err)"
+	done
+	grep -qE '^stats: memory: bytes=[1-9][0-9]* map=[0-9]+ per_task=[1-9][0-9]* tasks=[1-9][0-9]*$' rqs.err ||
+		fail "no task storage memory line: $(cat rqs.err)"
+	[ "$(cat /proc/sys/kernel/bpf_stats_enabled)" = 0 ] || fail "BPF stats left enabled"
+	note "$(grep 'prog: sched_switch' rqs.err)"
+}
+
+t_valgrind_clean() {
+	valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		"$RQS" -P --stats 1000 > out 2> err &
+	vg=$!
+	bg_pids+=($vg)
+	for _ in $(seq 150); do grep -q '^TIME ' out && break; sleep 0.1; done
+	grep -q '^TIME ' out || fail "did not start under valgrind: $(cat err)"
+	run_latgen gen -d 5 -n 3
+	kill -INT $vg
+	wait $vg || fail "valgrind exit $?: $(grep -v '^stats:' err)"
+	bg_pids=()
+	! grep -q '^==' err || fail "valgrind reports: $(grep '^==' err | head)"
+}
+
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "reports the generated wait's TID and latency (task storage)" t_reports_generated_wait
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "prints nothing at or below the threshold" t_nothing_below_threshold
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-p traces a process: all its threads, no others" t_pid_filter
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-t traces one thread only" t_tid_filter
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-P names the task that ran before (the hog)" t_previous_names_hog
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU,PERF "agrees with perf sched timehist" t_perf_sched_agrees
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "task and hash modes report the same waits" t_hash_mode_same_waits
+test_case ROOT,BTF "SIGINT and SIGTERM exit 0 with nothing left attached" t_clean_exit
+test_case ROOT,BTF "a closed pipe ends it quietly with status 0" t_closed_pipe
+test_case ROOT,BTF,MULTICPU "lost events are counted and reported" t_lost_events_reported
+test_case ROOT "unprivileged: one line, exit 1" t_not_root
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "--stats counts match the events printed" t_stats_match_events
+test_case ROOT,BTF,VALGRIND,MULTICPU "valgrind-clean userspace" t_valgrind_clean
+test_done
