@@ -62,11 +62,11 @@ BPF_ALL_CFLAGS = -target bpf -I$(OUT) -Ibpf $(LIBBPF_CFLAGS) -Wall $(PREFIX_MAP)
 
 # --- sources ---------------------------------------------------------------
 LIB_SRCS := src/args.c src/output.c
-TOOL_SRCS := $(LIB_SRCS) src/probe.c src/tracer.c src/losses.c src/stats.c src/main.c
+TOOL_SRCS := $(LIB_SRCS) src/probe.c src/tracer.c src/losses.c src/prog_stats.c src/stats.c src/main.c
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
 SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \
 	probe_task_storage.skel.h floor.skel.h)
-BPF_HDRS := bpf/runqslower.h bpf/task_state.bpf.h bpf/storage_task.bpf.h bpf/storage_hash.bpf.h
+BPF_HDRS := $(wildcard bpf/*.h)
 
 .SECONDARY:
 .PHONY: all clean check check-unit check-asan check-live install uninstall FORCE
@@ -112,6 +112,10 @@ $(OUT)/%.o: src/%.c $(wildcard src/*.h) bpf/runqslower.h $(SKELS) | $(OUT)
 $(NAME): $(TOOL_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC_LDFLAGS) $^ -o $@ $(LIBBPF_LIBS)
+
+$(OUT)/rqs-floor: bench/floor.c $(OUT)/prog_stats.o $(OUT)/floor.skel.h
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) bench/floor.c $(OUT)/prog_stats.o -o $@ $(LIBBPF_LIBS)
 
 # --- tests -----------------------------------------------------------------
 UNIT_TESTS := test_args test_output

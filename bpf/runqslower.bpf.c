@@ -8,6 +8,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "runqslower.h"
+#include "rq_clock.bpf.h"
 #include "task_state.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -78,7 +79,7 @@ SEC("tp_btf/sched_wakeup")
 int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 {
 	if (traced(p))
-		enqueue(p, bpf_ktime_get_ns());
+		enqueue(p, rq_clock_of(p));
 	return 0;
 }
 
@@ -86,7 +87,7 @@ SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(handle_sched_wakeup_new, struct task_struct *p)
 {
 	if (traced(p))
-		enqueue(p, bpf_ktime_get_ns());
+		enqueue(p, rq_clock_of(p));
 	return 0;
 }
 
@@ -95,10 +96,11 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
 	__u64 now = 0, ts;
+	__s64 delta;
 
 	/* Switched out but still runnable: it waits on the run queue again. */
 	if (prev->pid && traced(prev) && (preempt || task_is_running(prev))) {
-		now = bpf_ktime_get_ns();
+		now = rq_clock_of(prev);
 		enqueue(prev, now);
 	}
 
@@ -108,9 +110,11 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 	if (!ts)
 		return 0;
 	if (!now)
-		now = bpf_ktime_get_ns();
-	if (now - ts < cfg.min_ns)
+		now = rq_clock_of(next);
+	/* signed: per-CPU clocks may differ slightly after a migration */
+	delta = now - ts;
+	if (delta < 0 || delta < (__s64)cfg.min_ns)
 		return 0;
-	report(prev, next, now - ts);
+	report(prev, next, delta);
 	return 0;
 }

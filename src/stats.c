@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 
 #include "losses.h"
+#include "prog_stats.h"
 #include "stats.h"
 
 int stats_enable(struct stats_session *s)
@@ -72,26 +73,6 @@ static long long task_storage_bytes_per_task(unsigned int value_size)
 	return elem + value_size + storage;
 }
 
-static void print_programs(FILE *out, const struct tracer *t)
-{
-	struct bpf_program *prog;
-
-	bpf_object__for_each_program(prog, t->obj) {
-		struct bpf_prog_info info = {};
-		__u32 len = sizeof(info);
-		const char *name = bpf_program__name(prog);
-
-		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
-			continue;
-		if (!strncmp(name, "handle_", 7))
-			name += 7;
-		fprintf(out, "stats: prog: %s runs=%llu run_ns=%llu ns_per_run=%.1f\n",
-			name, (unsigned long long)info.run_cnt,
-			(unsigned long long)info.run_time_ns,
-			info.run_cnt ? (double)info.run_time_ns / info.run_cnt : 0.0);
-	}
-}
-
 void stats_print(FILE *out, const struct tracer *t,
 		 unsigned long long events)
 {
@@ -102,7 +83,7 @@ void stats_print(FILE *out, const struct tracer *t,
 	tracer_read_counters(t, c);
 	map_bytes = map_memlock(bpf_map__fd(t->start));
 	fprintf(out, "stats: storage: mode=%s\n", storage_mode_name(t->mode));
-	print_programs(out, t);
+	print_prog_stats(out, t->obj);
 	fprintf(out, "stats: events: emitted=%llu lost_ringbuf=%llu\n", events,
 		(unsigned long long)c[RQS_LOST_RINGBUF]);
 	fprintf(out, "stats: wakeups: not_recorded=%llu\n",

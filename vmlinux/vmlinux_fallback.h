@@ -43,12 +43,26 @@ enum {
 	BPF_LOCAL_STORAGE_GET_F_CREATE = 1,
 };
 
+/* kernel/sched/sched.h; see bpf/rq_clock.bpf.h */
+struct rq {
+	__u64 clock;
+} __attribute__((preserve_access_index));
+
+struct cfs_rq {
+	struct rq *rq;
+} __attribute__((preserve_access_index));
+
 /* include/linux/sched.h; __state vs state: see bpf/task_state.bpf.h */
+struct sched_entity {
+	struct cfs_rq *cfs_rq;
+} __attribute__((preserve_access_index));
+
 struct task_struct {
 	unsigned int __state;
 	pid_t pid;
 	pid_t tgid;
 	char comm[16];
+	struct sched_entity se;
 } __attribute__((preserve_access_index));
 
 #endif /* __VMLINUX_H__ */

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+#ifndef RQS_PROG_STATS_H
+#define RQS_PROG_STATS_H
+
+#include <stdio.h>
+
+#include <bpf/libbpf.h>
+
+/* "stats: prog: <tracepoint> runs=N run_ns=N ns_per_run=F", one line a
+ * program of @obj; needs BPF run-time stats enabled while it ran. */
+void print_prog_stats(FILE *out, struct bpf_object *obj);
+
+#endif
