@@ -72,14 +72,19 @@ t_tid_filter() {
 
 t_previous_names_hog() {
 	start_tracer rqs -P 10000
-	run_latgen gen -d 25 -n 3
+	run_latgen gen -d 25 -n 5
 	sleep 0.3
 	stop_tracer "$tracer_pid"
 	head -2 rqs.out | tail -1 | grep -q 'PREV COMM *PREV TID$' || fail "no PREV columns in header"
 	lines=$(awk -v tid="$waiter_tid" 'NR > 2 && $3 == tid' rqs.out)
-	[ "$(wc -l <<<"$lines")" = 3 ] || fail "expected 3 waiter lines: $lines"
-	awk -v hog="$hog_tid" '$5 != "hog" || $6 != hog { exit 1 }' <<<"$lines" ||
-		fail "PREV COMM/TID is not the hog ($hog_tid): $lines"
+	[ "$(wc -l <<<"$lines")" = 5 ] || fail "expected 5 waiter lines: $lines"
+	# When the hog stops, a task woken during its spin (a kworker) may run
+	# before the waiter: then it, not the hog, is PREV. Most rounds: the hog.
+	hog_rounds=$(awk -v hog="$hog_tid" '$5 == "hog" && $6 == hog' <<<"$lines" | wc -l)
+	[ "$hog_rounds" -ge 3 ] || fail "PREV is the hog ($hog_tid) in $hog_rounds of 5 rounds: $lines"
+	awk -v w="$waiter_tid" '$6 == w || $6 !~ /^[0-9]+$/ { exit 1 }' <<<"$lines" ||
+		fail "PREV TID is the waiter itself or not a TID: $lines"
+	note "PREV was the hog in $hog_rounds of 5 rounds"
 }
 
 t_perf_sched_agrees() {
@@ -119,17 +124,38 @@ t_hash_mode_same_waits() {
 		note "task and hash differ by a few us: $(tr '\n' ' ' < lat.diff)"
 }
 
+# IDs of the BPF programs ($2 = prog) or links ($2 = link) process $1 holds
+bpf_ids_of() {
+	local f
+	for f in /proc/"$1"/fdinfo/*; do
+		if [ "$2" = link ]; then
+			sed -n 's/^link_id:[[:space:]]*//p' "$f"
+		elif grep -q '^prog_type:' "$f"; then
+			sed -n 's/^prog_id:[[:space:]]*//p' "$f"
+		fi
+	done 2>/dev/null | sort -u
+}
+
 t_clean_exit() {
-	before=$(bpftool prog show | grep -c 'name handle_sched_')
 	for sig in INT TERM; do
 		start_tracer rqs 10000
+		progs=$(bpf_ids_of "$tracer_pid" prog)
+		links=$(bpf_ids_of "$tracer_pid" link)
+		[ "$(wc -w <<<"$progs")" = 3 ] || fail "expected 3 programs held by the tracer, found: $progs"
+		[ "$(wc -w <<<"$links")" = 3 ] || fail "expected 3 links held by the tracer, found: $links"
 		kill -"$sig" "$tracer_pid"
 		wait "$tracer_pid" || fail "exit status $? after SIG$sig"
 		bg_pids=()
 		[ ! -s rqs.err ] || fail "stderr after SIG$sig: $(cat rqs.err)"
+		# the kernel frees them after an RCU grace period: allow 3 s
+		for kind_id in $(printf 'prog:%s ' $progs) $(printf 'link:%s ' $links); do
+			for _ in $(seq 30); do
+				bpftool "${kind_id%%:*}" show id "${kind_id#*:}" > /dev/null 2>&1 || continue 2
+				sleep 0.1
+			done
+			fail "${kind_id%%:*} ${kind_id#*:} still present 3 s after SIG$sig"
+		done
 	done
-	after=$(bpftool prog show | grep -c 'name handle_sched_')
-	[ "$before" = "$after" ] || fail "programs left attached: $before before, $after after"
 }
 
 t_closed_pipe() {
@@ -187,6 +213,7 @@ t_stats_match_events() {
 
 t_valgrind_clean() {
 	valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--suppressions="$TOP/tests/live/valgrind.supp" \
 		"$RQS" -P --stats 1000 > out 2> err &
 	vg=$!
 	bg_pids+=($vg)
