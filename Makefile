@@ -26,7 +26,8 @@ PKG_CONFIG ?= pkg-config
 
 CFLAGS ?= -O2 -g
 BPF_CFLAGS ?= -O2 -g
-OUT := build
+OUT ?= build
+BIN ?= $(NAME)
 
 ifeq ($(V),1)
 Q :=
@@ -65,12 +66,12 @@ LIB_SRCS := src/args.c src/output.c
 TOOL_SRCS := $(LIB_SRCS) src/probe.c src/tracer.c src/losses.c src/prog_stats.c src/stats.c src/main.c
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
 SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \
-	probe_task_storage.skel.h floor.skel.h)
+	probe_task_storage.skel.h prefill.skel.h floor.skel.h)
 BPF_HDRS := $(wildcard bpf/*.h)
 
 .SECONDARY:
-.PHONY: all clean check check-unit check-asan check-live install uninstall FORCE
-all: $(NAME)
+.PHONY: all clean check check-unit check-asan check-live check-fallback install uninstall FORCE
+all: $(BIN)
 
 $(OUT) $(OUT)/asan:
 	$(Q)mkdir -p $@
@@ -109,7 +110,7 @@ $(OUT)/%.o: src/%.c $(wildcard src/*.h) bpf/runqslower.h $(SKELS) | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(NAME): $(TOOL_OBJS)
+$(BIN): $(TOOL_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC_LDFLAGS) $^ -o $@ $(LIBBPF_LIBS)
 
@@ -141,25 +142,30 @@ check-unit: $(addprefix $(OUT)/,$(UNIT_TESTS))
 check-asan: $(addprefix $(OUT)/asan/,$(UNIT_TESTS))
 	$(Q)tests/run-unit.sh $^
 
-check-live: $(NAME) $(TEST_TOOLS)
-	$(Q)tests/live/run.sh
+check-live: $(BIN) $(TEST_TOOLS)
+	$(Q)RQS=$(abspath $(BIN)) tests/live/run.sh
+
+# The same live tests against a build from the committed vmlinux fallback.
+check-fallback: $(TEST_TOOLS)
+	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/fallback BIN=$(OUT)/fallback/$(NAME) VMLINUX_FALLBACK=1 $(OUT)/fallback/$(NAME)
+	$(Q)RQS=$(abspath $(OUT)/fallback/$(NAME)) tests/live/run.sh
 
 # mk/*.mk append their stages
-CHECK_STAGES := check-unit check-asan check-live
+CHECK_STAGES := check-unit check-asan check-live check-fallback
 check: all
 	$(Q)tests/check.sh $(CHECK_STAGES)
 
 # --- install ---------------------------------------------------------------
-install: $(NAME)
+install: $(BIN)
 	$(INSTALL) -d $(DESTDIR)$(sbindir) $(DESTDIR)$(man8dir)
-	$(INSTALL_PROGRAM) $(NAME) $(DESTDIR)$(sbindir)/$(NAME)
+	$(INSTALL_PROGRAM) $(BIN) $(DESTDIR)$(sbindir)/$(NAME)
 	$(INSTALL_DATA) man/$(NAME).8 $(DESTDIR)$(man8dir)/$(NAME).8
 
 uninstall:
 	rm -f $(DESTDIR)$(sbindir)/$(NAME) $(DESTDIR)$(man8dir)/$(NAME).8
 
 clean:
-	rm -rf $(OUT) $(NAME)
+	rm -rf $(OUT) $(BIN)
 
 # Packaging (dist, deb, rpm, reproducibility), benchmark, QEMU kernel matrix.
 include $(wildcard mk/*.mk)

@@ -6,12 +6,7 @@
 #ifndef STORAGE_TASK_BPF_H
 #define STORAGE_TASK_BPF_H
 
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, __u64);
-} start SEC(".maps");
+#include "task_storage_map.bpf.h"
 
 static __always_inline bool storage_put(struct task_struct *p, __u64 ts)
 {

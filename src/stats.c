@@ -78,6 +78,7 @@ void stats_print(FILE *out, const struct tracer *t,
 {
 	unsigned long long stale, entries, map_bytes;
 	__u64 c[RQS_NR_COUNTERS] = { 0 };
+	unsigned long long tasks;
 	long long per_task;
 
 	tracer_read_counters(t, c);
@@ -99,7 +100,8 @@ void stats_print(FILE *out, const struct tracer *t,
 	per_task = task_storage_bytes_per_task(bpf_map__value_size(t->start));
 	if (per_task < 0)
 		per_task = 0;
-	fprintf(out, "stats: memory: bytes=%llu map=%llu per_task=%lld tasks=%llu\n",
-		map_bytes + (unsigned long long)per_task * c[RQS_STORAGE_CREATED],
-		map_bytes, per_task, (unsigned long long)c[RQS_STORAGE_CREATED]);
+	tasks = t->prefilled + c[RQS_STORAGE_CREATED];
+	fprintf(out, "stats: memory: bytes=%llu map=%llu per_task=%lld tasks=%llu prefilled=%llu\n",
+		map_bytes + (unsigned long long)per_task * tasks, map_bytes, per_task,
+		tasks, t->prefilled);
 }

@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/bpf.h>
 
 #include "tracer.h"
 #include "runqslower_task.skel.h"
 #include "runqslower_hash.skel.h"
+#include "prefill.skel.h"
 
 static int fail(const char *what, int err)
 {
@@ -61,6 +63,41 @@ static int events_fd(const struct tracer *t)
 	return bpf_map__fd(t->hash_skel->maps.events);
 }
 
+/* Task mode: give existing tasks their storage now, from a sleepable task
+ * iterator (see bpf/prefill.bpf.c). Best effort: where the kernel lacks
+ * sleepable iterators, first wakeups allocate as before (and any failure is
+ * counted as a wakeup not recorded). */
+static void prefill_task_storage(struct tracer *t, const struct options *opts)
+{
+	struct bpf_link *link = NULL;
+	struct prefill_bpf *skel;
+	char buf[64];
+	int fd = -1;
+
+	skel = prefill_bpf__open();
+	if (!skel)
+		return;
+	skel->rodata->cfg.targ_tgid = opts->pid;
+	skel->rodata->cfg.targ_pid = opts->tid;
+	if (bpf_map__reuse_fd(skel->maps.start, bpf_map__fd(t->start)) ||
+	    prefill_bpf__load(skel))
+		goto out;
+	link = bpf_program__attach_iter(skel->progs.prefill, NULL);
+	if (!link)
+		goto out;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0)
+		goto out;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	t->prefilled = skel->bss->created;
+out:
+	if (fd >= 0)
+		close(fd);
+	bpf_link__destroy(link);
+	prefill_bpf__destroy(skel);
+}
+
 int tracer_start(struct tracer *t, const struct options *opts,
 		 enum storage_mode mode, ring_buffer_sample_fn on_event, void *ctx)
 {
@@ -103,6 +140,10 @@ int tracer_start(struct tracer *t, const struct options *opts,
 		}
 		goto out;
 	}
+	/* before attach, so that a burst right after it finds storage; a task
+	 * born in between gets it at its first wakeup */
+	if (mode == STORAGE_TASK)
+		prefill_task_storage(t, opts);
 	err = attach_skeleton(t);
 	if (err) {
 		fail("cannot attach BPF programs", err);

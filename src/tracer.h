@@ -21,6 +21,7 @@ struct tracer {
 	struct bpf_map *counters; /* enum rqs_counter, per CPU */
 	struct ring_buffer *rb;
 	int ncpus;
+	unsigned long long prefilled; /* task mode: tasks given storage at start */
 };
 
 /* Prints one line on stderr and returns a negative errno on failure, with

@@ -65,4 +65,16 @@ struct task_struct {
 	struct sched_entity se;
 } __attribute__((preserve_access_index));
 
+/* include/linux/bpf.h: the task iterator's context (bpf/prefill.bpf.c) */
+struct bpf_iter_meta;
+
+struct bpf_iter__task {
+	union {
+		struct bpf_iter_meta *meta;
+	};
+	union {
+		struct task_struct *task;
+	};
+} __attribute__((preserve_access_index));
+
 #endif /* __VMLINUX_H__ */

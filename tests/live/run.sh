@@ -205,7 +205,7 @@ t_stats_match_events() {
 		grep -qE "^stats: prog: $p runs=[1-9][0-9]* run_ns=[1-9][0-9]* ns_per_run=[0-9.]+$" rqs.err ||
 			fail "no sane stats for $p: $(cat rqs.err)"
 	done
-	grep -qE '^stats: memory: bytes=[1-9][0-9]* map=[0-9]+ per_task=[1-9][0-9]* tasks=[1-9][0-9]*$' rqs.err ||
+	grep -qE '^stats: memory: bytes=[1-9][0-9]* map=[0-9]+ per_task=[1-9][0-9]* tasks=[1-9][0-9]* prefilled=[1-9][0-9]*$' rqs.err ||
 		fail "no task storage memory line: $(cat rqs.err)"
 	[ "$(cat /proc/sys/kernel/bpf_stats_enabled)" = 0 ] || fail "BPF stats left enabled"
 	note "$(grep 'prog: sched_switch' rqs.err)"
@@ -226,6 +226,57 @@ t_valgrind_clean() {
 	! grep -q '^==' err || fail "valgrind reports: $(grep '^==' err | head)"
 }
 
+t_hash_full_task_complete() {
+	# 400 threads woken together every 200 ms, each running 50 us: up to
+	# 400 tasks queued at once, against a 64-entry hash map
+	# (threads are created after the tracers start: see t_startup_burst)
+	"$SLEEPERS" -n 400 -r 2000 -b -w 50 -t 3 -s 1500 > load.out 2> load.err &
+	load=$!
+	bg_pids+=($load)
+	start_tracer task -m task -p "$load" --stats 2000
+	task_pid=$tracer_pid
+	start_tracer hash -m hash --hash-entries 64 -p "$load" --stats 2000
+	hash_pid=$tracer_pid
+	wait "$load" || fail "sleepers failed: $(cat load.err)"
+	stop_tracer "$task_pid"
+	stop_tracer "$hash_pid"
+	task_waits=$(($(wc -l < task.out) - 2))
+	hash_waits=$(($(wc -l < hash.out) - 2))
+	missed=$(sed -n 's/^stats: wakeups: not_recorded=//p' hash.err)
+	note "waits over 2 ms: task mode $task_waits, hash mode (64 entries) $hash_waits; hash wakeups not recorded: $missed"
+	grep -qE '^runqslower-ts: [0-9]+ wakeups not recorded in all: hash map full \(64 entries\); raise --hash-entries or use --storage=task$' hash.err ||
+		fail "hash mode did not report its full map: $(cat hash.err)"
+	[ "${missed:-0}" -gt 0 ] || fail "hash --stats not_recorded is $missed"
+	grep -q '^stats: wakeups: not_recorded=0$' task.err || fail "task mode missed wakeups: $(cat task.err)"
+	! grep -q 'not recorded' task.err || fail "task mode reported losses: $(cat task.err)"
+	[ "$task_waits" -gt 0 ] || fail "task mode saw no waits over 2 ms"
+	[ "$task_waits" -gt "$hash_waits" ] || fail "task mode reported $task_waits waits, hash mode $hash_waits"
+	for m in task hash; do
+		printed=$(($(wc -l < $m.out) - 2))
+		grep -q "^stats: events: emitted=$printed lost_ringbuf=0$" $m.err ||
+			fail "$m: emitted does not match $printed printed lines: $(cat $m.err)"
+		grep -qE "^stats: prog: sched_switch runs=[1-9][0-9]* run_ns=[1-9][0-9]* ns_per_run=[0-9.]+$" $m.err ||
+			fail "$m: no sane sched_switch stats: $(cat $m.err)"
+	done
+	grep -qE '^stats: hash: max_entries=64 entries=[0-9]+ stale=[0-9]+$' hash.err || fail "no hash stats line"
+}
+
+t_startup_burst() {
+	# 2000 threads that exist before the tracer, then all woken at once:
+	# their storage was made at start (prefill), so no first wakeup is lost
+	"$SLEEPERS" -n 2000 -r 4000 -b -w 10 -t 3 > load.out 2> load.err &
+	load=$!
+	bg_pids+=($load)
+	for _ in $(seq 50); do [ "$(ls /proc/$load/task 2>/dev/null | wc -l)" -gt 2000 ] && break; sleep 0.1; done
+	start_tracer task -m task -p "$load" --stats 1000
+	wait "$load" || fail "sleepers failed: $(cat load.err)"
+	stop_tracer "$tracer_pid"
+	note "$(grep -E 'not_recorded|prefilled' task.err | tr '\n' ' ')"
+	grep -qE '^stats: memory: .* prefilled=(200[1-9]|20[1-9][0-9]|2[1-9][0-9][0-9])$' task.err ||
+		fail "storage not prefilled for the 2001 existing threads: $(cat task.err)"
+	grep -q '^stats: wakeups: not_recorded=0$' task.err || fail "wakeups lost: $(cat task.err)"
+}
+
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "reports the generated wait's TID and latency (task storage)" t_reports_generated_wait
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "prints nothing at or below the threshold" t_nothing_below_threshold
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-p traces a process: all its threads, no others" t_pid_filter
@@ -237,6 +288,8 @@ test_case ROOT,BTF "SIGINT and SIGTERM exit 0 with nothing left attached" t_clea
 test_case ROOT,BTF "a closed pipe ends it quietly with status 0" t_closed_pipe
 test_case ROOT,BTF,MULTICPU "lost events are counted and reported" t_lost_events_reported
 test_case ROOT "unprivileged: one line, exit 1" t_not_root
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "a small hash map misses wakeups that task storage records" t_hash_full_task_complete
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "threads older than the tracer woken at once: none lost" t_startup_burst
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "--stats counts match the events printed" t_stats_match_events
 test_case ROOT,BTF,VALGRIND,MULTICPU "valgrind-clean userspace" t_valgrind_clean
 test_done

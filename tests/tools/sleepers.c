@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* sleepers: N live threads that sleep and wake at a steady total rate.
  *
- *   sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US]
+ *   sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US] [-s DELAY_MS]
  *
+ * -s waits DELAY_MS before creating the threads (a tracer started with -p
+ * meanwhile sees them born).
  * Each thread sleeps to an absolute deadline (its period is THREADS/RATE s;
  * threads are staggered evenly over the period, or with -b all wake at the
  * same deadline: a thundering herd that queues every thread at once), then
@@ -94,30 +96,33 @@ static long parse(const char *s, const char *what)
 
 int main(int argc, char **argv)
 {
-	long rate = 0, seconds = 0;
+	long rate = 0, seconds = 0, delay_ms = 0;
 	pthread_attr_t attr;
 	pthread_t *threads;
 	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
 	long long t0;
 	int c, err, made;
 
-	while ((c = getopt(argc, argv, "n:r:t:bw:")) != -1) {
+	while ((c = getopt(argc, argv, "n:r:t:bw:s:")) != -1) {
 		switch (c) {
 		case 'n': nthreads = (int)parse(optarg, "THREADS"); break;
 		case 'r': rate = parse(optarg, "WAKEUPS_PER_SEC"); break;
 		case 't': seconds = parse(optarg, "SECONDS"); break;
 		case 'b': burst = 1; break;
 		case 'w': work_ns = parse(optarg, "WORK_US") * 1000LL; break;
+		case 's': delay_ms = parse(optarg, "DELAY_MS"); break;
 		default:
-			fprintf(stderr, "usage: sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US]\n");
+			fprintf(stderr, "usage: sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US] [-s DELAY_MS]\n");
 			return 2;
 		}
 	}
 	if (nthreads < 1 || rate < 1 || seconds < 1) {
-		fprintf(stderr, "usage: sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US]\n");
+		fprintf(stderr, "usage: sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US] [-s DELAY_MS]\n");
 		return 2;
 	}
 	setrlimit(RLIMIT_NPROC, &rl);
+	if (delay_ms)
+		usleep(delay_ms * 1000);
 	period_ns = 1000000000LL * nthreads / rate;
 	threads = calloc(nthreads, sizeof(*threads));
 	if (!threads) {

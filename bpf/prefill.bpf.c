@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* Give every existing (traced) task its storage once, at start, from a
+ * sleepable task iterator. The tracing programs run with interrupts off and
+ * can only allocate from the per-CPU caches of bpf_mem_alloc, refilled
+ * asynchronously: a burst of first wakeups of tasks that existed before the
+ * tracer (a thundering herd of threads) empties them and those wakeups go
+ * unrecorded. A sleepable program allocates with GFP_KERNEL and cannot fail
+ * that way; tasks born later get storage at sched_wakeup_new, one by one. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "runqslower.h"
+#include "task_storage_map.bpf.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+const volatile struct rqs_config cfg = {};
+__u64 created, failed;
+
+SEC("iter.s/task")
+int prefill(struct bpf_iter__task *ctx)
+{
+	struct task_struct *task = ctx->task;
+
+	if (!task || !task->pid)
+		return 0;
+	if (cfg.targ_tgid && task->tgid != cfg.targ_tgid)
+		return 0;
+	if (cfg.targ_pid && task->pid != cfg.targ_pid)
+		return 0;
+	if (bpf_task_storage_get(&start, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE))
+		created++;
+	else
+		failed++;
+	return 0;
+}

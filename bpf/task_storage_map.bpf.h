@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The task storage map, shared by the tracer and the prefill iterator
+ * (which reuses the tracer's map fd). */
+#ifndef TASK_STORAGE_MAP_BPF_H
+#define TASK_STORAGE_MAP_BPF_H
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} start SEC(".maps");
+
+#endif
