@@ -70,7 +70,7 @@ SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \
 BPF_HDRS := $(wildcard bpf/*.h)
 
 .SECONDARY:
-.PHONY: all clean check check-unit check-asan check-live check-fallback install uninstall FORCE
+.PHONY: all clean check check-unit check-asan check-live check-fallback bench install uninstall FORCE
 all: $(BIN)
 
 $(OUT) $(OUT)/asan:
@@ -117,6 +117,9 @@ $(BIN): $(TOOL_OBJS)
 $(OUT)/rqs-floor: bench/floor.c $(OUT)/prog_stats.o $(OUT)/floor.skel.h
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) bench/floor.c $(OUT)/prog_stats.o -o $@ $(LIBBPF_LIBS)
+
+bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers
+	$(Q)bench/run.sh
 
 # --- tests -----------------------------------------------------------------
 UNIT_TESTS := test_args test_output

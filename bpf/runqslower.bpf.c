@@ -17,8 +17,14 @@ const volatile struct rqs_config cfg = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 256 * 1024);
+	__uint(max_entries, RQS_RINGBUF_BYTES);
 } events SEC(".maps");
+
+/* Waking the reader costs an irq_work (a self-IPI: a VM exit under
+ * virtualisation), more than the rest of a report. Wake it for the first
+ * report after a quiet RQS_WAKEUP_INTERVAL_NS, so that a lone outlier prints
+ * at once, and let the frontend's poll timeout collect the rest of a burst. */
+__u64 last_wakeup_ns;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -53,8 +59,9 @@ static __always_inline void enqueue(struct task_struct *p, __u64 now)
 }
 
 static __noinline void report(struct task_struct *prev, struct task_struct *next,
-			      __u64 delta_ns)
+			      __u64 delta_ns, __u64 now)
 {
+	__u64 flags = BPF_RB_NO_WAKEUP;
 	struct rqs_event *e;
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -72,7 +79,11 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		e->prev_pid = 0;
 		e->prev_task[0] = '\0';
 	}
-	bpf_ringbuf_submit(e, 0);
+	if ((__s64)(now - last_wakeup_ns) >= RQS_WAKEUP_INTERVAL_NS) {
+		last_wakeup_ns = now;
+		flags = BPF_RB_FORCE_WAKEUP;
+	}
+	bpf_ringbuf_submit(e, flags);
 }
 
 SEC("tp_btf/sched_wakeup")
@@ -115,6 +126,6 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 	delta = now - ts;
 	if (delta < 0 || delta < (__s64)cfg.min_ns)
 		return 0;
-	report(prev, next, delta);
+	report(prev, next, delta, now);
 	return 0;
 }

@@ -17,7 +17,6 @@
 #include "stats.h"
 #include "tracer.h"
 
-#define POLL_MS 100
 #define LOSS_REPORT_NS 1000000000ULL
 
 static volatile sig_atomic_t exiting;
@@ -125,21 +124,26 @@ static int trace(const struct options *opts, enum storage_mode mode)
 		printer.write_failed = true;
 	next_loss_report = monotonic_ns() + LOSS_REPORT_NS;
 	while (!exiting && !printer.write_failed) {
-		err = tracer_poll(&t, POLL_MS);
+		err = tracer_poll(&t, RQS_POLL_MS);
 		if (err < 0 && err != -EINTR && !printer.write_failed) {
 			fprintf(stderr, RQS_NAME ": cannot poll the ring buffer: %s\n",
 				strerror(-err));
 			ret = 1;
 			break;
 		}
+		/* a batch of lines, one write, out before the next poll */
+		if (fflush(stdout))
+			printer.write_failed = true;
 		if (monotonic_ns() >= next_loss_report) {
 			loss_report_update(&losses, &t, false);
 			next_loss_report = monotonic_ns() + LOSS_REPORT_NS;
 		}
 	}
 	/* events already in the buffer still count and still print */
-	if (!printer.write_failed)
+	if (!printer.write_failed) {
 		tracer_poll(&t, 0);
+		fflush(stdout);
+	}
 	loss_report_update(&losses, &t, true);
 	if (opts->stats)
 		stats_print(stderr, &t, printer.events);
@@ -164,7 +168,6 @@ int main(int argc, char **argv)
 	}
 	verbose = opts.verbose;
 	libbpf_set_print(libbpf_print);
-	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	if (!have_bpf_privileges()) {
 		fprintf(stderr, RQS_NAME ": permission denied: run as root, or with CAP_BPF and CAP_PERFMON\n");

@@ -160,9 +160,15 @@ out:
 	return err;
 }
 
+/* The programs wake the reader only now and then (see bpf/runqslower.bpf.c):
+ * after a timeout, take what is there anyway. */
 int tracer_poll(struct tracer *t, int timeout_ms)
 {
-	return ring_buffer__poll(t->rb, timeout_ms);
+	int err = ring_buffer__poll(t->rb, timeout_ms);
+
+	if (err < 0)
+		return err;
+	return ring_buffer__consume(t->rb);
 }
 
 int tracer_read_counters(const struct tracer *t, __u64 totals[RQS_NR_COUNTERS])

@@ -136,6 +136,21 @@ bpf_ids_of() {
 	done 2>/dev/null | sort -u
 }
 
+t_prompt_output() {
+	# a reader on a pipe sees the line while the tracer keeps running
+	"$RQS" 10000 2> rqs.err > >(cat > piped.out) &
+	bg_pids+=($!)
+	for _ in $(seq 100); do grep -q '^TIME ' piped.out && break; sleep 0.1; done
+	grep -q '^TIME ' piped.out || fail "header not seen through the pipe: $(cat rqs.err)"
+	run_latgen gen -d 20 -n 1 -i 0
+	for i in $(seq 20); do
+		[ -n "$(lats_of piped.out "$waiter_tid")" ] && break
+		sleep 0.05
+	done
+	[ -n "$(lats_of piped.out "$waiter_tid")" ] || fail "the wait was not on the pipe 1 s after it ended"
+	note "line seen through the pipe within $((i * 50)) ms of the wait"
+}
+
 t_clean_exit() {
 	for sig in INT TERM; do
 		start_tracer rqs 10000
@@ -284,6 +299,7 @@ test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-t traces one thread only" t_tid_filte
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-P names the task that ran before (the hog)" t_previous_names_hog
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU,PERF "agrees with perf sched timehist" t_perf_sched_agrees
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "task and hash modes report the same waits" t_hash_mode_same_waits
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "output reaches a pipe reader promptly" t_prompt_output
 test_case ROOT,BTF "SIGINT and SIGTERM exit 0 with nothing left attached" t_clean_exit
 test_case ROOT,BTF "a closed pipe ends it quietly with status 0" t_closed_pipe
 test_case ROOT,BTF,MULTICPU "lost events are counted and reported" t_lost_events_reported

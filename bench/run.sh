@@ -1,0 +1,142 @@
+#!/bin/bash
+# make bench: runqslower-ts's storage modes side by side, as root.
+#
+# For each workload, four configurations run alternated in one pass
+# (untraced, floor, task, hash, untraced, floor, ...), ROUNDS times:
+#   untraced  no BPF attached
+#   floor     empty programs on the same tracepoints (build/rqs-floor)
+#   task      runqslower-ts --storage=task --stats 10000
+#   hash      runqslower-ts --storage=hash --stats 10000 (10240 entries)
+# and the report gives medians. Per-program costs are the kernel's BPF
+# run-time statistics (ns per run, as in bpftool prog show). Writes
+# BENCHMARKS.md (or $BENCH_OUT) and keeps raw results in build/bench/.
+#
+# Environment: ROUNDS (default 5), SECONDS_PER_RUN (default 4), BENCH_OUT,
+# WORKLOADS (space-separated subset of the names below).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TOP=$PWD
+RQS=$TOP/runqslower-ts
+FLOOR=$TOP/build/rqs-floor
+SLEEPERS=$TOP/build/sleepers
+ROUNDS=${ROUNDS:-5}
+T=${SECONDS_PER_RUN:-4}
+OUT=${BENCH_OUT:-$TOP/BENCHMARKS.md}
+RAW=$TOP/build/bench
+MIN_US=10000
+ALL_WORKLOADS="pipe pipe-pinned messaging sleep-100 sleep-1000 sleep-10000 sleep-30000 herd-10000 herd-30000"
+WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
+MODES="untraced floor task hash"
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || die "needs root (BPF, SCHED stats, 30000 threads)"
+for f in "$RQS" "$FLOOR" "$SLEEPERS"; do [ -x "$f" ] || die "missing $f: run make first"; done
+command -v perf > /dev/null || die "perf is not installed (Debian: linux-perf)"
+
+# 30000 threads: make room, and put everything back afterwards
+old_pid_max=$(sysctl -n kernel.pid_max)
+old_threads_max=$(sysctl -n kernel.threads-max)
+old_stats=$(sysctl -n kernel.bpf_stats_enabled)
+restore() {
+	sysctl -q -w kernel.pid_max="$old_pid_max" kernel.threads-max="$old_threads_max" || true
+	pkill -INT -f "$FLOOR" 2> /dev/null || true
+}
+trap restore EXIT
+[ "$old_pid_max" -ge 65536 ] || sysctl -q -w kernel.pid_max=65536
+[ "$old_threads_max" -ge 65536 ] || sysctl -q -w kernel.threads-max=65536
+[ "$old_stats" = 0 ] || die "kernel.bpf_stats_enabled is already 1: another tool is measuring"
+ulimit -n 65536 2> /dev/null || true
+ulimit -u unlimited 2> /dev/null || true
+
+mkdir -p "$RAW"
+rm -f "$RAW"/*.txt
+
+# run_workload NAME: runs it, prints "<metric> <unit>" (higher or lower is
+# better per the unit), its stdout kept in $RAW/last-workload
+run_workload() {
+	case $1 in
+	pipe)
+		perf bench sched pipe -l 100000 > "$RAW/last-workload" 2>&1
+		awk '/usecs\/op/ { print $1, "us/op" }' "$RAW/last-workload" ;;
+	pipe-pinned)
+		taskset -c 1 perf bench sched pipe -l 100000 > "$RAW/last-workload" 2>&1
+		awk '/usecs\/op/ { print $1, "us/op" }' "$RAW/last-workload" ;;
+	messaging)
+		perf bench sched messaging -g 10 -l 200 > "$RAW/last-workload" 2>&1
+		awk '/Total time/ { print $3, "s" }' "$RAW/last-workload" ;;
+	sleep-*)
+		"$SLEEPERS" -n "${1#sleep-}" -r 20000 -t "$T" > "$RAW/last-workload"
+		sed -n 's/.*late_us_p50=\([0-9.]*\).*/\1 us-late-p50/p' "$RAW/last-workload" ;;
+	herd-*)
+		# all threads woken together twice a second: N tasks queued at once
+		"$SLEEPERS" -n "${1#herd-}" -r $((${1#herd-} * 2)) -w 20 -t "$T" -b > "$RAW/last-workload"
+		sed -n 's/.*late_us_p99=\([0-9.]*\).*/\1 us-late-p99/p' "$RAW/last-workload" ;;
+	*) die "unknown workload $1" ;;
+	esac
+}
+
+threads_of() {
+	case $1 in
+	sleep-* | herd-*) echo "${1#*-}" ;;
+	pipe*) echo 2 ;;
+	messaging) echo 400 ;;
+	esac
+}
+
+# one_run WORKLOAD MODE ROUND: appends a line of key=value to $RAW/results.txt
+one_run() {
+	local w=$1 mode=$2 round=$3 tracer= err=$RAW/stats.err metric unit t0 t1 ctxt0 ctxt1
+	: > "$err"
+	case $mode in
+	untraced) ;;
+	floor)
+		"$FLOOR" > "$RAW/tracer.out" 2> "$err" &
+		tracer=$! ;;
+	task | hash)
+		"$RQS" --storage="$mode" --stats "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
+		tracer=$! ;;
+	esac
+	if [ -n "$tracer" ]; then
+		for _ in $(seq 100); do
+			grep -qE '^(attached|TIME )' "$RAW/tracer.out" 2> /dev/null && break
+			kill -0 "$tracer" 2> /dev/null || die "$mode did not start: $(cat "$err")"
+			sleep 0.1
+		done
+	fi
+	ctxt0=$(awk '/^ctxt/ { print $2 }' /proc/stat)
+	t0=$(date +%s.%N)
+	read -r metric unit < <(run_workload "$w")
+	t1=$(date +%s.%N)
+	ctxt1=$(awk '/^ctxt/ { print $2 }' /proc/stat)
+	if [ -n "$tracer" ]; then
+		kill -INT "$tracer"
+		wait "$tracer" || die "$mode exited $? on $w"
+	fi
+	awk -v w="$w" -v mode="$mode" -v round="$round" -v metric="$metric" -v unit="$unit" \
+		-v secs="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v threads="$(threads_of "$w")" \
+		-v switches="$((ctxt1 - ctxt0))" '
+		/^stats: prog: sched_switch / { split($4, a, "="); sw_runs = a[2]; split($6, b, "="); sw_ns = b[2] }
+		/^stats: prog: sched_wakeup / { split($4, a, "="); wk_runs = a[2]; split($6, b, "="); wk_ns = b[2] }
+		/^stats: events:/ { split($3, a, "="); emitted = a[2]; split($4, b, "="); lost = b[2] }
+		/^stats: wakeups:/ { split($3, a, "="); missed = a[2] }
+		/^stats: memory:/ { split($3, a, "="); mem = a[2] }
+		END {
+			printf "workload=%s mode=%s round=%s threads=%s secs=%.3f switches=%s metric=%s unit=%s sw_runs=%s sw_ns=%s wk_runs=%s wk_ns=%s emitted=%s lost=%s missed=%s mem=%s\n",
+				w, mode, round, threads, secs, switches, metric, unit, sw_runs + 0, sw_ns + 0,
+				wk_runs + 0, wk_ns + 0, emitted + 0, lost + 0, missed + 0, mem + 0
+		}' "$err" >> "$RAW/results.txt"
+	tail -1 "$RAW/results.txt" >&2
+}
+
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
+for w in $WORKLOADS; do
+	echo "bench: $w" >&2
+	for round in $(seq "$ROUNDS"); do
+		for mode in $MODES; do
+			one_run "$w" "$mode" "$round"
+		done
+	done
+done
+
+bench/report.sh "$RAW/results.txt" "$started" "$ROUNDS" "$T" "$WORKLOADS" > "$OUT"
+echo "bench: wrote $OUT" >&2
