@@ -43,6 +43,11 @@ enum {
 	BPF_LOCAL_STORAGE_GET_F_CREATE = 1,
 };
 
+enum {
+	BPF_RB_NO_WAKEUP = 1,
+	BPF_RB_FORCE_WAKEUP = 2,
+};
+
 /* kernel/sched/sched.h; see bpf/rq_clock.bpf.h */
 struct rq {
 	__u64 clock;

@@ -3,7 +3,8 @@
 # "ok N - name # SKIP missing PREREQ (reason)"; with CI=true a skip is a
 # failure, because CI must run the live tests.
 #   test_case "PREREQ,PREREQ" "description" function
-# Prerequisites: ROOT, BTF, TASK_STORAGE, PERF, VALGRIND, MULTICPU.
+# Prerequisites: ROOT, BTF, TASK_STORAGE, PERF, VALGRIND, MULTICPU, and
+# CMD_name: the command "name" is installed.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RQS=${RQS:-$TOP/runqslower-ts}
@@ -34,6 +35,7 @@ check_prereq() {
 	PERF) command -v perf >/dev/null || { echo "perf not installed"; return 1; } ;;
 	VALGRIND) command -v valgrind >/dev/null || { echo "valgrind not installed"; return 1; } ;;
 	MULTICPU) [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; return 1; } ;;
+	CMD_*) command -v "${1#CMD_}" >/dev/null || { echo "${1#CMD_} is not installed"; return 1; } ;;
 	*) echo "unknown prerequisite $1"; return 1 ;;
 	esac
 }
@@ -82,9 +84,9 @@ test_case() {
 test_done() {
 	echo "1..$test_count"
 	if [ $test_skipped -gt 0 ]; then
-		echo "# SKIPPED: $test_skipped of $test_count live tests did not run"
+		echo "# SKIPPED: $test_skipped of $test_count ${SUITE:-live} tests did not run"
 	fi
-	echo "# live: $((test_count - test_failed - test_skipped)) passed, $test_failed failed, $test_skipped skipped"
+	echo "# ${SUITE:-live}: $((test_count - test_failed - test_skipped)) passed, $test_failed failed, $test_skipped skipped"
 	[ $test_failed = 0 ]
 }
 

@@ -1,256 +1,390 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* latgen: make a known run-queue wait and measure it.
+/*
+ * latgen: produce a run-queue wait of known length, and measure it.
  *
- * A "waiter" thread (SCHED_OTHER) and a "hog" thread (SCHED_FIFO) share one
- * CPU; the controller (main thread) runs on another. Each round the
- * controller starts the hog spinning for DELAY_MS, then, once the hog is on
- * the CPU and the waiter is asleep, reads the clock and wakes the waiter.
- * The waiter cannot run until the hog stops; when it runs it reads the clock
- * again: that difference is the wait it reports, an upper bound of the
- * tracer's (which starts at sched_wakeup, just after the first read).
+ *   latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS]
  *
- * Output: "latgen pid=.. waiter_tid=.. hog_tid=.. controller_tid=.. cpu=..
- * delay_ms=..", then "wait_us=N" a round, then "done". A round in which
- * the waiter was preempted (an involuntary context switch) between sleeping
- * and reading the clock ends " preempted=1": its wait_us also holds that
- * second wait and the time it ran before it. */
+ * Three threads:
+ *   waiter      SCHED_OTHER (nice -10), pinned to CPU, sleeps on a futex
+ *   hog         SCHED_FIFO 10, pinned to CPU, sleeps on a futex between rounds
+ *   controller  the main thread, pinned to another CPU
+ *
+ * A round: with both the waiter and the hog asleep, the controller wakes the
+ * hog, which takes CPU at once and busy-spins for DELAY_MS. As soon as the hog
+ * says it is spinning, the controller reads CLOCK_MONOTONIC (t_wake) and
+ * wakes the waiter. The waiter is now runnable but cannot run until the hog
+ * blocks again; when it does run it reads the clock (t_run) and reports
+ * t_run - t_wake. The controller reads the clock just before its futex wake,
+ * so the figure is a hair (a few us) above the scheduler's own wakeup-to-run
+ * delay for that wakeup.
+ *
+ * stdout (line-buffered):
+ *   latgen pid=P waiter_tid=W hog_tid=H controller_tid=C cpu=N delay_ms=D
+ *   wait_us=U                       one per round
+ *   done
+ * A round in which the waiter was involuntarily switched out after it woke
+ * and before it read the clock gets " preempted=1" after wait_us=U: U then
+ * also covers that second wait (rare; tests treat such rounds as bounds).
+ *
+ * Exit status: 0; 1 on a system error (one "latgen: what: strerror" line on
+ * stderr); 2 on bad usage.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
-struct shared {
-	atomic_int hog_go, hog_running, waiter_go, waiter_done;
-	atomic_int waiter_tid, hog_tid;
-	struct timespec t_wake;
-	long long wait_ns;
-	int preempted;	/* the waiter was preempted again before it read the clock */
-	int cpu;
-	long delay_ms;
-	atomic_int stop;
+#define HOG_PRIO 10
+#define WAITER_NICE (-10)
+#define MAX_DELAY_MS 500	/* well below RT throttling / the fair server's 950 ms */
+#define SETTLE_TIMEOUT_NS (10LL * 1000000000LL)
+
+#if defined(__x86_64__) || defined(__i386__)
+#define cpu_relax() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define cpu_relax() __asm__ __volatile__("yield")
+#else
+#define cpu_relax() do { } while (0)
+#endif
+
+static const char usage_text[] =
+	"usage: latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS]";
+
+/* Futex words are 32-bit; _Atomic uint32_t is a plain 32-bit word on Linux. */
+static _Atomic uint32_t hog_round;	/* controller -> hog: serve this round */
+static _Atomic uint32_t hog_spinning;	/* hog -> controller: round it spins in */
+static _Atomic uint32_t waiter_round;	/* controller -> waiter: wake for this round */
+static _Atomic uint32_t waiter_armed;	/* waiter -> controller: round it sleeps for */
+static _Atomic uint32_t reported;	/* waiter -> controller: round it measured */
+static _Atomic int quit;
+
+static _Atomic long long t_wake_ns;	/* controller's clock just before waking */
+static long long measured_ns;		/* published by the release store of 'reported' */
+static int was_preempted;
+
+static int target_cpu;
+static long long spin_ns;
+
+/* Start-up handshake: 0 while starting, the TID once ready, -errno on failure. */
+struct startup {
+	_Atomic uint32_t word;
+	const char *failed_call;
 };
+static struct startup waiter_up, hog_up;
 
-static long long ns_of(const struct timespec *t)
-{
-	return t->tv_sec * 1000000000LL + t->tv_nsec;
-}
-
-static long long now_ns(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return ns_of(&t);
-}
-
-static void futex_wait(atomic_int *addr, int val)
-{
-	syscall(SYS_futex, addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
-}
-
-static void futex_wake(atomic_int *addr)
-{
-	syscall(SYS_futex, addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-}
-
-static void die(const char *what, int err)
+static _Noreturn void fail(const char *what, int err)
 {
 	fprintf(stderr, "latgen: %s: %s\n", what, strerror(err));
 	exit(1);
 }
 
-static void pin(int cpu)
+static _Noreturn void bad_usage(const char *why, const char *arg)
+{
+	if (why)
+		fprintf(stderr, "latgen: %s '%s'; %s\n", why, arg, usage_text);
+	else
+		fprintf(stderr, "%s\n", usage_text);
+	exit(2);
+}
+
+static long long clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void sleep_ns(long long ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000LL, .tv_nsec = ns % 1000000000LL };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
+		;
+}
+
+static void futex_sleep(_Atomic uint32_t *word, uint32_t expected)
+{
+	/* returns on a wake, on EAGAIN (word changed) or EINTR: callers re-check */
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
+}
+
+static void futex_wake_all(_Atomic uint32_t *word)
+{
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
+}
+
+/* Blocks until *word differs from 'old'; returns the new value. */
+static uint32_t await_change(_Atomic uint32_t *word, uint32_t old)
+{
+	uint32_t now;
+
+	while ((now = atomic_load_explicit(word, memory_order_acquire)) == old)
+		futex_sleep(word, old);
+	return now;
+}
+
+static void publish(_Atomic uint32_t *word, uint32_t value)
+{
+	atomic_store_explicit(word, value, memory_order_release);
+	futex_wake_all(word);
+}
+
+static int pin_self(int cpu)
 {
 	cpu_set_t set;
 
 	CPU_ZERO(&set);
 	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set))
-		die("sched_setaffinity", errno);
+	return sched_setaffinity(0, sizeof(set), &set) ? errno : 0;
 }
 
-static void *hog(void *arg)
+static void startup_done(struct startup *s, const char *failed_call, int err)
 {
-	struct shared *s = arg;
-	struct sched_param sp = { .sched_priority = 10 };
-	long long end;
-
-	prctl(PR_SET_NAME, "hog");
-	pin(s->cpu);
-	if (sched_setscheduler(0, SCHED_FIFO, &sp))
-		die("sched_setscheduler(SCHED_FIFO)", errno);
-	atomic_store(&s->hog_tid, (int)gettid());
-	futex_wake(&s->hog_tid);
-	for (;;) {
-		while (!atomic_load(&s->hog_go))
-			futex_wait(&s->hog_go, 0);
-		if (atomic_load(&s->stop))
-			return NULL;
-		end = now_ns() + s->delay_ms * 1000000LL;
-		atomic_store(&s->hog_running, 1);
-		while (now_ns() < end)
-			;
-		atomic_store(&s->hog_go, 0);
-		atomic_store(&s->hog_running, 0);
-	}
+	s->failed_call = failed_call;
+	publish(&s->word, err ? (uint32_t)-err : (uint32_t)gettid());
 }
 
 static long involuntary_switches(void)
 {
 	struct rusage ru;
 
-	getrusage(RUSAGE_THREAD, &ru);
+	if (getrusage(RUSAGE_THREAD, &ru))
+		return -1;
 	return ru.ru_nivcsw;
 }
 
-static void *waiter(void *arg)
+static void *hog_main(void *unused)
 {
-	struct shared *s = arg;
-	struct timespec t_run;
-	long nivcsw;
+	struct sched_param param = { .sched_priority = HOG_PRIO };
+	uint32_t round = 0;
+	long long stop_at;
+	int err;
 
-	prctl(PR_SET_NAME, "waiter");
-	pin(s->cpu);
-	/* ahead of other SCHED_OTHER tasks woken during the spin (kworkers),
-	 * so that the hog is usually the task that ran before the waiter */
-	if (setpriority(PRIO_PROCESS, (id_t)gettid(), -10))
-		die("setpriority", errno);
-	atomic_store(&s->waiter_tid, (int)gettid());
-	futex_wake(&s->waiter_tid);
+	(void)unused;
+	pthread_setname_np(pthread_self(), "hog");
+	if ((err = pin_self(target_cpu))) {
+		startup_done(&hog_up, "sched_setaffinity (hog)", err);
+		return NULL;
+	}
+	if (sched_setscheduler(0, SCHED_FIFO, &param)) {
+		startup_done(&hog_up, "sched_setscheduler (SCHED_FIFO hog)", errno);
+		return NULL;
+	}
+	startup_done(&hog_up, NULL, 0);
+
 	for (;;) {
-		nivcsw = involuntary_switches();
-		while (!atomic_load(&s->waiter_go))
-			futex_wait(&s->waiter_go, 0);
-		clock_gettime(CLOCK_MONOTONIC, &t_run);
-		if (atomic_load(&s->stop))
+		round = await_change(&hog_round, round);
+		if (atomic_load(&quit))
 			return NULL;
-		s->preempted = involuntary_switches() != nivcsw;
-		s->wait_ns = ns_of(&t_run) - ns_of(&s->t_wake);
-		atomic_store(&s->waiter_go, 0);
-		atomic_store(&s->waiter_done, 1);
-		futex_wake(&s->waiter_done);
+		stop_at = clock_ns() + spin_ns;
+		atomic_store_explicit(&hog_spinning, round, memory_order_release);
+		while (clock_ns() < stop_at)
+			cpu_relax();
 	}
 }
 
-/* 'S' in /proc/self/task/TID/stat: asleep in the kernel, not runnable. */
-static int thread_state(int tid)
+static void *waiter_main(void *unused)
 {
-	char path[64], buf[256], *p;
-	ssize_t n;
+	uint32_t round = 0;
+	long ivcsw_before;
+	long long t_run;
+	int err;
+
+	(void)unused;
+	pthread_setname_np(pthread_self(), "waiter");
+	if ((err = pin_self(target_cpu))) {
+		startup_done(&waiter_up, "sched_setaffinity (waiter)", err);
+		return NULL;
+	}
+	/* ahead of other fair tasks woken on this CPU while the hog spins */
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), WAITER_NICE)) {
+		startup_done(&waiter_up, "setpriority (waiter)", errno);
+		return NULL;
+	}
+	startup_done(&waiter_up, NULL, 0);
+
+	for (;;) {
+		ivcsw_before = involuntary_switches();
+		/* the futex wait below is the only place this thread sleeps after this */
+		atomic_store_explicit(&waiter_armed, round + 1, memory_order_release);
+		round = await_change(&waiter_round, round);
+		t_run = clock_ns();
+		if (atomic_load(&quit))
+			return NULL;
+		measured_ns = t_run - atomic_load_explicit(&t_wake_ns, memory_order_acquire);
+		was_preempted = involuntary_switches() != ivcsw_before;
+		publish(&reported, round);
+	}
+}
+
+/* Wait for a thread's start-up handshake; exits on its failure. */
+static int await_startup(struct startup *s)
+{
+	int32_t v = (int32_t)await_change(&s->word, 0);
+
+	if (v < 0)
+		fail(s->failed_call, -v);
+	return v;
+}
+
+/* The state letter from /proc/self/task/TID/stat ('S' = interruptible sleep). */
+static char task_state(int tid)
+{
+	char path[64], buf[512], *close_paren;
+	ssize_t len;
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
-	fd = open(path, O_RDONLY);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return '?';
-	n = read(fd, buf, sizeof(buf) - 1);
+		fail("open /proc/self/task/TID/stat", errno);
+	len = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (n <= 0)
-		return '?';
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p && p[1] && p[2] ? p[2] : '?';
+	if (len <= 0)
+		fail("read /proc/self/task/TID/stat", len < 0 ? errno : EIO);
+	buf[len] = '\0';
+	/* "tid (comm) S ...": comm may itself hold ')' */
+	close_paren = strrchr(buf, ')');
+	if (!close_paren || close_paren[1] != ' ' || !close_paren[2])
+		fail("parse /proc/self/task/TID/stat", EPROTO);
+	return close_paren[2];
 }
 
-static void wait_for_tid(atomic_int *tid)
-{
-	while (!atomic_load(tid))
-		futex_wait(tid, 0);
-}
-
-static long parse_long(const char *s, const char *what, long min)
+static long parse_number(const char *arg, const char *name, long lo, long hi)
 {
 	char *end;
 	long v;
 
 	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < min) {
-		fprintf(stderr, "latgen: invalid %s '%s'\n", what, s);
-		exit(2);
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < lo || v > hi) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "%s must be an integer in %ld..%ld, got", name, lo, hi);
+		bad_usage(why, arg);
 	}
 	return v;
 }
 
 int main(int argc, char **argv)
 {
-	static struct shared s;
-	long count = 5, interval_ms = 100, start_ms = 0;
-	int ncpus = (int)sysconf(_SC_NPROCESSORS_ONLN), c, err;
-	pthread_t th, tw;
+	long delay_ms = 20, count = 5, interval_ms = 100, start_delay_ms = 0;
+	long cpu_arg = -1;
+	int controller_cpu = -1, waiter_tid, hog_tid, opt, err, usable = 0;
+	cpu_set_t allowed;
+	pthread_t hog, waiter;
 
-	s.cpu = ncpus - 1;
-	s.delay_ms = 20;
-	while ((c = getopt(argc, argv, "c:d:n:i:s:")) != -1) {
-		switch (c) {
-		case 'c': s.cpu = (int)parse_long(optarg, "CPU", 0); break;
-		case 'd': s.delay_ms = parse_long(optarg, "DELAY_MS", 1); break;
-		case 'n': count = parse_long(optarg, "COUNT", 1); break;
-		case 'i': interval_ms = parse_long(optarg, "INTERVAL_MS", 0); break;
-		case 's': start_ms = parse_long(optarg, "START_DELAY_MS", 0); break;
-		default:
-			fprintf(stderr, "usage: latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS]\n");
-			return 2;
+	while ((opt = getopt(argc, argv, "c:d:n:i:s:h")) != -1) {
+		switch (opt) {
+		case 'c': cpu_arg = parse_number(optarg, "CPU", 0, CPU_SETSIZE - 1); break;
+		case 'd': delay_ms = parse_number(optarg, "DELAY_MS", 1, MAX_DELAY_MS); break;
+		case 'n': count = parse_number(optarg, "COUNT", 0, 1000000); break;
+		case 'i': interval_ms = parse_number(optarg, "INTERVAL_MS", 0, 3600000); break;
+		case 's': start_delay_ms = parse_number(optarg, "START_DELAY_MS", 0, 3600000); break;
+		default: bad_usage(NULL, NULL);
 		}
 	}
-	if (optind < argc) {
-		fprintf(stderr, "latgen: unexpected argument '%s'\n", argv[optind]);
-		return 2;
-	}
-	if (ncpus < 2) {
-		fprintf(stderr, "latgen: needs 2 online CPUs, has %d\n", ncpus);
+	if (optind < argc)
+		bad_usage("unexpected argument", argv[optind]);
+
+	/* CPUs this process may use (online and allowed by its cpuset) */
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		fail("sched_getaffinity", errno);
+	usable = CPU_COUNT(&allowed);
+	if (usable < 2) {
+		fprintf(stderr, "latgen: need 2 online CPUs, only %d usable: %s\n", usable,
+			strerror(ENODEV));
 		return 1;
 	}
-	if (s.cpu >= ncpus) {
-		fprintf(stderr, "latgen: CPU %d is not online\n", s.cpu);
-		return 2;
+	if (cpu_arg >= 0) {
+		if (!CPU_ISSET((int)cpu_arg, &allowed)) {
+			fprintf(stderr, "latgen: CPU %ld: %s (not online or not allowed)\n", cpu_arg,
+				strerror(EINVAL));
+			return 1;
+		}
+		target_cpu = (int)cpu_arg;
+	} else {
+		/* default: the last usable CPU (CPU 1 on a 2-CPU machine) */
+		for (int c = 0; c < CPU_SETSIZE; c++)
+			if (CPU_ISSET(c, &allowed))
+				target_cpu = c;
 	}
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	pin(s.cpu == 0 ? 1 : 0);
-	if ((err = pthread_create(&th, NULL, hog, &s)) || (err = pthread_create(&tw, NULL, waiter, &s)))
-		die("pthread_create", err);
-	wait_for_tid(&s.hog_tid);
-	wait_for_tid(&s.waiter_tid);
-	printf("latgen pid=%d waiter_tid=%d hog_tid=%d controller_tid=%d cpu=%d delay_ms=%ld\n",
-	       (int)getpid(), atomic_load(&s.waiter_tid), atomic_load(&s.hog_tid),
-	       (int)gettid(), s.cpu, s.delay_ms);
-	if (start_ms)
-		usleep(start_ms * 1000);
+	for (int c = 0; c < CPU_SETSIZE && controller_cpu < 0; c++)
+		if (c != target_cpu && CPU_ISSET(c, &allowed))
+			controller_cpu = c;
+	spin_ns = delay_ms * 1000000LL;
 
-	for (long i = 0; i < count; i++) {
-		while (thread_state(atomic_load(&s.waiter_tid)) != 'S' ||
-		       thread_state(atomic_load(&s.hog_tid)) != 'S')
-			usleep(1000);
-		atomic_store(&s.waiter_done, 0);
-		atomic_store(&s.hog_go, 1);
-		futex_wake(&s.hog_go);
-		while (!atomic_load(&s.hog_running))
-			;
-		clock_gettime(CLOCK_MONOTONIC, &s.t_wake);
-		atomic_store(&s.waiter_go, 1);
-		futex_wake(&s.waiter_go);
-		while (!atomic_load(&s.waiter_done))
-			futex_wait(&s.waiter_done, 0);
-		printf("wait_us=%lld%s\n", s.wait_ns / 1000, s.preempted ? " preempted=1" : "");
-		usleep(interval_ms * 1000);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if ((err = pin_self(controller_cpu)))
+		fail("sched_setaffinity (controller)", err);
+	if ((err = pthread_create(&hog, NULL, hog_main, NULL)))
+		fail("pthread_create (hog)", err);
+	hog_tid = await_startup(&hog_up);
+	if ((err = pthread_create(&waiter, NULL, waiter_main, NULL)))
+		fail("pthread_create (waiter)", err);
+	waiter_tid = await_startup(&waiter_up);
+
+	printf("latgen pid=%d waiter_tid=%d hog_tid=%d controller_tid=%d cpu=%d delay_ms=%ld\n",
+	       (int)getpid(), waiter_tid, hog_tid, (int)gettid(), target_cpu, delay_ms);
+	if (start_delay_ms)
+		sleep_ns(start_delay_ms * 1000000LL);
+
+	for (uint32_t round = 1; round <= (uint32_t)count; round++) {
+		long long settle_deadline = clock_ns() + SETTLE_TIMEOUT_NS, t;
+
+		if (round > 1 && interval_ms)
+			sleep_ns(interval_ms * 1000000LL);
+		/*
+		 * Both threads must be asleep in their futex waits: the waiter has
+		 * armed this round (nothing after that can block but the futex)
+		 * and the kernel shows it sleeping; then the hog's wakeup finds an
+		 * idle or fair-class CPU and the waiter's is a real wakeup.
+		 */
+		while (atomic_load_explicit(&waiter_armed, memory_order_acquire) != round ||
+		       task_state(waiter_tid) != 'S' || task_state(hog_tid) != 'S') {
+			if (clock_ns() > settle_deadline)
+				fail("waiter and hog did not go to sleep within 10 s", ETIMEDOUT);
+			sleep_ns(100000);
+		}
+
+		publish(&hog_round, round);
+		/* the hog runs on the other CPU; 1 s is far beyond any wake-up */
+		settle_deadline = clock_ns() + 1000000000LL;
+		while (atomic_load_explicit(&hog_spinning, memory_order_acquire) != round) {
+			if (clock_ns() > settle_deadline)
+				fail("SCHED_FIFO hog did not start running within 1 s", ETIMEDOUT);
+			cpu_relax();
+		}
+
+		t = clock_ns();
+		atomic_store_explicit(&t_wake_ns, t, memory_order_release);
+		publish(&waiter_round, round);
+
+		await_change(&reported, round - 1);
+		printf("wait_us=%lld%s\n", (measured_ns + 500) / 1000,
+		       was_preempted ? " preempted=1" : "");
 	}
-	atomic_store(&s.stop, 1);
-	atomic_store(&s.hog_go, 1);
-	futex_wake(&s.hog_go);
-	atomic_store(&s.waiter_go, 1);
-	futex_wake(&s.waiter_go);
-	pthread_join(th, NULL);
-	pthread_join(tw, NULL);
+
+	atomic_store(&quit, 1);
+	publish(&hog_round, (uint32_t)count + 1);
+	publish(&waiter_round, (uint32_t)count + 1);
+	pthread_join(hog, NULL);
+	pthread_join(waiter, NULL);
 	printf("done\n");
 	return 0;
 }
