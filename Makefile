@@ -55,7 +55,7 @@ else
 LIBBPF_LIBS := -Wl,-Bstatic $(or $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null),-lbpf -lelf -lz) -Wl,-Bdynamic -lzstd
 endif
 
-PREFIX_MAP := -ffile-prefix-map=$(CURDIR)/=
+PREFIX_MAP := -ffile-prefix-map=$(CURDIR)=.
 RQS_CPPFLAGS := -I$(OUT) -Isrc $(LIBBPF_CFLAGS)
 RQS_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(PREFIX_MAP)
 ALL_CFLAGS = $(RQS_CPPFLAGS) $(CPPFLAGS) $(RQS_CFLAGS) $(CFLAGS)

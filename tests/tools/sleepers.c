@@ -1,20 +1,46 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* sleepers: N live threads that sleep and wake at a steady total rate.
+/*
+ * sleepers: a scheduler load of many live threads that sleep and wake at a
+ * steady total rate.
  *
  *   sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US] [-s DELAY_MS]
  *
- * -s waits DELAY_MS before creating the threads (a tracer started with -p
- * meanwhile sees them born).
- * Each thread sleeps to an absolute deadline (its period is THREADS/RATE s;
- * threads are staggered evenly over the period, or with -b all wake at the
- * same deadline: a thundering herd that queues every thread at once), then
- * spins WORK_US (default 0) and counts a wakeup. Prints at the end:
- * "sleepers threads=N seconds=S wakeups=W wakeups_per_sec=R late_us_p50=A
- * late_us_p99=B" where lateness is the time from deadline to running. */
+ * Each thread sleeps with clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME) to
+ * its next deadline; its period is THREADS / WAKEUPS_PER_SEC seconds and the
+ * threads' first deadlines are spread evenly over one period, so the process
+ * as a whole wakes WAKEUPS_PER_SEC times a second. On each wakeup a thread
+ * does a little arithmetic (plus WORK_US of spinning with -w), records how
+ * late it woke against its deadline and counts the wakeup. A deadline already
+ * past when the thread is done (an overloaded machine) is skipped, not caught
+ * up, so every counted wakeup is a real one.
+ *
+ *   -b           herd: every thread uses the same deadlines (all wake together)
+ *   -w WORK_US   busy work per wakeup, default 0
+ *   -s DELAY_MS  wait this long before creating the threads
+ *
+ * All threads are created first (32 KiB stacks) and wait on a barrier; they
+ * then run from a common start time for SECONDS. At the end they stop, are
+ * joined, and one line goes to stdout:
+ *
+ *   sleepers threads=N seconds=S wakeups=W wakeups_per_sec=R late_us_p50=A late_us_p99=B
+ *
+ * S is the measured length of the run, R = W / S; A and B are percentiles of
+ * lateness (wakeup time minus deadline, including the default 50 us timer
+ * slack), from a log-linear histogram with 16 buckets per power of two,
+ * interpolated within the bucket. Each thread keeps its histogram (2 KiB) on
+ * its own stack and adds it to the total when it stops.
+ *
+ * Exit status: 0; 1 when the system refuses (e.g. too many threads for
+ * kernel.pid_max / kernel.threads-max); 2 on bad usage.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include <errno.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,134 +48,332 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HIST_BUCKETS 64 /* log2 buckets of lateness in ns */
+#define NS_PER_SEC 1000000000LL
+#define STACK_BYTES (32 * 1024)
 
+/* log-linear histogram of nanoseconds: 2^SUB_BITS buckets per power of two */
+#define SUB_BITS 4
+#define SUBS (1u << SUB_BITS)
+#define NBUCKETS 512	/* covers 0 .. 2^35 ns (34 s); the last bucket takes the rest */
+
+static const char usage_text[] =
+	"usage: sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US] [-s DELAY_MS]";
+
+static int nthreads;
 static long long period_ns, start_ns, end_ns, work_ns;
-static int nthreads, burst;
-static pthread_barrier_t barrier;
-static atomic_ullong wakeups;
-static atomic_ullong hist[HIST_BUCKETS];
+static int herd;
+static pthread_barrier_t start_line;
+static _Atomic int stop_now;
 
-static long long now_ns(void)
+static pthread_mutex_t totals_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t total_hist[NBUCKETS];
+static uint64_t total_wakeups, total_skipped;
+static unsigned long work_digest;	/* keeps the per-wakeup arithmetic alive */
+
+static long long clock_ns(void)
 {
-	struct timespec t;
+	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000000000LL + t.tv_nsec;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
+static void sleep_until(long long when_ns)
+{
+	struct timespec ts = { .tv_sec = when_ns / NS_PER_SEC, .tv_nsec = when_ns % NS_PER_SEC };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+static unsigned bucket_of(unsigned long long ns)
+{
+	unsigned top, idx;
+
+	if (ns < SUBS)
+		return (unsigned)ns;
+	top = 63u - (unsigned)__builtin_clzll(ns);	/* >= SUB_BITS */
+	idx = (top - SUB_BITS + 1) * SUBS + (unsigned)((ns >> (top - SUB_BITS)) & (SUBS - 1));
+	return idx < NBUCKETS ? idx : NBUCKETS - 1;
+}
+
+/* the bucket's range: [*low, *low + *width) nanoseconds */
+static void bucket_range(unsigned idx, double *low, double *width)
+{
+	unsigned group = idx / SUBS, sub = idx % SUBS;
+
+	if (group == 0) {
+		*low = idx;
+		*width = 1;
+		return;
+	}
+	*width = (double)(1ULL << (group - 1));
+	*low = (double)(SUBS + sub) * *width;
+}
+
+/* q-quantile in microseconds, linearly interpolated inside its bucket */
+static double quantile_us(const uint64_t *hist, uint64_t count, double q)
+{
+	double rank = q * (double)count, low, width;
+	uint64_t below = 0;
+
+	if (!count)
+		return 0;
+	for (unsigned i = 0; i < NBUCKETS; i++) {
+		if (!hist[i])
+			continue;
+		if ((double)(below + hist[i]) >= rank) {
+			bucket_range(i, &low, &width);
+			return (low + width * (rank - (double)below) / (double)hist[i]) / 1000.0;
+		}
+		below += hist[i];
+	}
+	bucket_range(NBUCKETS - 1, &low, &width);
+	return (low + width) / 1000.0;
 }
 
 static void *sleeper(void *arg)
 {
-	long idx = (long)arg;
-	long long next, late, t;
-	unsigned long long n = 0;
-	struct timespec ts;
+	long idx = (long)(intptr_t)arg;
+	uint32_t hist[NBUCKETS] = { 0 };
+	uint64_t wakeups = 0, skipped = 0;
+	unsigned long mix = (unsigned long)idx * 2654435761u + 1;
+	long long next, now, late;
 
-	pthread_barrier_wait(&barrier);
-	next = start_ns + (burst ? 0 : period_ns * idx / nthreads);
-	while (next < end_ns) {
-		ts.tv_sec = next / 1000000000LL;
-		ts.tv_nsec = next % 1000000000LL;
-		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
-			;
-		t = now_ns();
-		late = t - next;
-		atomic_fetch_add_explicit(&hist[late > 0 ? 63 - __builtin_clzll((unsigned long long)late) : 0],
-					  1, memory_order_relaxed);
-		while (work_ns && now_ns() - t < work_ns)
-			;
-		n++;
+	pthread_barrier_wait(&start_line);
+	next = start_ns;
+	if (!herd)
+		next += (long long)((__int128)period_ns * idx / nthreads);
+	while (next < end_ns && !atomic_load_explicit(&stop_now, memory_order_relaxed)) {
+		sleep_until(next);
+		now = clock_ns();
+		late = now - next;
+		hist[bucket_of(late > 0 ? (unsigned long long)late : 0)]++;
+		wakeups++;
+
+		/* the tiny bit of work: a few rounds of xorshift */
+		for (int k = 0; k < 32; k++) {
+			mix ^= mix << 13;
+			mix ^= mix >> 7;
+			mix ^= mix << 17;
+		}
+		if (work_ns) {
+			while (clock_ns() - now < work_ns)
+				;
+			now = clock_ns();
+		}
+
 		next += period_ns;
+		if (next <= now) {
+			long long behind = (now - next) / period_ns + 1;
+
+			skipped += (uint64_t)behind;
+			next += behind * period_ns;
+		}
 	}
-	atomic_fetch_add(&wakeups, n);
+
+	pthread_mutex_lock(&totals_lock);
+	for (unsigned i = 0; i < NBUCKETS; i++)
+		total_hist[i] += hist[i];
+	total_wakeups += wakeups;
+	total_skipped += skipped;
+	work_digest ^= mix;
+	pthread_mutex_unlock(&totals_lock);
 	return NULL;
 }
 
-/* upper bound of the bucket holding the q-th quantile, in us */
-static double quantile_us(double q)
+static _Noreturn void bad_usage(const char *why, const char *arg)
 {
-	unsigned long long total = 0, seen = 0;
-
-	for (int i = 0; i < HIST_BUCKETS; i++)
-		total += hist[i];
-	for (int i = 0; i < HIST_BUCKETS; i++) {
-		seen += hist[i];
-		if (total && seen >= q * total)
-			return (double)(2ULL << i) / 1000.0;
-	}
-	return 0;
+	if (why)
+		fprintf(stderr, "sleepers: %s '%s'; %s\n", why, arg, usage_text);
+	else
+		fprintf(stderr, "%s\n", usage_text);
+	exit(2);
 }
 
-static long parse(const char *s, const char *what)
+static long long parse_number(const char *arg, const char *name, long long lo, long long hi)
 {
 	char *end;
-	long v;
+	long long v;
 
 	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || end == s || v < 0) {
-		fprintf(stderr, "sleepers: invalid %s '%s'\n", what, s);
-		exit(2);
+	v = strtoll(arg, &end, 10);
+	if (errno || end == arg || *end || v < lo || v > hi) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "%s must be an integer in %lld..%lld, got", name, lo, hi);
+		bad_usage(why, arg);
 	}
 	return v;
 }
 
+static long long read_number_file(const char *path)
+{
+	long long v = -1;
+	FILE *f = fopen(path, "r");
+
+	if (f) {
+		if (fscanf(f, "%lld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+/* threads in the whole system now: the 4th field of /proc/loadavg, "running/total" */
+static long long system_tasks(void)
+{
+	long long running, total;
+	FILE *f = fopen("/proc/loadavg", "r");
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%*s %*s %*s %lld/%lld", &running, &total) == 2;
+	fclose(f);
+	return ok ? total : -1;
+}
+
+static long long own_mappings(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	long long lines = 0;
+	int c;
+
+	if (!f)
+		return -1;
+	while ((c = getc(f)) != EOF)
+		lines += c == '\n';
+	fclose(f);
+	return lines;
+}
+
+/* Which limit most likely stopped pthread_create, as advice for the user. */
+static const char *creation_hint(int err)
+{
+	long long tasks = system_tasks();
+	long long pid_max = read_number_file("/proc/sys/kernel/pid_max");
+	long long threads_max = read_number_file("/proc/sys/kernel/threads-max");
+	long long map_max = read_number_file("/proc/sys/vm/max_map_count");
+	long long maps = own_mappings();
+
+	/* PIDs below 300 are not reused after the first wrap */
+	if (tasks >= 0 && ((pid_max > 0 && tasks + 300 + 64 >= pid_max) ||
+			   (threads_max > 0 && tasks + 64 >= threads_max)))
+		return "raise kernel.pid_max / kernel.threads-max";
+	if (maps >= 0 && map_max > 0 && maps + 64 >= map_max)
+		return "raise vm.max_map_count: each thread stack takes 2 mappings";
+	if (err == ENOMEM)
+		return "out of memory";
+	return "raise kernel.pid_max / kernel.threads-max; or check RLIMIT_NPROC and the pids cgroup";
+}
+
+/* Lift a resource limit to 'want', or as far as we are allowed to. */
+static void raise_limit(int resource, rlim_t want)
+{
+	struct rlimit cur, raised;
+
+	if (getrlimit(resource, &cur))
+		return;
+	if (cur.rlim_cur == RLIM_INFINITY || (want != RLIM_INFINITY && cur.rlim_cur >= want))
+		return;
+	/* root (CAP_SYS_RESOURCE) may raise the hard limit too */
+	raised.rlim_cur = want;
+	raised.rlim_max = (cur.rlim_max == RLIM_INFINITY || (want != RLIM_INFINITY && cur.rlim_max >= want))
+			  ? cur.rlim_max : want;
+	if (!setrlimit(resource, &raised))
+		return;
+	cur.rlim_cur = cur.rlim_max;
+	setrlimit(resource, &cur);
+}
+
 int main(int argc, char **argv)
 {
-	long rate = 0, seconds = 0, delay_ms = 0;
+	long long rate = 0, seconds = 0, delay_ms = 0, margin_ns, t_end, nr_open;
+	size_t stack_bytes = STACK_BYTES;
+	long stack_min = (long)PTHREAD_STACK_MIN, page = sysconf(_SC_PAGESIZE);
 	pthread_attr_t attr;
 	pthread_t *threads;
-	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
-	long long t0;
-	int c, err, made;
+	int opt, err;
 
-	while ((c = getopt(argc, argv, "n:r:t:bw:s:")) != -1) {
-		switch (c) {
-		case 'n': nthreads = (int)parse(optarg, "THREADS"); break;
-		case 'r': rate = parse(optarg, "WAKEUPS_PER_SEC"); break;
-		case 't': seconds = parse(optarg, "SECONDS"); break;
-		case 'b': burst = 1; break;
-		case 'w': work_ns = parse(optarg, "WORK_US") * 1000LL; break;
-		case 's': delay_ms = parse(optarg, "DELAY_MS"); break;
-		default:
-			fprintf(stderr, "usage: sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US] [-s DELAY_MS]\n");
-			return 2;
+	while ((opt = getopt(argc, argv, "n:r:t:bw:s:h")) != -1) {
+		switch (opt) {
+		case 'n': nthreads = (int)parse_number(optarg, "THREADS", 1, 4000000); break;
+		case 'r': rate = parse_number(optarg, "WAKEUPS_PER_SEC", 1, 100000000); break;
+		case 't': seconds = parse_number(optarg, "SECONDS", 1, 86400); break;
+		case 'b': herd = 1; break;
+		case 'w': work_ns = parse_number(optarg, "WORK_US", 0, 10000000) * 1000; break;
+		case 's': delay_ms = parse_number(optarg, "DELAY_MS", 0, 3600000); break;
+		default: bad_usage(NULL, NULL);
 		}
 	}
-	if (nthreads < 1 || rate < 1 || seconds < 1) {
-		fprintf(stderr, "usage: sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US] [-s DELAY_MS]\n");
-		return 2;
-	}
-	setrlimit(RLIMIT_NPROC, &rl);
+	if (optind < argc)
+		bad_usage("unexpected argument", argv[optind]);
+	if (!nthreads || !rate || !seconds)
+		bad_usage(NULL, NULL);
+
+	/* one thread per process slot, and a spare handful of files */
+	raise_limit(RLIMIT_NPROC, RLIM_INFINITY);
+	nr_open = read_number_file("/proc/sys/fs/nr_open");
+	raise_limit(RLIMIT_NOFILE, nr_open > 0 ? (rlim_t)nr_open : 65536);
+
 	if (delay_ms)
-		usleep(delay_ms * 1000);
-	period_ns = 1000000000LL * nthreads / rate;
-	threads = calloc(nthreads, sizeof(*threads));
+		sleep_until(clock_ns() + delay_ms * 1000000LL);
+
+	period_ns = (long long)((__int128)nthreads * NS_PER_SEC / rate);
+	if (period_ns < 1)
+		period_ns = 1;
+
+	threads = calloc((size_t)nthreads, sizeof(*threads));
 	if (!threads) {
-		fprintf(stderr, "sleepers: out of memory\n");
+		fprintf(stderr, "sleepers: calloc: %s\n", strerror(errno));
 		return 1;
 	}
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 32768 < PTHREAD_STACK_MIN ? PTHREAD_STACK_MIN : 32768);
-	pthread_barrier_init(&barrier, NULL, nthreads + 1);
-	for (made = 0; made < nthreads; made++) {
-		err = pthread_create(&threads[made], &attr, sleeper, (void *)(long)made);
+	if (stack_min > 0 && (size_t)stack_min > stack_bytes)
+		stack_bytes = (size_t)stack_min;
+	if (page > 0)
+		stack_bytes = (stack_bytes + (size_t)page - 1) / (size_t)page * (size_t)page;
+	if ((err = pthread_attr_init(&attr)) || (err = pthread_attr_setstacksize(&attr, stack_bytes))) {
+		fprintf(stderr, "sleepers: pthread_attr_setstacksize: %s\n", strerror(err));
+		return 1;
+	}
+	if ((err = pthread_barrier_init(&start_line, NULL, (unsigned)nthreads + 1))) {
+		fprintf(stderr, "sleepers: pthread_barrier_init: %s\n", strerror(err));
+		return 1;
+	}
+
+	for (int i = 0; i < nthreads; i++) {
+		err = pthread_create(&threads[i], &attr, sleeper, (void *)(intptr_t)i);
 		if (err) {
-			fprintf(stderr, "sleepers: cannot create thread %d of %d: %s (raise kernel.pid_max / kernel.threads-max)\n",
-				made + 1, nthreads, strerror(err));
+			/* the threads made so far wait on the barrier: leave without them */
+			fprintf(stderr, "sleepers: cannot create thread %d of %d: %s (%s)\n",
+				i + 1, nthreads, strerror(err), creation_hint(err));
+			fflush(stderr);
 			_exit(1);
 		}
 	}
-	/* start a little after everyone is through the barrier */
-	start_ns = now_ns() + 100000000LL;
-	end_ns = start_ns + seconds * 1000000000LL;
-	pthread_barrier_wait(&barrier);
-	t0 = start_ns;
+	pthread_attr_destroy(&attr);
+
+	/* time for the barrier to release every thread before the first deadline */
+	margin_ns = 100000000LL + 10000LL * nthreads;
+	start_ns = clock_ns() + margin_ns;
+	end_ns = start_ns + seconds * NS_PER_SEC;
+	pthread_barrier_wait(&start_line);
+
+	sleep_until(end_ns);
+	t_end = clock_ns();
+	atomic_store(&stop_now, 1);
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(threads[i], NULL);
-	printf("sleepers threads=%d seconds=%.3f wakeups=%llu wakeups_per_sec=%.1f late_us_p50=%.1f late_us_p99=%.1f\n",
-	       nthreads, (now_ns() - t0) / 1e9, (unsigned long long)wakeups,
-	       wakeups / ((end_ns - start_ns) / 1e9), quantile_us(0.5), quantile_us(0.99));
 	free(threads);
+	pthread_barrier_destroy(&start_line);
+
+	double secs = (double)(t_end - start_ns) / 1e9;
+	printf("sleepers threads=%d seconds=%.3f wakeups=%llu wakeups_per_sec=%.1f late_us_p50=%.1f late_us_p99=%.1f\n",
+	       nthreads, secs, (unsigned long long)total_wakeups, (double)total_wakeups / secs,
+	       quantile_us(total_hist, total_wakeups, 0.50), quantile_us(total_hist, total_wakeups, 0.99));
+	if (total_skipped)
+		fprintf(stderr, "sleepers: %llu deadlines skipped: the machine could not keep up\n",
+			(unsigned long long)total_skipped);
 	return 0;
 }
