@@ -101,6 +101,13 @@ static _Noreturn void bad_usage(const char *why, const char *arg)
 	exit(2);
 }
 
+static _Noreturn void bad_option(const char *why, int opt)
+{
+	char name[3] = { '-', (char)opt, '\0' };
+
+	bad_usage(why, name);
+}
+
 static long long clock_ns(void)
 {
 	struct timespec ts;
@@ -289,13 +296,15 @@ int main(int argc, char **argv)
 	cpu_set_t allowed;
 	pthread_t hog, waiter;
 
-	while ((opt = getopt(argc, argv, "c:d:n:i:s:h")) != -1) {
+	while ((opt = getopt(argc, argv, ":c:d:n:i:s:h")) != -1) {
 		switch (opt) {
 		case 'c': cpu_arg = parse_number(optarg, "CPU", 0, CPU_SETSIZE - 1); break;
 		case 'd': delay_ms = parse_number(optarg, "DELAY_MS", 1, MAX_DELAY_MS); break;
 		case 'n': count = parse_number(optarg, "COUNT", 0, 1000000); break;
 		case 'i': interval_ms = parse_number(optarg, "INTERVAL_MS", 0, 3600000); break;
 		case 's': start_delay_ms = parse_number(optarg, "START_DELAY_MS", 0, 3600000); break;
+		case ':': bad_option("missing the value of option", optopt);
+		case '?': bad_option("unknown option", optopt);
 		default: bad_usage(NULL, NULL);
 		}
 	}
@@ -313,7 +322,7 @@ int main(int argc, char **argv)
 	}
 	if (cpu_arg >= 0) {
 		if (!CPU_ISSET((int)cpu_arg, &allowed)) {
-			fprintf(stderr, "latgen: CPU %ld: %s (not online or not allowed)\n", cpu_arg,
+			fprintf(stderr, "latgen: CPU %ld is not online or not allowed: %s\n", cpu_arg,
 				strerror(EINVAL));
 			return 1;
 		}

@@ -191,6 +191,13 @@ static _Noreturn void bad_usage(const char *why, const char *arg)
 	exit(2);
 }
 
+static _Noreturn void bad_option(const char *why, int opt)
+{
+	char name[3] = { '-', (char)opt, '\0' };
+
+	bad_usage(why, name);
+}
+
 static long long parse_number(const char *arg, const char *name, long long lo, long long hi)
 {
 	char *end;
@@ -296,7 +303,7 @@ int main(int argc, char **argv)
 	pthread_t *threads;
 	int opt, err;
 
-	while ((opt = getopt(argc, argv, "n:r:t:bw:s:h")) != -1) {
+	while ((opt = getopt(argc, argv, ":n:r:t:bw:s:h")) != -1) {
 		switch (opt) {
 		case 'n': nthreads = (int)parse_number(optarg, "THREADS", 1, 4000000); break;
 		case 'r': rate = parse_number(optarg, "WAKEUPS_PER_SEC", 1, 100000000); break;
@@ -304,6 +311,8 @@ int main(int argc, char **argv)
 		case 'b': herd = 1; break;
 		case 'w': work_ns = parse_number(optarg, "WORK_US", 0, 10000000) * 1000; break;
 		case 's': delay_ms = parse_number(optarg, "DELAY_MS", 0, 3600000); break;
+		case ':': bad_option("missing the value of option", optopt);
+		case '?': bad_option("unknown option", optopt);
 		default: bad_usage(NULL, NULL);
 		}
 	}
