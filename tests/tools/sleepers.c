@@ -19,7 +19,8 @@
  *   -s DELAY_MS  wait this long before creating the threads
  *
  * All threads are created first (32 KiB stacks) and wait on a barrier; they
- * then run from a common start time for SECONDS. At the end they stop, are
+ * then run from a common start time for SECONDS. A thread past its last
+ * deadline stays alive, blocked, until the run ends; then all stop, are
  * joined, and one line goes to stdout:
  *
  *   sleepers threads=N seconds=S wakeups=W wakeups_per_sec=R late_us_p50=A late_us_p99=B
@@ -29,6 +30,8 @@
  * slack), from a log-linear histogram with 16 buckets per power of two,
  * interpolated within the bucket. Each thread keeps its histogram (2 KiB) on
  * its own stack and adds it to the total when it stops.
+ * A note goes to stderr when deadlines were skipped, or when the threads
+ * were not all ready by the start time (the first wakeups were then late).
  *
  * Exit status: 0; 1 when the system refuses (e.g. too many threads for
  * kernel.pid_max / kernel.threads-max); 2 on bad usage.
@@ -38,6 +41,7 @@
 #endif
 #include <errno.h>
 #include <limits.h>
+#include <linux/futex.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -45,6 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -56,14 +61,19 @@
 #define SUBS (1u << SUB_BITS)
 #define NBUCKETS 512	/* covers 0 .. 2^35 ns (34 s); the last bucket takes the rest */
 
+/* deadlines are computed in 128 bits: k * THREADS * 1e9 overflows 64 */
+__extension__ typedef __int128 wide;
+
 static const char usage_text[] =
 	"usage: sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US] [-s DELAY_MS]";
 
 static int nthreads;
-static long long period_ns, start_ns, end_ns, work_ns;
+static long long rate, start_ns, end_ns, work_ns;
 static int herd;
 static pthread_barrier_t start_line;
-static _Atomic int stop_now;
+static _Atomic uint32_t stop_now;	/* futex word: threads past their last deadline wait on it */
+static _Atomic int started;		/* threads through the barrier and about to sleep */
+static _Atomic long long all_started_ns;	/* when the last of them got there */
 
 static pthread_mutex_t totals_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t total_hist[NBUCKETS];
@@ -132,18 +142,31 @@ static double quantile_us(const uint64_t *hist, uint64_t count, double q)
 	return (low + width) / 1000.0;
 }
 
+/*
+ * Deadline k of thread idx. The process's wakeup slots are 1/rate s apart;
+ * thread idx owns slots idx, idx + N, idx + 2N, ... (herd: all threads use
+ * slots 0, N, 2N, ...). Computed from the start each time, so the rate does
+ * not drift with rounding.
+ */
+static long long deadline_of(long idx, long long k)
+{
+	wide slot = (wide)k * nthreads + (herd ? 0 : idx);
+
+	return start_ns + (long long)(slot * NS_PER_SEC / rate);
+}
+
 static void *sleeper(void *arg)
 {
 	long idx = (long)(intptr_t)arg;
 	uint32_t hist[NBUCKETS] = { 0 };
 	uint64_t wakeups = 0, skipped = 0;
 	unsigned long mix = (unsigned long)idx * 2654435761u + 1;
-	long long next, now, late;
+	long long k = 0, next, now, late;
 
 	pthread_barrier_wait(&start_line);
-	next = start_ns;
-	if (!herd)
-		next += (long long)((__int128)period_ns * idx / nthreads);
+	next = deadline_of(idx, k);
+	if (atomic_fetch_add(&started, 1) == nthreads - 1)
+		atomic_store(&all_started_ns, clock_ns());
 	while (next < end_ns && !atomic_load_explicit(&stop_now, memory_order_relaxed)) {
 		sleep_until(next);
 		now = clock_ns();
@@ -152,7 +175,7 @@ static void *sleeper(void *arg)
 		wakeups++;
 
 		/* the tiny bit of work: a few rounds of xorshift */
-		for (int k = 0; k < 32; k++) {
+		for (int i = 0; i < 32; i++) {
 			mix ^= mix << 13;
 			mix ^= mix >> 7;
 			mix ^= mix << 17;
@@ -163,14 +186,30 @@ static void *sleeper(void *arg)
 			now = clock_ns();
 		}
 
-		next += period_ns;
+		next = deadline_of(idx, ++k);
 		if (next <= now) {
-			long long behind = (now - next) / period_ns + 1;
+			/* fell behind: jump to the first deadline still ahead */
+			wide slot_now = (wide)(now - start_ns) * rate / NS_PER_SEC;
+			long long k_now = (long long)((slot_now - (herd ? 0 : idx)) / nthreads);
 
-			skipped += (uint64_t)behind;
-			next += behind * period_ns;
+			if (k_now > k) {
+				skipped += (uint64_t)(k_now - k);
+				k = k_now;
+			}
+			while ((next = deadline_of(idx, k)) <= now) {
+				skipped++;
+				k++;
+			}
 		}
 	}
+
+	/*
+	 * Stay alive until the run is over: threads exiting one by one during
+	 * the last period would disturb the others' wakeups (and what a tracer
+	 * sees). A futex, not a timer, so that they do not all wake at the end.
+	 */
+	while (!atomic_load(&stop_now))
+		syscall(SYS_futex, (uint32_t *)&stop_now, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0);
 
 	pthread_mutex_lock(&totals_lock);
 	for (unsigned i = 0; i < NBUCKETS; i++)
@@ -296,7 +335,7 @@ static void raise_limit(int resource, rlim_t want)
 
 int main(int argc, char **argv)
 {
-	long long rate = 0, seconds = 0, delay_ms = 0, margin_ns, t_end, nr_open;
+	long long seconds = 0, delay_ms = 0, margin_ns, t_end, nr_open;
 	size_t stack_bytes = STACK_BYTES;
 	long stack_min = (long)PTHREAD_STACK_MIN, page = sysconf(_SC_PAGESIZE);
 	pthread_attr_t attr;
@@ -329,10 +368,6 @@ int main(int argc, char **argv)
 	if (delay_ms)
 		sleep_until(clock_ns() + delay_ms * 1000000LL);
 
-	period_ns = (long long)((__int128)nthreads * NS_PER_SEC / rate);
-	if (period_ns < 1)
-		period_ns = 1;
-
 	threads = calloc((size_t)nthreads, sizeof(*threads));
 	if (!threads) {
 		fprintf(stderr, "sleepers: calloc: %s\n", strerror(errno));
@@ -364,7 +399,7 @@ int main(int argc, char **argv)
 	pthread_attr_destroy(&attr);
 
 	/* time for the barrier to release every thread before the first deadline */
-	margin_ns = 100000000LL + 10000LL * nthreads;
+	margin_ns = 100000000LL + 20000LL * nthreads;
 	start_ns = clock_ns() + margin_ns;
 	end_ns = start_ns + seconds * NS_PER_SEC;
 	pthread_barrier_wait(&start_line);
@@ -372,6 +407,7 @@ int main(int argc, char **argv)
 	sleep_until(end_ns);
 	t_end = clock_ns();
 	atomic_store(&stop_now, 1);
+	syscall(SYS_futex, (uint32_t *)&stop_now, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
@@ -381,6 +417,9 @@ int main(int argc, char **argv)
 	printf("sleepers threads=%d seconds=%.3f wakeups=%llu wakeups_per_sec=%.1f late_us_p50=%.1f late_us_p99=%.1f\n",
 	       nthreads, secs, (unsigned long long)total_wakeups, (double)total_wakeups / secs,
 	       quantile_us(total_hist, total_wakeups, 0.50), quantile_us(total_hist, total_wakeups, 0.99));
+	if (atomic_load(&all_started_ns) > start_ns)
+		fprintf(stderr, "sleepers: the last thread was ready %.1f ms after the start: early wakeups were late\n",
+			(double)(atomic_load(&all_started_ns) - start_ns) / 1e6);
 	if (total_skipped)
 		fprintf(stderr, "sleepers: %llu deadlines skipped: the machine could not keep up\n",
 			(unsigned long long)total_skipped);
