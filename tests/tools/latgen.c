@@ -2,10 +2,13 @@
 /*
  * latgen: produce a run-queue wait of known length, and measure it.
  *
- *   latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS]
+ *   latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS] [-f]
  *
  * Three threads:
- *   waiter      SCHED_OTHER (nice -10), pinned to CPU, sleeps on a futex
+ *   waiter      SCHED_OTHER (nice -10), pinned to CPU, sleeps on a futex;
+ *               with -f SCHED_FIFO 5 instead, so that when the hog blocks it
+ *               runs before any fair task woken meanwhile (the hog is then
+ *               always the task that ran before it)
  *   hog         SCHED_FIFO 10, pinned to CPU, sleeps on a futex between rounds
  *   controller  the main thread, pinned to another CPU
  *
@@ -38,6 +41,7 @@
 #include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,6 +54,9 @@
 
 #define HOG_PRIO 10
 #define WAITER_NICE (-10)
+#define WAITER_FIFO_PRIO 5
+
+static bool waiter_fifo;
 #define MAX_DELAY_MS 500	/* well below RT throttling / the fair server's 950 ms */
 #define SETTLE_TIMEOUT_NS (10LL * 1000000000LL)
 
@@ -62,7 +69,7 @@
 #endif
 
 static const char usage_text[] =
-	"usage: latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS]";
+	"usage: latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS] [-f]";
 
 /* Futex words are 32-bit; _Atomic uint32_t is a plain 32-bit word on Linux. */
 static _Atomic uint32_t hog_round;	/* controller -> hog: serve this round */
@@ -218,8 +225,15 @@ static void *waiter_main(void *unused)
 		startup_done(&waiter_up, "sched_setaffinity (waiter)", err);
 		return NULL;
 	}
+	if (waiter_fifo) {
+		struct sched_param sp = { .sched_priority = WAITER_FIFO_PRIO };
+
+		if (sched_setscheduler(0, SCHED_FIFO, &sp)) {
+			startup_done(&waiter_up, "sched_setscheduler (SCHED_FIFO waiter)", errno);
+			return NULL;
+		}
 	/* ahead of other fair tasks woken on this CPU while the hog spins */
-	if (setpriority(PRIO_PROCESS, (id_t)gettid(), WAITER_NICE)) {
+	} else if (setpriority(PRIO_PROCESS, (id_t)gettid(), WAITER_NICE)) {
 		startup_done(&waiter_up, "setpriority (waiter)", errno);
 		return NULL;
 	}
@@ -296,8 +310,9 @@ int main(int argc, char **argv)
 	cpu_set_t allowed;
 	pthread_t hog, waiter;
 
-	while ((opt = getopt(argc, argv, ":c:d:n:i:s:h")) != -1) {
+	while ((opt = getopt(argc, argv, ":c:d:n:i:s:fh")) != -1) {
 		switch (opt) {
+		case 'f': waiter_fifo = true; break;
 		case 'c': cpu_arg = parse_number(optarg, "CPU", 0, CPU_SETSIZE - 1); break;
 		case 'd': delay_ms = parse_number(optarg, "DELAY_MS", 1, MAX_DELAY_MS); break;
 		case 'n': count = parse_number(optarg, "COUNT", 0, 1000000); break;
