@@ -13,7 +13,8 @@ deb_build() {
 	mkdir -p "$1"
 	tar -xzf "$TOP/runqslower-ts-$version.tar.gz" -C "$1"
 	( cd "$1/runqslower-ts-$version" &&
-	  DEB_BUILD_OPTIONS="${2:-}" dpkg-buildpackage -us -uc -b > ../build.log 2>&1 ) ||
+	  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL DEB_BUILD_OPTIONS="${2:-}" \
+		dpkg-buildpackage -us -uc -b > ../build.log 2>&1 ) ||
 		{ tail -30 "$1/build.log"; fail "dpkg-buildpackage failed in $1"; }
 }
 
@@ -22,7 +23,8 @@ t_deb_builds() {
 	deb_build "$DEBS"
 	deb=$(ls "$DEBS"/runqslower-ts_"$version"_*.deb)
 	grep -q 'check-unit check-asan' "$DEBS/build.log" || fail "the build did not run the unit tests"
-	grep -qE '^(# ok - args|ok 1 - test_defaults)' "$DEBS/build.log" || fail "no unit test results in the build log"
+	[ "$(grep -c '^ok [0-9]* - test_' "$DEBS/build.log")" -ge 20 ] || fail "too few unit test results in the build log"
+	! grep -q '^not ok' "$DEBS/build.log" || fail "a unit test failed in the package build"
 	dpkg-deb -c "$deb" | awk '{ print $6 }' > files
 	grep -qx './usr/sbin/runqslower-ts' files || fail "no /usr/sbin/runqslower-ts: $(cat files)"
 	grep -qx './usr/share/man/man8/runqslower-ts.8.gz' files || fail "no man page: $(cat files)"
