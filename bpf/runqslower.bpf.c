@@ -110,7 +110,7 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 	__s64 delta;
 
 	/* Switched out but still runnable: it waits on the run queue again. */
-	if (prev->pid && traced(prev) && (preempt || task_is_running(prev))) {
+	if ((preempt || task_is_running(prev)) && prev->pid && traced(prev)) {
 		now = rq_clock_of(prev);
 		enqueue(prev, now);
 	}
