@@ -1,0 +1,14 @@
+# make vmtest: one static binary on several kernels (tests/kernels/run.sh).
+.PHONY: vmtest
+STATIC_OUT := $(OUT)/static
+
+$(STATIC_OUT)/latgen: tests/tools/latgen.c
+	$(Q)mkdir -p $(STATIC_OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -O2 -static -pthread $< -o $@
+
+vmtest: $(STATIC_OUT)/latgen
+	$(Q)$(MAKE) --no-print-directory OUT=$(STATIC_OUT) BIN=$(STATIC_OUT)/$(NAME) STATIC=1 VMLINUX_FALLBACK=1 $(STATIC_OUT)/$(NAME)
+	$(Q)tests/kernels/run.sh
+
+CHECK_STAGES += vmtest

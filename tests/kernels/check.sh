@@ -1,0 +1,89 @@
+#!/bin/sh
+# check.sh RQS LATGEN LABEL: the kernel matrix's checks, POSIX sh (busybox in
+# the guests, the host's sh natively). For --storage=task and hash: the
+# tool, started first, must report each of latgen's three 60 ms waits for
+# the waiter's TID within 10% of latgen's own measure (emulation is coarse),
+# print nothing at or below 10 ms, and exit 0 on SIGINT; auto mode must pick
+# task storage (no fallback notice). One line each:
+#   VMTEST LABEL MODE ok (...)   or   VMTEST LABEL MODE FAIL: why
+RQS=$1 LATGEN=$2 label=$3
+tmp=${TMPDIR:-/tmp}/vmtest.$$
+mkdir -p "$tmp"
+
+# started PID FILE: wait (up to 300 s: BPF verification is slow under TCG)
+# until the tool has printed its header
+started() {
+	i=0
+	while [ $i -lt 3000 ]; do
+		grep -q '^TIME ' "$2" 2> /dev/null && return 0
+		kill -0 "$1" 2> /dev/null || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+check_mode() {
+	mode=$1 out=$tmp/$1.out err=$tmp/$1.err gen=$tmp/$1.gen
+	"$RQS" -m "$mode" 10000 > "$out" 2> "$err" &
+	pid=$!
+	if ! started "$pid" "$out"; then
+		echo "VMTEST $label $mode FAIL: did not start: $(head -c 300 "$err")"
+		kill -9 "$pid" 2> /dev/null
+		return
+	fi
+	if ! "$LATGEN" -d 60 -n 3 -i 200 > "$gen" 2> "$tmp/gen.err"; then
+		echo "VMTEST $label $mode FAIL: latgen: $(cat "$tmp/gen.err")"
+		kill -9 "$pid"
+		return
+	fi
+	sleep 1
+	kill -INT "$pid"
+	wait "$pid"
+	rc=$?
+	if [ $rc != 0 ]; then
+		echo "VMTEST $label $mode FAIL: exit status $rc after SIGINT: $(head -c 300 "$err")"
+		return
+	fi
+	awk -v label="$label" -v mode="$mode" '
+		FNR == NR && /^latgen / { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "waiter_tid") tid = kv[2] } next }
+		FNR == NR && /^wait_us=/ { n++; split($1, kv, "="); want[n] = kv[2]; pre[n] = ($2 == "preempted=1"); next }
+		FNR == NR { next }
+		FNR > 2 && $4 + 0 <= 10000 { low = low " " $4 }
+		FNR > 2 && $3 == tid { m++; got[m] = $4 }
+		END {
+			if (!tid) { print "VMTEST " label " " mode " FAIL: no latgen header"; exit }
+			if (low != "") { print "VMTEST " label " " mode " FAIL: waits at or below 10000 us printed:" low; exit }
+			if (m != n) { print "VMTEST " label " " mode " FAIL: tool reported " m " waits for TID " tid ", latgen made " n; exit }
+			for (i = 1; i <= n; i++) {
+				w = w (i > 1 ? "/" : "") want[i]; g = g (i > 1 ? "/" : "") got[i]
+				d = got[i] - want[i]; if (d < 0) d = -d
+				if (!pre[i] && d > want[i] / 10) bad = bad " round " i ": tool " got[i] " us, latgen " want[i] " us;"
+				if (pre[i] && got[i] > want[i] * 1.1) bad = bad " round " i " (preempted): tool " got[i] " > latgen " want[i] ";"
+			}
+			if (bad != "") print "VMTEST " label " " mode " FAIL:" bad
+			else print "VMTEST " label " " mode " ok (latgen " w " us, tool " g " us)"
+		}' "$gen" "$out"
+}
+
+check_auto() {
+	"$RQS" 999999999 > "$tmp/auto.out" 2> "$tmp/auto.err" &
+	pid=$!
+	if ! started "$pid" "$tmp/auto.out"; then
+		echo "VMTEST $label auto FAIL: did not start: $(head -c 300 "$tmp/auto.err")"
+		kill -9 "$pid" 2> /dev/null
+		return
+	fi
+	kill -INT "$pid"
+	wait "$pid"
+	if grep -q 'notice' "$tmp/auto.err"; then
+		echo "VMTEST $label auto FAIL: fell back: $(cat "$tmp/auto.err")"
+	else
+		echo "VMTEST $label auto ok (task storage, version $("$RQS" --version | cut -d' ' -f2))"
+	fi
+}
+
+check_mode task
+check_mode hash
+check_auto
+rm -rf "$tmp"
