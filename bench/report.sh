@@ -78,6 +78,31 @@ END {
 				w, threads[w], m, rate, c_sw, c_swx, c_wk, c_wkx, metric, unit[w], c_vs, c_miss, c_rep, c_mem
 		}
 	}
+	print ""
+	print "## Reading"
+	print ""
+	print "Computed from the table by bench/report.sh: what this run shows."
+	print ""
+	for (wi = 1; wi <= nw; wi++) {
+		w = ws[wi]
+		fsw = med(w SUBSEP "floor" SUBSEP "sw_ns"); fwk = med(w SUBSEP "floor" SUBSEP "wk_ns")
+		tsw = med(w SUBSEP "task" SUBSEP "sw_ns"); twk = med(w SUBSEP "task" SUBSEP "wk_ns")
+		hsw = med(w SUBSEP "hash" SUBSEP "sw_ns"); hwk = med(w SUBSEP "hash" SUBSEP "wk_ns")
+		tmiss = med(w SUBSEP "task" SUBSEP "missed"); hmiss = med(w SUBSEP "hash" SUBSEP "missed")
+		if (fsw <= 0 || fwk <= 0) continue
+		line = sprintf("- **%s**: per sched_switch run, task %.0f ns (%.2fx the floor'"'"'s %.0f), hash %.0f ns (%.2fx); per sched_wakeup run, task %.0f ns (%.2fx the floor'"'"'s %.0f), hash %.0f ns (%.2fx).",
+			w, tsw, tsw / fsw, fsw, hsw, hsw / fsw, twk, twk / fwk, fwk, hwk, hwk / fwk)
+		if (tsw <= hsw && twk <= hwk) line = line " Task storage is the cheaper of the two."
+		else line = line " Hash mode is cheaper here on " (tsw > hsw ? "sched_switch" : "sched_wakeup") "."
+		if (hmiss > 0 || tmiss > 0)
+			line = line sprintf(" Wakeups not recorded: hash %.0f, task %.0f.", hmiss, tmiss)
+		base = med(w SUBSEP "untraced" SUBSEP "metric")
+		if (base > 0 && unit[w] !~ /late/)
+			line = line sprintf(" Workload vs untraced: floor %.3f, task %.3f, hash %.3f.",
+				med(w SUBSEP "floor" SUBSEP "metric") / base, med(w SUBSEP "task" SUBSEP "metric") / base,
+				med(w SUBSEP "hash" SUBSEP "metric") / base)
+		print line
+	}
 }' "$results"
 echo
 echo "Raw results (one line a run): build/bench/results.txt."

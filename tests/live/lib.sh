@@ -142,6 +142,19 @@ run_latgen() {
 	parse_latgen "$name.out"
 }
 
+# start_latgen_paused NAME ARGS...: the generator in the background, its
+# first round 1.5 s away, so that tracers filtering on its pid or TIDs
+# (parsed here) can start meanwhile; $latgen_bg is its pid.
+start_latgen_paused() {
+	local name=$1
+	shift
+	"$LATGEN" -s 1500 "$@" > "$name.out" 2> "$name.err" &
+	latgen_bg=$!
+	bg_pids+=($latgen_bg)
+	for _ in $(seq 50); do [ -s "$name.out" ] && break; sleep 0.1; done
+	parse_latgen "$name.out"
+}
+
 parse_latgen() {
 	local line
 	line=$(head -1 "$1")

@@ -26,16 +26,13 @@ t_nothing_below_threshold() {
 }
 
 t_pid_filter() {
-	"$LATGEN" -s 1500 -d 20 -n 3 > gen.out 2> gen.err &
-	bg_pids+=($!)
-	for _ in $(seq 50); do [ -s gen.out ] && break; sleep 0.1; done
-	parse_latgen gen.out
+	start_latgen_paused gen -d 20 -n 3
 	start_tracer rqs -p "$latgen_pid" 5000
 	start_tracer other -p 1 5000
 	other_pid=$tracer_pid
 	start_tracer rqs0 -p "$latgen_pid" 0
 	rqs0_pid=$tracer_pid
-	wait "${bg_pids[0]}"
+	wait "$latgen_bg"
 	sleep 0.3
 	stop_tracer "${bg_pids[1]}"
 	stop_tracer "$other_pid"
@@ -52,14 +49,11 @@ t_pid_filter() {
 }
 
 t_tid_filter() {
-	"$LATGEN" -s 1500 -d 20 -n 3 > gen.out 2> gen.err &
-	bg_pids+=($!)
-	for _ in $(seq 50); do [ -s gen.out ] && break; sleep 0.1; done
-	parse_latgen gen.out
+	start_latgen_paused gen -d 20 -n 3
 	start_tracer rqs -t "$waiter_tid" 0
 	start_tracer hog -t "$hog_tid" 5000
 	hog_tracer=$tracer_pid
-	wait "${bg_pids[0]}"
+	wait "$latgen_bg"
 	sleep 0.3
 	stop_tracer "${bg_pids[1]}"
 	stop_tracer "$hog_tracer"
