@@ -2,7 +2,7 @@
 .PHONY: vmtest
 STATIC_OUT := $(OUT)/static
 
-$(STATIC_OUT)/latgen: tests/tools/latgen.c
+$(STATIC_OUT)/latgen: tests/tools/latgen.c tests/tools/cli.h
 	$(Q)mkdir -p $(STATIC_OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -O2 -static -pthread $< -o $@

@@ -71,6 +71,9 @@ static bool waiter_fifo;
 static const char usage_text[] =
 	"usage: latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS] [-f]";
 
+#define TOOL_NAME "latgen"
+#include "cli.h"
+
 /* Futex words are 32-bit; _Atomic uint32_t is a plain 32-bit word on Linux. */
 static _Atomic uint32_t hog_round;	/* controller -> hog: serve this round */
 static _Atomic uint32_t hog_spinning;	/* hog -> controller: round it spins in */
@@ -97,22 +100,6 @@ static _Noreturn void fail(const char *what, int err)
 {
 	fprintf(stderr, "latgen: %s: %s\n", what, strerror(err));
 	exit(1);
-}
-
-static _Noreturn void bad_usage(const char *why, const char *arg)
-{
-	if (why)
-		fprintf(stderr, "latgen: %s '%s'; %s\n", why, arg, usage_text);
-	else
-		fprintf(stderr, "%s\n", usage_text);
-	exit(2);
-}
-
-static _Noreturn void bad_option(const char *why, int opt)
-{
-	char name[3] = { '-', (char)opt, '\0' };
-
-	bad_usage(why, name);
 }
 
 static long long clock_ns(void)
@@ -284,22 +271,6 @@ static char task_state(int tid)
 	if (!close_paren || close_paren[1] != ' ' || !close_paren[2])
 		fail("parse /proc/self/task/TID/stat", EPROTO);
 	return close_paren[2];
-}
-
-static long parse_number(const char *arg, const char *name, long lo, long hi)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < lo || v > hi) {
-		char why[96];
-
-		snprintf(why, sizeof(why), "%s must be an integer in %ld..%ld, got", name, lo, hi);
-		bad_usage(why, arg);
-	}
-	return v;
 }
 
 int main(int argc, char **argv)

@@ -67,6 +67,9 @@ __extension__ typedef __int128 wide;
 static const char usage_text[] =
 	"usage: sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US] [-s DELAY_MS]";
 
+#define TOOL_NAME "sleepers"
+#include "cli.h"
+
 static int nthreads;
 static long long rate, start_ns, end_ns, work_ns;
 static int herd;
@@ -219,38 +222,6 @@ static void *sleeper(void *arg)
 	work_digest ^= mix;
 	pthread_mutex_unlock(&totals_lock);
 	return NULL;
-}
-
-static _Noreturn void bad_usage(const char *why, const char *arg)
-{
-	if (why)
-		fprintf(stderr, "sleepers: %s '%s'; %s\n", why, arg, usage_text);
-	else
-		fprintf(stderr, "%s\n", usage_text);
-	exit(2);
-}
-
-static _Noreturn void bad_option(const char *why, int opt)
-{
-	char name[3] = { '-', (char)opt, '\0' };
-
-	bad_usage(why, name);
-}
-
-static long long parse_number(const char *arg, const char *name, long long lo, long long hi)
-{
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(arg, &end, 10);
-	if (errno || end == arg || *end || v < lo || v > hi) {
-		char why[96];
-
-		snprintf(why, sizeof(why), "%s must be an integer in %lld..%lld, got", name, lo, hi);
-		bad_usage(why, arg);
-	}
-	return v;
 }
 
 static long long read_number_file(const char *path)
