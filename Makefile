@@ -84,7 +84,7 @@ $(OUT)/vmlinux.h: $(OUT)/vmlinux.source vmlinux/vmlinux_fallback.h
 	@echo '  VMLINUX  no kernel BTF (VMLINUX_BTF, /sys/kernel/btf/vmlinux, /boot/vmlinux-$(shell uname -r)) or VMLINUX_FALLBACK=1: using the committed vmlinux/vmlinux_fallback.h'
 	$(Q)cp vmlinux/vmlinux_fallback.h $@
 else
-$(OUT)/vmlinux.h: $(OUT)/vmlinux.source $(VMLINUX_BTF)
+$(OUT)/vmlinux.h: $(OUT)/vmlinux.source $(wildcard $(VMLINUX_BTF))
 	$(call msg,VMLINUX,$(VMLINUX_BTF))
 	$(Q)test -r '$(VMLINUX_BTF)' || { echo "$(NAME): VMLINUX_BTF '$(VMLINUX_BTF)' is not readable" >&2; exit 1; }
 	$(Q)$(BPFTOOL) btf dump file '$(VMLINUX_BTF)' format c > $@.tmp
