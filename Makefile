@@ -46,13 +46,13 @@ VMLINUX_SOURCE := $(if $(filter 1,$(VMLINUX_FALLBACK)),fallback,$(or $(VMLINUX_B
 
 # --- flags -----------------------------------------------------------------
 LIBBPF_CFLAGS := $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
-ifeq ($(LIBBPF_STATIC)$(STATIC),)
-LIBBPF_LIBS := $(or $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null),-lbpf) -lelf -lz
-else ifeq ($(STATIC),1)
+ifeq ($(STATIC),1)
 LIBBPF_LIBS := $(or $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null),-lbpf -lelf -lz) -lzstd
 STATIC_LDFLAGS := -static
-else
+else ifeq ($(LIBBPF_STATIC),1)
 LIBBPF_LIBS := -Wl,-Bstatic $(or $(shell $(PKG_CONFIG) --static --libs libbpf 2>/dev/null),-lbpf -lelf -lz) -Wl,-Bdynamic -lzstd
+else
+LIBBPF_LIBS := $(or $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null),-lbpf)
 endif
 
 PREFIX_MAP := -ffile-prefix-map=$(CURDIR)=.
@@ -110,9 +110,13 @@ $(OUT)/%.o: src/%.c $(wildcard src/*.h) bpf/runqslower.h $(SKELS) | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BIN): $(TOOL_OBJS)
+# relink when the link mode (LIBBPF_STATIC, STATIC) changes
+$(OUT)/link.flags: FORCE | $(OUT)
+	$(Q)echo '$(LIBBPF_LIBS) $(STATIC_LDFLAGS)' | cmp -s - $@ || echo '$(LIBBPF_LIBS) $(STATIC_LDFLAGS)' > $@
+
+$(BIN): $(TOOL_OBJS) $(OUT)/link.flags
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC_LDFLAGS) $^ -o $@ $(LIBBPF_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC_LDFLAGS) $(TOOL_OBJS) -o $@ $(LIBBPF_LIBS)
 
 $(OUT)/rqs-floor: bench/floor.c $(OUT)/prog_stats.o $(OUT)/floor.skel.h
 	$(call msg,LINK,$@)
