@@ -66,11 +66,11 @@ LIB_SRCS := src/args.c src/output.c
 TOOL_SRCS := $(LIB_SRCS) src/probe.c src/tracer.c src/losses.c src/prog_stats.c src/stats.c src/main.c
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
 SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \
-	probe_task_storage.skel.h prefill.skel.h floor.skel.h)
+	probe_task_storage.skel.h prefill.skel.h floor.skel.h lookup_floor.skel.h)
 BPF_HDRS := $(wildcard bpf/*.h)
 
 .SECONDARY:
-.PHONY: all clean check check-unit check-asan check-live check-fallback bench install uninstall FORCE
+.PHONY: all clean check check-unit check-asan check-report check-live check-fallback bench install uninstall FORCE
 all: $(BIN)
 
 $(OUT) $(OUT)/asan:
@@ -118,7 +118,7 @@ $(BIN): $(TOOL_OBJS) $(OUT)/link.flags
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC_LDFLAGS) $(TOOL_OBJS) -o $@ $(LIBBPF_LIBS)
 
-$(OUT)/rqs-floor: bench/floor.c $(OUT)/prog_stats.o $(OUT)/floor.skel.h
+$(OUT)/rqs-floor: bench/floor.c $(OUT)/prog_stats.o $(OUT)/floor.skel.h $(OUT)/lookup_floor.skel.h
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) bench/floor.c $(OUT)/prog_stats.o -o $@ $(LIBBPF_LIBS)
 
@@ -149,6 +149,10 @@ check-unit: $(addprefix $(OUT)/,$(UNIT_TESTS))
 check-asan: $(addprefix $(OUT)/asan/,$(UNIT_TESTS))
 	$(Q)tests/run-unit.sh $^
 
+# bench/report.sh's medians, ratios and goal verdicts on made-up runs
+check-report:
+	$(Q)tests/bench/report.sh
+
 check-live: $(BIN) $(TEST_TOOLS)
 	$(Q)RQS=$(abspath $(BIN)) tests/live/run.sh
 
@@ -158,7 +162,7 @@ check-fallback: $(TEST_TOOLS)
 	$(Q)RQS=$(abspath $(OUT)/fallback/$(NAME)) tests/live/run.sh
 
 # mk/*.mk append their stages
-CHECK_STAGES := check-unit check-asan check-live check-fallback
+CHECK_STAGES := check-unit check-asan check-report check-live check-fallback
 check: all
 	$(Q)tests/check.sh $(CHECK_STAGES)
 

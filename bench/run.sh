@@ -1,10 +1,12 @@
 #!/bin/bash
 # make bench: runqslower-ts's storage modes side by side, as root.
 #
-# For each workload, four configurations run alternated in one pass
-# (untraced, floor, task, hash, untraced, floor, ...), ROUNDS times:
+# For each workload, five configurations run alternated in one pass
+# (untraced, floor, lookup, task, hash, untraced, floor, ...), ROUNDS times:
 #   untraced  no BPF attached
 #   floor     empty programs on the same tracepoints (build/rqs-floor)
+#   lookup    one task storage lookup per event, nothing else
+#             (build/rqs-floor --lookup): the floor of any task storage tracer
 #   task      runqslower-ts --storage=task --stats 10000
 #   hash      runqslower-ts --storage=hash --stats 10000 (10240 entries)
 # and the report gives medians. Per-program costs are the kernel's BPF
@@ -26,7 +28,7 @@ RAW=$TOP/build/bench
 MIN_US=10000
 ALL_WORKLOADS="pipe pipe-pinned messaging sleep-100 sleep-1000 sleep-10000 sleep-30000 herd-10000 herd-30000"
 WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
-MODES="untraced floor task hash"
+MODES="untraced floor lookup task hash"
 
 die() { echo "bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (BPF, SCHED stats, 30000 threads)"
@@ -91,6 +93,9 @@ one_run() {
 	untraced) ;;
 	floor)
 		"$FLOOR" > "$RAW/tracer.out" 2> "$err" &
+		tracer=$! ;;
+	lookup)
+		"$FLOOR" --lookup > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
 	task | hash)
 		"$RQS" --storage="$mode" --stats "$MIN_US" > "$RAW/tracer.out" 2> "$err" &

@@ -1,0 +1,65 @@
+#!/bin/bash
+# bench/report.sh turns raw runs into BENCHMARKS.md: check its medians, its
+# ratios and its goal verdicts on made-up runs whose answers are known. TAP.
+set -u
+cd "$(dirname "$0")/../.."
+n=0 failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { # ok DESCRIPTION PATTERN: the report contains PATTERN (fixed string)
+	n=$((n + 1))
+	if grep -qF -- "$2" "$tmp/out"; then
+		echo "ok $n - $1"
+	else
+		echo "not ok $n - $1: no line with '$2'"
+		failed=$((failed + 1))
+	fi
+}
+
+# run W MODE ROUND SW_NS WK_NS METRIC [MISSED]; sleep-* measure lateness
+run() {
+	local unit=us/op
+	case $1 in sleep-*) unit=us-late-p50 ;; esac
+	echo "workload=$1 mode=$2 round=$3 threads=2 secs=2 switches=200000 metric=$6 unit=$unit sw_runs=1000 sw_ns=$4 wk_runs=500 wk_ns=$5 emitted=7 lost=0 missed=${7:-0} mem=4096"
+}
+
+{
+	# pipe: floor medians 50 / 60 from (50, 40, 90) and (60, 100, 20)
+	run pipe untraced 1 0 0 10; run pipe untraced 2 0 0 10; run pipe untraced 3 0 0 10
+	run pipe floor 1 50 60 10.2; run pipe floor 2 40 100 10.2; run pipe floor 3 90 20 10.2
+	run pipe lookup 1 65 90 10.3; run pipe lookup 2 65 90 10.3; run pipe lookup 3 65 90 10.3
+	run pipe task 1 70 110 10.3; run pipe task 2 75 119 10.4; run pipe task 3 999 1 10.3
+	run pipe hash 1 200 300 11; run pipe hash 2 200 300 11; run pipe hash 3 200 300 11
+	# pinned: task over both limits
+	for r in 1 2 3; do
+		run pipe-pinned untraced $r 0 0 5; run pipe-pinned floor $r 50 50 5.5
+		run pipe-pinned lookup $r 70 70 5.6; run pipe-pinned task $r 76 101 5.9
+		run pipe-pinned hash $r 250 250 6.5
+	done
+	# sleep-10000: task cheaper on switch, dearer on wakeup; the hash misses
+	for r in 1 2 3; do
+		run sleep-10000 untraced $r 0 0 70; run sleep-10000 floor $r 50 50 70
+		run sleep-10000 lookup $r 150 400 70; run sleep-10000 task $r 180 420 70
+		run sleep-10000 hash $r 250 330 70 123
+	done
+} > "$tmp/results"
+
+bench/report.sh "$tmp/results" "test" 3 2 "pipe pipe-pinned sleep-10000" > "$tmp/out" 2> "$tmp/err"
+n=$((n + 1))
+if [ -s "$tmp/out" ] && [ ! -s "$tmp/err" ]; then echo "ok $n - report written, nothing on stderr"; else echo "not ok $n - report: $(cat "$tmp/err")"; failed=$((failed + 1)); fi
+
+ok "medians of three: floor 50 / 60, task 75 / 110" "| pipe | 2 | floor | 100000 | 50 | - | 60 | - |"
+ok "task row: ratios to the floor's medians" "| pipe | 2 | task | 100000 | 75 | 1.50 | 110 | 1.83 |"
+ok "lookup row has its ratios" "| pipe | 2 | lookup | 100000 | 65 | 1.30 | 90 | 1.50 |"
+ok "workload ratio to untraced" "| 10.3 us/op | 1.030 |"
+ok "reading: task relative to the bare lookup" "task mode costs +10 / +20 ns relative to it"
+ok "goal met at exactly 1.5x and under 2x" "pipe, task at most 1.5x the floor per sched_switch and 2x per sched_wakeup: 1.50x (met), 1.83x (met)."
+ok "goal not met over 1.5x and over 2x" "pipe-pinned, task at most 1.5x the floor per sched_switch and 2x per sched_wakeup: 1.52x (**not met**), 2.02x (**not met**)."
+ok "task vs hash per event, with misses" "sleep-10000, task no more expensive than hash: sched_switch 180 vs 250 ns (met), sched_wakeup 420 vs 330 ns (**not met**); wakeups not recorded: task 0, hash 123."
+ok "quarter of upstream at sleep-10000" "sleep-10000, task at most a quarter of the upstream tools' 981 ns per sched_switch: 180 ns, 0.18 of it (met)."
+ok "slowdown goal: pinned 5.9 vs floor 5.5 is over 5%" "- pipe-pinned: task slows the workload 1.180, floor 1.100."
+ok "slowdown verdict counts only run-time workloads" "(pipe, pinned, messaging: 2 measured): **not met**."
+
+echo "1..$n"
+[ "$failed" -eq 0 ]
