@@ -117,11 +117,14 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 
 	if (!next->pid || !traced(next))
 		return 0;
+	/* Read before the lookup, not after: these loads hit cache lines the
+	 * scheduler has just written and overlap with the helper call, where
+	 * after it they would add to it. */
+	if (!now)
+		now = rq_clock_of(next);
 	ts = storage_take(next);
 	if (!ts)
 		return 0;
-	if (!now)
-		now = rq_clock_of(next);
 	/* signed: per-CPU clocks may differ slightly after a migration */
 	delta = now - ts;
 	if (delta < 0 || delta < (__s64)cfg.min_ns)
