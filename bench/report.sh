@@ -119,7 +119,7 @@ function mark(ok) { return ok ? "met" : "**not met**" }
 # the issue'"'"'s own measurements of the upstream tools on the development
 # machine (the cheaper of the kernel and libbpf-tools runqslower per
 # sched_switch); this benchmark does not build the upstream tools.
-function goals(    w, i, n, ws2, fsw, fwk, tsw, twk, hsw, hwk, base, ok, up, tm, hm, fl) {
+function goals(    w, i, n, ws2, fsw, fwk, tsw, twk, hsw, hwk, base, up, tm, hm, fl, tk, sp, v) {
 	print ""
 	print "## Goals (issue #6)"
 	print ""
@@ -128,8 +128,9 @@ function goals(    w, i, n, ws2, fsw, fwk, tsw, twk, hsw, hwk, base, ok, up, tm,
 		w = ws2[i]; if (!have(w)) continue
 		fsw = med(w SUBSEP "floor" SUBSEP "sw_ns"); fwk = med(w SUBSEP "floor" SUBSEP "wk_ns")
 		tsw = med(w SUBSEP "task" SUBSEP "sw_ns"); twk = med(w SUBSEP "task" SUBSEP "wk_ns")
-		printf "- %s, task at most 1.5x the floor per sched_switch and 2x per sched_wakeup: %.2fx (%s), %.2fx (%s).\n",
-			w, tsw / fsw, mark(tsw <= 1.5 * fsw), twk / fwk, mark(twk <= 2 * fwk)
+		printf "- %s, task at most 1.5x the floor per sched_switch and 2x per sched_wakeup: %.2fx (%s), %.2fx (%s); a bare task storage lookup alone: %.2fx, %.2fx.\n",
+			w, tsw / fsw, mark(tsw <= 1.5 * fsw), twk / fwk, mark(twk <= 2 * fwk),
+			med(w SUBSEP "lookup" SUBSEP "sw_ns") / fsw, med(w SUBSEP "lookup" SUBSEP "wk_ns") / fwk
 	}
 	n = split("messaging:2440 sleep-10000:981", ws2, " ")
 	for (i = 1; i <= n; i++) {
@@ -144,17 +145,30 @@ function goals(    w, i, n, ws2, fsw, fwk, tsw, twk, hsw, hwk, base, ok, up, tm,
 		tsw = med(w SUBSEP "task" SUBSEP "sw_ns"); twk = med(w SUBSEP "task" SUBSEP "wk_ns")
 		hsw = med(w SUBSEP "hash" SUBSEP "sw_ns"); hwk = med(w SUBSEP "hash" SUBSEP "wk_ns")
 		tm = med(w SUBSEP "task" SUBSEP "missed"); hm = med(w SUBSEP "hash" SUBSEP "missed")
-		printf "- %s, task no more expensive than hash: sched_switch %.0f vs %.0f ns (%s), sched_wakeup %.0f vs %.0f ns (%s); wakeups not recorded: task %.0f, hash %.0f.\n",
-			w, tsw, hsw, mark(tsw <= hsw), twk, hwk, mark(twk <= hwk), tm, hm
+		printf "- %s, task no more expensive than hash: sched_switch %.0f vs %.0f ns (%s), sched_wakeup %.0f vs %.0f ns (%s); a bare task storage lookup alone: %.0f and %.0f ns; wakeups not recorded: task %.0f, hash %.0f; waits reported: task %.0f, hash %.0f.\n",
+			w, tsw, hsw, mark(tsw <= hsw), twk, hwk, mark(twk <= hwk),
+			med(w SUBSEP "lookup" SUBSEP "sw_ns"), med(w SUBSEP "lookup" SUBSEP "wk_ns"), tm, hm,
+			med(w SUBSEP "task" SUBSEP "emitted"), med(w SUBSEP "hash" SUBSEP "emitted")
 	}
-	ok = 1; n = 0
 	for (i = 1; i <= nw; i++) {
 		w = ws[i]; base = med(w SUBSEP "untraced" SUBSEP "metric"); if (!have(w) || base <= 0 || unit[w] ~ /late/) continue
-		fl = med(w SUBSEP "floor" SUBSEP "metric") / base
-		if (med(w SUBSEP "task" SUBSEP "metric") / base - fl > 0.05) { ok = 0; printf "- %s: task slows the workload %.3f, floor %.3f.\n", w, med(w SUBSEP "task" SUBSEP "metric") / base, fl }
-		n++
+		fl = med(w SUBSEP "floor" SUBSEP "metric") / base; tk = med(w SUBSEP "task" SUBSEP "metric") / base
+		sp = spread(w SUBSEP "untraced" SUBSEP "metric")
+		if (tk - fl <= 0.05) v = "met"
+		else if (tk - fl <= sp) v = sprintf("**not shown**: the untraced runs alone spread over %.0f%% (min to max), more than the difference", sp * 100)
+		else v = "**not met**"
+		printf "- %s, run time under task mode within 5%% of the floor'"'"'s: %.3f and %.3f of untraced (%s).\n", w, tk, fl, v
 	}
-	if (n) printf "- Workload run time under task mode within 5%% of the floor'"'"'s (pipe, pinned, messaging: %d measured): %s.\n", n, mark(ok)
+}
+
+# (max - min) / median of the runs under key
+function spread(key,    n, i, arr, lo, hi, m) {
+	n = split(vals[key], arr, " ")
+	if (n == 0) return 0
+	lo = hi = arr[1] + 0
+	for (i = 2; i <= n; i++) { if (arr[i] + 0 < lo) lo = arr[i] + 0; if (arr[i] + 0 > hi) hi = arr[i] + 0 }
+	m = med(key)
+	return m > 0 ? (hi - lo) / m : 0
 }' "$results"
 echo
 echo "Raw results (one line a run): build/bench/results.txt."
