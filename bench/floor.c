@@ -2,7 +2,8 @@
 /* The benchmark's floors, reporting the same "stats: prog:" lines as
  * runqslower-ts --stats, until SIGINT or SIGTERM:
  *   rqs-floor            empty programs on runqslower-ts's tracepoints
- *   rqs-floor --lookup   one task storage lookup per event (lookup_floor.bpf.c) */
+ *   rqs-floor --lookup   the task storage lookups the tracing rules require,
+ *                        and nothing else (lookup_floor.bpf.c) */
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>

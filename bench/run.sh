@@ -5,8 +5,9 @@
 # (untraced, floor, lookup, task, hash, untraced, floor, ...), ROUNDS times:
 #   untraced  no BPF attached
 #   floor     empty programs on the same tracepoints (build/rqs-floor)
-#   lookup    one task storage lookup per event, nothing else
-#             (build/rqs-floor --lookup): the floor of any task storage tracer
+#   lookup    the task storage lookups the tracing rules require, nothing
+#             else (build/rqs-floor --lookup): the floor of any task storage
+#             tracer
 #   task      runqslower-ts --storage=task --stats 10000
 #   hash      runqslower-ts --storage=hash --stats 10000 (10240 entries)
 # and the report gives medians. Per-program costs are the kernel's BPF

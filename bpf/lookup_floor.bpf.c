@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The benchmark's task storage floor: on each event, the one task storage
- * lookup that any tracer keeping its timestamps in task storage has to make,
- * and nothing else (no clock, no write, no filter, no report); switches to
- * the idle task, which has nothing to look up, are skipped as the tracer
- * skips them. What runqslower-ts --storage=task costs above this is its own
- * logic. Storage is created on a task's first wakeup (or at birth) and kept. */
+/* The benchmark's task storage floor: the task storage lookups that any
+ * tracer keeping its timestamps in task storage has to make, made exactly
+ * where runqslower-ts makes them, and nothing else (no clock, no read or
+ * write of the value, no filter, no report): one for the woken task at each
+ * wakeup; at each switch, one for next (idle skipped), and one for prev when
+ * it is switched out still runnable, since it is then queued again and its
+ * wait must be recorded. What runqslower-ts --storage=task costs above this
+ * is its own logic. Storage is created on a task's first wakeup, at birth or
+ * at its first re-queue, and kept. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "task_state.bpf.h"
 #include "task_storage_map.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -30,6 +34,9 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
+	if ((preempt || task_is_running(prev)) && prev->pid)
+		bpf_task_storage_get(&start, prev, NULL,
+				     BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (next->pid)
 		bpf_task_storage_get(&start, next, NULL, 0);
 	return 0;
