@@ -10,6 +10,32 @@ RQS=$1 LATGEN=$2 label=$3
 tmp=${TMPDIR:-/tmp}/vmtest.$$
 mkdir -p "$tmp"
 
+# alive PID: PID has not exited (an unreaped child is a zombie, which
+# kill -0 would still find)
+alive() {
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2> /dev/null | cut -d' ' -f1)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# exits_within PID SECONDS: 0 once PID has exited, 1 if it still runs then
+exits_within() {
+	i=0
+	while alive "$1"; do
+		[ $i -lt $(($2 * 10)) ] || return 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# diag PID: where each thread of PID is, as VMDIAG lines, so that a hang
+# says where it hangs instead of running into the boot's timeout
+diag() {
+	for t in /proc/$1/task/*; do
+		[ -d "$t" ] || continue
+		echo "VMDIAG $(cat "$t/comm" 2> /dev/null) tid=${t##*/} state=$(sed 's/.*) //' "$t/stat" 2> /dev/null | cut -d' ' -f1) wchan=$(cat "$t/wchan" 2> /dev/null) stack=$(head -6 "$t/stack" 2> /dev/null | sed 's/^\[<[0-9a-f]*>\] //; s/+0x.*//' | tr '\n' ' ')"
+	done
+}
+
 # started PID FILE: wait (up to 300 s: BPF verification is slow under TCG)
 # until the tool has printed its header
 started() {
@@ -29,16 +55,34 @@ check_mode() {
 	pid=$!
 	if ! started "$pid" "$out"; then
 		echo "VMTEST $label $mode FAIL: did not start: $(head -c 300 "$err")"
+		diag "$pid"
 		kill -9 "$pid" 2> /dev/null
 		return
 	fi
-	if ! "$LATGEN" -d 60 -n 3 -i 200 > "$gen" 2> "$tmp/gen.err"; then
+	"$LATGEN" -d 60 -n 3 -i 200 > "$gen" 2> "$tmp/gen.err" &
+	gen_pid=$!
+	if ! exits_within "$gen_pid" 120; then
+		echo "VMTEST $label $mode FAIL: latgen still running after 120 s: $(tr '\n' ' ' < "$gen")"
+		diag "$gen_pid"
+		diag "$pid"
+		kill -9 "$gen_pid" "$pid"
+		{ wait "$gen_pid" "$pid"; } 2> /dev/null
+		return
+	fi
+	if ! wait "$gen_pid"; then
 		echo "VMTEST $label $mode FAIL: latgen: $(cat "$tmp/gen.err")"
 		kill -9 "$pid"
 		return
 	fi
 	sleep 1
 	kill -INT "$pid"
+	if ! exits_within "$pid" 60; then
+		echo "VMTEST $label $mode FAIL: still running 60 s after SIGINT: $(head -c 300 "$err")"
+		diag "$pid"
+		kill -9 "$pid"
+		{ wait "$pid"; } 2> /dev/null
+		return
+	fi
 	wait "$pid"
 	rc=$?
 	if [ $rc != 0 ]; then
@@ -75,6 +119,13 @@ check_auto() {
 		return
 	fi
 	kill -INT "$pid"
+	if ! exits_within "$pid" 60; then
+		echo "VMTEST $label auto FAIL: still running 60 s after SIGINT: $(head -c 300 "$tmp/auto.err")"
+		diag "$pid"
+		kill -9 "$pid"
+		{ wait "$pid"; } 2> /dev/null
+		return
+	fi
 	wait "$pid"
 	if grep -q 'notice' "$tmp/auto.err"; then
 		echo "VMTEST $label auto FAIL: fell back: $(cat "$tmp/auto.err")"

@@ -3,14 +3,15 @@
 # 6.12 kernels under QEMU (TCG: no KVM needed) and natively on the running
 # kernel; tests/kernels/check.sh decides. TAP on stdout.
 #   VMTEST_CACHE   where kernels are kept (default /var/cache/runqslower-ts-vmtest)
-#   VMTEST_TIMEOUT seconds a boot may take (default 900)
+#   VMTEST_TIMEOUT seconds a boot may take (default 600; one takes 7-40 s,
+#                  and a hang inside a check ends it in at most 3 min)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$PWD
 RQS=$TOP/build/static/runqslower-ts
 LATGEN=$TOP/build/static/latgen
 CACHE=${VMTEST_CACHE:-/var/cache/runqslower-ts-vmtest}
-TIMEOUT=${VMTEST_TIMEOUT:-900}
+TIMEOUT=${VMTEST_TIMEOUT:-600}
 LOGS=$TOP/build/vmtest
 n=0 failed=0 skipped=0
 mkdir -p "$LOGS"
@@ -24,19 +25,22 @@ tap() { # tap ok|not-ok|skip DESC
 	esac
 }
 
-# report LABEL FILE: one TAP line per mode from the VMTEST lines in FILE
+# report LABEL FILE [WHY]: one TAP line per mode from the VMTEST lines in
+# FILE (WHY: why a mode may have no line), then any VMDIAG lines (where a
+# hung process was) as comments
 report() {
 	local mode line
 	for mode in task hash auto; do
 		line=$(grep -a "^VMTEST [^ ]* $mode " "$2" | head -1 | tr -d '\r')
 		if [ -z "$line" ]; then
-			tap not-ok "$1 $mode: no result (see $2)"
+			tap not-ok "$1 $mode: no result${3:+, $3} (see $2)"
 		elif [[ $line == *" $mode ok"* ]]; then
 			tap ok "$1 $mode: ${line#VMTEST }"
 		else
 			tap not-ok "$1 $mode: ${line#VMTEST }"
 		fi
 	done
+	grep -a '^VMDIAG ' "$2" | tr -d '\r' | sed 's/^VMDIAG /#   /'
 }
 
 missing=
@@ -87,7 +91,9 @@ while read -r label version vmlinuz; do
 	rc=$?
 	echo "# $label ($version): boot and checks took $((SECONDS - t0)) s"
 	if [ $rc = 124 ]; then
-		for mode in task hash auto; do tap not-ok "$label $mode: timed out after $TIMEOUT s (see $log)"; done
+		echo "#   $label: the boot timed out after $TIMEOUT s; its last console lines:"
+		tail -3 "$log" | tr -d '\r' | sed 's/^/#     /'
+		report "$label" "$log" "the boot timed out after $TIMEOUT s"
 		continue
 	fi
 	report "$label" "$log"
