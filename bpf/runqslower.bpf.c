@@ -20,12 +20,6 @@ struct {
 	__uint(max_entries, RQS_RINGBUF_BYTES);
 } events SEC(".maps");
 
-/* Waking the reader costs an irq_work (a self-IPI: a VM exit under
- * virtualisation), more than the rest of a report. Wake it for the first
- * report after a quiet RQS_WAKEUP_INTERVAL_NS, so that a lone outlier prints
- * at once, and let the frontend's poll timeout collect the rest of a burst. */
-__u64 last_wakeup_ns;
-
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, RQS_NR_COUNTERS);
@@ -58,8 +52,12 @@ static __always_inline void enqueue(struct task_struct *p, __u64 now)
 		count(RQS_LOST_STORAGE);
 }
 
+/* Waking the reader costs an irq_work, a self-IPI: under virtualisation a VM
+ * exit, several microseconds here: more than all the rest of a report.
+ * Reports do not wake it; the frontend collects them every RQS_POLL_MS. Only
+ * a ring buffer filling up faster than that forces a wakeup. */
 static __noinline void report(struct task_struct *prev, struct task_struct *next,
-			      __u64 delta_ns, __u64 now)
+			      __u64 delta_ns)
 {
 	__u64 flags = BPF_RB_NO_WAKEUP;
 	struct rqs_event *e;
@@ -79,10 +77,8 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		e->prev_pid = 0;
 		e->prev_task[0] = '\0';
 	}
-	if ((__s64)(now - last_wakeup_ns) >= RQS_WAKEUP_INTERVAL_NS) {
-		last_wakeup_ns = now;
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= RQS_RINGBUF_WAKEUP_BYTES)
 		flags = BPF_RB_FORCE_WAKEUP;
-	}
 	bpf_ringbuf_submit(e, flags);
 }
 
@@ -129,6 +125,6 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 	delta = now - ts;
 	if (delta < 0 || delta < (__s64)cfg.min_ns)
 		return 0;
-	report(prev, next, delta, now);
+	report(prev, next, delta);
 	return 0;
 }

@@ -5,10 +5,11 @@
 
 #define RQS_COMM_LEN 16
 #define RQS_RINGBUF_BYTES (1024 * 1024)
-/* at most this long between reader wakeups; the frontend polls at least
- * every RQS_POLL_MS, so a line is printed at most that late */
-#define RQS_WAKEUP_INTERVAL_NS 10000000
+/* The frontend reads the ring buffer every RQS_POLL_MS, so a line is printed
+ * at most that late; the programs wake it sooner only once the ring buffer
+ * holds RQS_RINGBUF_WAKEUP_BYTES unread. */
 #define RQS_POLL_MS 100
+#define RQS_RINGBUF_WAKEUP_BYTES (RQS_RINGBUF_BYTES / 2)
 
 /* One run-queue wait over the threshold: @pid waited @delta_ns before it ran;
  * @prev_pid was the task it replaced on the CPU. */

@@ -160,8 +160,8 @@ out:
 	return err;
 }
 
-/* The programs wake the reader only now and then (see bpf/runqslower.bpf.c):
- * after a timeout, take what is there anyway. */
+/* The programs wake the reader only when the ring buffer is half full (see
+ * bpf/runqslower.bpf.c): after a timeout, take what is there anyway. */
 int tracer_poll(struct tracer *t, int timeout_ms)
 {
 	int err = ring_buffer__poll(t->rb, timeout_ms);

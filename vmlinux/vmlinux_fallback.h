@@ -48,6 +48,10 @@ enum {
 	BPF_RB_FORCE_WAKEUP = 2,
 };
 
+enum {
+	BPF_RB_AVAIL_DATA = 0,
+};
+
 /* kernel/sched/sched.h; see bpf/rq_clock.bpf.h */
 struct rq {
 	__u64 clock;
