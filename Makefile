@@ -66,7 +66,8 @@ LIB_SRCS := src/args.c src/output.c
 TOOL_SRCS := $(LIB_SRCS) src/probe.c src/tracer.c src/losses.c src/prog_stats.c src/stats.c src/main.c
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
 SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \
-	probe_task_storage.skel.h prefill.skel.h floor.skel.h lookup_floor.skel.h)
+	probe_task_storage.skel.h prefill.skel.h floor.skel.h lookup_floor.skel.h \
+	lookup_steps.skel.h)
 BPF_HDRS := $(wildcard bpf/*.h)
 
 .SECONDARY:
@@ -118,7 +119,8 @@ $(BIN): $(TOOL_OBJS) $(OUT)/link.flags
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC_LDFLAGS) $(TOOL_OBJS) -o $@ $(LIBBPF_LIBS)
 
-$(OUT)/rqs-floor: bench/floor.c $(OUT)/prog_stats.o $(OUT)/floor.skel.h $(OUT)/lookup_floor.skel.h
+$(OUT)/rqs-floor: bench/floor.c $(OUT)/prog_stats.o $(OUT)/floor.skel.h $(OUT)/lookup_floor.skel.h \
+		$(OUT)/lookup_steps.skel.h
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) bench/floor.c $(OUT)/prog_stats.o -o $@ $(LIBBPF_LIBS)
 

@@ -3,11 +3,15 @@
  * runqslower-ts --stats, until SIGINT or SIGTERM:
  *   rqs-floor            empty programs on runqslower-ts's tracepoints
  *   rqs-floor --lookup   the task storage lookups the tracing rules require,
- *                        and nothing else (lookup_floor.bpf.c) */
+ *                        and nothing else (lookup_floor.bpf.c)
+ *   rqs-floor --lookup-steps N
+ *                        the first N (1-3) of the dependent loads such a
+ *                        lookup makes, without the helper (lookup_steps.bpf.c) */
 #include <errno.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,6 +20,7 @@
 
 #include "floor.skel.h"
 #include "lookup_floor.skel.h"
+#include "lookup_steps.skel.h"
 #include "prog_stats.h"
 
 static volatile sig_atomic_t exiting;
@@ -34,47 +39,69 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list args)
 	return 0;
 }
 
-/* Loads and attaches one of the two skeletons; returns its object. */
-static struct bpf_object *attach_floor(bool lookup, struct floor_bpf **empty,
-				       struct lookup_floor_bpf **one_lookup)
+struct floors {
+	struct floor_bpf *empty;
+	struct lookup_floor_bpf *lookup;
+	struct lookup_steps_bpf *steps;
+};
+
+/* Loads and attaches the floor asked for (@steps > 0: lookup_steps.bpf.c);
+ * returns its object, NULL with errno set on failure. */
+static struct bpf_object *attach_floor(bool lookup, int steps, struct floors *f)
 {
 	int err;
 
-	if (lookup) {
-		*one_lookup = lookup_floor_bpf__open_and_load();
-		if (!*one_lookup)
+	if (steps) {
+		f->steps = lookup_steps_bpf__open();
+		if (!f->steps)
 			return NULL;
-		err = lookup_floor_bpf__attach(*one_lookup);
+		f->steps->rodata->steps = steps;
+		err = lookup_steps_bpf__load(f->steps);
+		if (!err)
+			err = lookup_steps_bpf__attach(f->steps);
 		if (err) {
 			errno = -err;
 			return NULL;
 		}
-		return (*one_lookup)->obj;
+		return f->steps->obj;
 	}
-	*empty = floor_bpf__open_and_load();
-	if (!*empty)
+	if (lookup) {
+		f->lookup = lookup_floor_bpf__open_and_load();
+		if (!f->lookup)
+			return NULL;
+		err = lookup_floor_bpf__attach(f->lookup);
+		if (err) {
+			errno = -err;
+			return NULL;
+		}
+		return f->lookup->obj;
+	}
+	f->empty = floor_bpf__open_and_load();
+	if (!f->empty)
 		return NULL;
-	err = floor_bpf__attach(*empty);
+	err = floor_bpf__attach(f->empty);
 	if (err) {
 		errno = -err;
 		return NULL;
 	}
-	return (*empty)->obj;
+	return f->empty->obj;
 }
 
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
-	struct lookup_floor_bpf *one_lookup = NULL;
-	struct floor_bpf *empty = NULL;
+	struct floors f = { 0 };
 	struct bpf_object *obj;
 	bool lookup = false;
-	int stats_fd, ret = 1;
+	int stats_fd, steps = 0, ret = 1;
 
 	if (argc == 2 && !strcmp(argv[1], "--lookup")) {
 		lookup = true;
+	} else if (argc == 3 && !strcmp(argv[1], "--lookup-steps") &&
+		   strlen(argv[2]) == 1 && argv[2][0] >= '1' && argv[2][0] <= '3') {
+		steps = argv[2][0] - '0';
 	} else if (argc != 1) {
-		fprintf(stderr, "usage: rqs-floor [--lookup]\n");
+		fprintf(stderr, "usage: rqs-floor [--lookup | --lookup-steps 1|2|3]\n");
 		return 2;
 	}
 	libbpf_set_print(quiet);
@@ -85,7 +112,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rqs-floor: cannot enable BPF statistics: %s\n", strerror(errno));
 		return 1;
 	}
-	obj = attach_floor(lookup, &empty, &one_lookup);
+	obj = attach_floor(lookup, steps, &f);
 	if (!obj) {
 		fprintf(stderr, "rqs-floor: cannot load or attach BPF programs: %s\n", strerror(errno));
 		goto out;
@@ -95,10 +122,14 @@ int main(int argc, char **argv)
 	while (!exiting)
 		pause();
 	print_prog_stats(stderr, obj);
+	if (f.steps)
+		fprintf(stderr, "stats: lookup-steps: slow=%llu\n",
+			(unsigned long long)f.steps->bss->slow_lookups);
 	ret = 0;
 out:
-	lookup_floor_bpf__destroy(one_lookup);
-	floor_bpf__destroy(empty);
+	lookup_steps_bpf__destroy(f.steps);
+	lookup_floor_bpf__destroy(f.lookup);
+	floor_bpf__destroy(f.empty);
 	close(stats_fd);
 	return ret;
 }

@@ -8,6 +8,9 @@
 #   lookup    the task storage lookups the tracing rules require, nothing
 #             else (build/rqs-floor --lookup): the floor of any task storage
 #             tracer
+#   loadN     sleep-10000 and herd-10000 only, before lookup: the first N of
+#             the three dependent loads a task storage lookup makes, made
+#             without the helper (build/rqs-floor --lookup-steps N)
 #   task      runqslower-ts --storage=task --stats 10000
 #   hash      runqslower-ts --storage=hash --stats 10000 (10240 entries)
 # and the report gives medians. Per-program costs are the kernel's BPF
@@ -30,6 +33,14 @@ MIN_US=10000
 ALL_WORKLOADS="pipe pipe-pinned messaging sleep-100 sleep-1000 sleep-10000 sleep-30000 herd-10000 herd-30000"
 WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
 MODES="untraced floor lookup task hash"
+# where a lookup's time goes, where it is long
+STEP_MODES="untraced floor load1 load2 load3 lookup task hash"
+modes_of() {
+	case $1 in
+	sleep-10000 | herd-10000) echo "$STEP_MODES" ;;
+	*) echo "$MODES" ;;
+	esac
+}
 
 die() { echo "bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (BPF, SCHED stats, 30000 threads)"
@@ -95,6 +106,9 @@ one_run() {
 	floor)
 		"$FLOOR" > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
+	load[123])
+		"$FLOOR" --lookup-steps "${mode#load}" > "$RAW/tracer.out" 2> "$err" &
+		tracer=$! ;;
 	lookup)
 		"$FLOOR" --lookup > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
@@ -126,10 +140,11 @@ one_run() {
 		/^stats: events:/ { split($3, a, "="); emitted = a[2]; split($4, b, "="); lost = b[2] }
 		/^stats: wakeups:/ { split($3, a, "="); missed = a[2] }
 		/^stats: memory:/ { split($3, a, "="); mem = a[2] }
+		/^stats: lookup-steps:/ { split($3, a, "="); slow = a[2] }
 		END {
-			printf "workload=%s mode=%s round=%s threads=%s secs=%.3f switches=%s metric=%s unit=%s sw_runs=%s sw_ns=%s wk_runs=%s wk_ns=%s emitted=%s lost=%s missed=%s mem=%s\n",
+			printf "workload=%s mode=%s round=%s threads=%s secs=%.3f switches=%s metric=%s unit=%s sw_runs=%s sw_ns=%s wk_runs=%s wk_ns=%s emitted=%s lost=%s missed=%s mem=%s slow=%s\n",
 				w, mode, round, threads, secs, switches, metric, unit, sw_runs + 0, sw_ns + 0,
-				wk_runs + 0, wk_ns + 0, emitted + 0, lost + 0, missed + 0, mem + 0
+				wk_runs + 0, wk_ns + 0, emitted + 0, lost + 0, missed + 0, mem + 0, slow + 0
 		}' "$err" >> "$RAW/results.txt"
 	tail -1 "$RAW/results.txt" >&2
 }
@@ -138,7 +153,7 @@ started=$(date -u '+%Y-%m-%d %H:%M UTC')
 for w in $WORKLOADS; do
 	echo "bench: $w" >&2
 	for round in $(seq "$ROUNDS"); do
-		for mode in $MODES; do
+		for mode in $(modes_of "$w"); do
 			one_run "$w" "$mode" "$round"
 		done
 	done

@@ -61,6 +61,20 @@ struct cfs_rq {
 	struct rq *rq;
 } __attribute__((preserve_access_index));
 
+/* include/linux/bpf_local_storage.h: read directly only by the benchmark's
+ * bpf/lookup_steps.bpf.c */
+struct bpf_local_storage_map {
+	__u16 cache_idx;
+} __attribute__((preserve_access_index));
+
+struct bpf_local_storage_data {
+	struct bpf_local_storage_map *smap;
+} __attribute__((preserve_access_index));
+
+struct bpf_local_storage {
+	struct bpf_local_storage_data *cache[16];
+} __attribute__((preserve_access_index));
+
 /* include/linux/sched.h; __state vs state: see bpf/task_state.bpf.h */
 struct sched_entity {
 	struct cfs_rq *cfs_rq;
@@ -72,6 +86,7 @@ struct task_struct {
 	pid_t tgid;
 	char comm[16];
 	struct sched_entity se;
+	struct bpf_local_storage *bpf_storage;
 } __attribute__((preserve_access_index));
 
 /* include/linux/bpf.h: the task iterator's context (bpf/prefill.bpf.c) */

@@ -21,7 +21,7 @@ ok() { # ok DESCRIPTION PATTERN: the report contains PATTERN (fixed string)
 run() {
 	local unit=us/op
 	case $1 in sleep-*) unit=us-late-p50 ;; esac
-	echo "workload=$1 mode=$2 round=$3 threads=2 secs=2 switches=200000 metric=$6 unit=$unit sw_runs=1000 sw_ns=$4 wk_runs=500 wk_ns=$5 emitted=7 lost=0 missed=${7:-0} mem=4096"
+	echo "workload=$1 mode=$2 round=$3 threads=2 secs=2 switches=200000 metric=$6 unit=$unit sw_runs=1000 sw_ns=$4 wk_runs=500 wk_ns=$5 emitted=7 lost=0 missed=${7:-0} mem=4096 slow=${8:-0}"
 }
 
 {
@@ -46,6 +46,9 @@ run() {
 	# sleep-10000: task cheaper on switch, dearer on wakeup; the hash misses
 	for r in 1 2 3; do
 		run sleep-10000 untraced $r 0 0 70; run sleep-10000 floor $r 50 50 70
+		run sleep-10000 load1 $r 60 80 70 0 $((10000 + r))
+		run sleep-10000 load2 $r 90 230 70 0 $((10000 + r))
+		run sleep-10000 load3 $r 120 380 70 0 $((10000 + r))
 		run sleep-10000 lookup $r 150 400 70; run sleep-10000 task $r 180 420 70
 		run sleep-10000 hash $r 250 330 70 123
 	done
@@ -67,6 +70,10 @@ ok "quarter of upstream at sleep-10000" "sleep-10000, task at most a quarter of 
 ok "slowdown goal: pipe 1.030 vs floor 1.020 is within 5%" "- pipe, run time under task mode within 5% of the floor's: 1.030 and 1.020 of untraced (met)."
 ok "slowdown goal: pinned 5.9 vs floor 5.5 is over 5%" "- pipe-pinned, run time under task mode within 5% of the floor's: 1.180 and 1.100 of untraced (**not met**)."
 ok "slowdown over 5% but within the untraced runs' spread is not shown" "- messaging, run time under task mode within 5% of the floor's: 1.100 and 1.000 of untraced (**not shown**: the untraced runs alone spread over 20% (min to max), more than the difference)."
+ok "load rows, with their ratios to the floor" "| sleep-10000 | 2 | load2 | 100000 | 90 | 1.80 | 230 | 4.60 |"
+ok "where a lookup's time goes, step by step" "- **sleep-10000**, where a task storage lookup's time goes, per sched_wakeup run: the empty program 50 ns; loading task->bpf_storage 80 (+30); then the map's cache slot 230 (+150); then the element 380 (+150); the helper doing all that itself 400 (+20). Hash mode: 330. Lookups that needed the helper (the storage was not yet there): 10002."
+n=$((n + 1))
+if grep -q '| pipe | 2 | load' "$tmp/out"; then echo "not ok $n - load rows where none ran"; failed=$((failed + 1)); else echo "ok $n - no load rows where none ran"; fi
 n=$((n + 1))
 if grep -q 'sleep-10000, run time' "$tmp/out"; then echo "not ok $n - lateness workloads judged as run time"; failed=$((failed + 1)); else echo "ok $n - lateness workloads are not judged as run time"; fi
 
