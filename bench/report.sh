@@ -116,12 +116,10 @@ END {
 				med(w SUBSEP "floor" SUBSEP "metric") / base, med(w SUBSEP "task" SUBSEP "metric") / base,
 				med(w SUBSEP "hash" SUBSEP "metric") / base)
 		print line
-		if (vals[w, "load3", "wk_ns"] != "")
-			printf "- **%s**, where a task storage lookup'"'"'s time goes, per sched_wakeup run: the empty program %.0f ns; loading task->bpf_storage %.0f (%+.0f); then the map'"'"'s cache slot %.0f (%+.0f); then the element %.0f (%+.0f); the helper doing all that itself %.0f (%+.0f). Hash mode: %.0f. Lookups that needed the helper (the storage was not yet there): %.0f.\n",
-				w, fwk, med(w SUBSEP "load1" SUBSEP "wk_ns"), med(w SUBSEP "load1" SUBSEP "wk_ns") - fwk,
-				med(w SUBSEP "load2" SUBSEP "wk_ns"), med(w SUBSEP "load2" SUBSEP "wk_ns") - med(w SUBSEP "load1" SUBSEP "wk_ns"),
-				med(w SUBSEP "load3" SUBSEP "wk_ns"), med(w SUBSEP "load3" SUBSEP "wk_ns") - med(w SUBSEP "load2" SUBSEP "wk_ns"),
-				lwk, lwk - med(w SUBSEP "load3" SUBSEP "wk_ns"), hwk, med(w SUBSEP "load3" SUBSEP "slow")
+		if (vals[w, "load3", "wk_ns"] == "") continue
+		l1 = med(w SUBSEP "load1" SUBSEP "wk_ns"); l2 = med(w SUBSEP "load2" SUBSEP "wk_ns"); l3 = med(w SUBSEP "load3" SUBSEP "wk_ns")
+		printf "- **%s**, where a task storage lookup'"'"'s time goes, per sched_wakeup run: the empty program %.0f ns; loading task->bpf_storage %.0f (%+.0f); then the map'"'"'s cache slot %.0f (%+.0f); then the element %.0f (%+.0f); the helper doing all that itself %.0f (%+.0f). Hash mode: %.0f. Lookups that needed the helper (the storage was not yet there): %.0f.\n",
+			w, fwk, l1, l1 - fwk, l2, l2 - l1, l3, l3 - l2, lwk, lwk - l3, hwk, med(w SUBSEP "load3" SUBSEP "slow")
 	}
 	goals()
 }
