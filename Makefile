@@ -55,15 +55,28 @@ else
 LIBBPF_LIBS := $(or $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null),-lbpf)
 endif
 
+# --metrics serves HTTP with libmicrohttpd. Debian ships no static archives
+# of what its static libmicrohttpd needs (GnuTLS's p11-kit): STATIC=1
+# builds without it, and --metrics then says so.
+METRICS ?= $(if $(filter 1,$(STATIC)),0,1)
+ifeq ($(METRICS),1)
+MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS := $(or $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null),-lmicrohttpd)
+else
+MHD_CFLAGS := -DRQS_NO_METRICS
+endif
+
 PREFIX_MAP := -ffile-prefix-map=$(CURDIR)=.
-RQS_CPPFLAGS := -I$(OUT) -Isrc $(LIBBPF_CFLAGS)
+RQS_CPPFLAGS := -I$(OUT) -Isrc $(LIBBPF_CFLAGS) $(MHD_CFLAGS)
 RQS_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(PREFIX_MAP)
 ALL_CFLAGS = $(RQS_CPPFLAGS) $(CPPFLAGS) $(RQS_CFLAGS) $(CFLAGS)
 BPF_ALL_CFLAGS = -target bpf -I$(OUT) -Ibpf $(LIBBPF_CFLAGS) -Wall $(PREFIX_MAP) $(BPF_CFLAGS)
 
 # --- sources ---------------------------------------------------------------
-LIB_SRCS := src/args.c src/output.c
-TOOL_SRCS := $(LIB_SRCS) src/probe.c src/tracer.c src/losses.c src/prog_stats.c src/stats.c src/main.c
+LIB_SRCS := src/args.c src/output.c src/summary_opts.c src/histogram.c src/label.c \
+	src/metrics.c src/cgroup_names.c
+TOOL_SRCS := $(LIB_SRCS) src/probe.c src/tracer.c src/losses.c src/prog_stats.c src/stats.c src/main.c \
+	src/summary.c src/summary_run.c src/http_server.c
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
 SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \
 	probe_task_storage.skel.h prefill.skel.h floor.skel.h lookup_floor.skel.h \
@@ -107,17 +120,17 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(OUT)/%.o: src/%.c $(wildcard src/*.h) bpf/runqslower.h $(SKELS) | $(OUT)
+$(OUT)/%.o: src/%.c $(wildcard src/*.h) bpf/runqslower.h bpf/histogram.h $(SKELS) | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # relink when the link mode (LIBBPF_STATIC, STATIC) changes
 $(OUT)/link.flags: FORCE | $(OUT)
-	$(Q)echo '$(LIBBPF_LIBS) $(STATIC_LDFLAGS)' | cmp -s - $@ || echo '$(LIBBPF_LIBS) $(STATIC_LDFLAGS)' > $@
+	$(Q)echo '$(LIBBPF_LIBS) $(MHD_LIBS) $(STATIC_LDFLAGS)' | cmp -s - $@ || echo '$(LIBBPF_LIBS) $(MHD_LIBS) $(STATIC_LDFLAGS)' > $@
 
 $(BIN): $(TOOL_OBJS) $(OUT)/link.flags
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC_LDFLAGS) $(TOOL_OBJS) -o $@ $(LIBBPF_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC_LDFLAGS) $(TOOL_OBJS) -o $@ $(LIBBPF_LIBS) $(MHD_LIBS) -lm -pthread
 
 $(OUT)/rqs-floor: bench/floor.c $(OUT)/prog_stats.o $(OUT)/floor.skel.h $(OUT)/lookup_floor.skel.h \
 		$(OUT)/lookup_steps.skel.h
@@ -128,17 +141,17 @@ bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers
 	$(Q)bench/run.sh
 
 # --- tests -----------------------------------------------------------------
-UNIT_TESTS := test_args test_output
+UNIT_TESTS := test_args test_output test_histogram test_metrics test_label test_cgroup_names
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 $(OUT)/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) | $(OUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS) -lm
 
 $(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) | $(OUT)/asan
 	$(call msg,CC-ASAN,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS) -lm
 
 TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers
 $(OUT)/%: tests/tools/%.c tests/tools/cli.h | $(OUT)

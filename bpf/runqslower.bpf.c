@@ -36,6 +36,7 @@ static __always_inline void count(__u32 counter)
 }
 
 #include RQS_STORAGE_HEADER
+#include "histogram.bpf.h"
 
 static __always_inline bool traced(struct task_struct *p)
 {
@@ -123,7 +124,11 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 		return 0;
 	/* signed: per-CPU clocks may differ slightly after a migration */
 	delta = now - ts;
-	if (delta < 0 || delta < (__s64)cfg.min_ns)
+	if (delta < 0)
+		return 0;
+	if (cfg.summary)
+		hist_record(next, delta);
+	if (delta < (__s64)cfg.min_ns)
 		return 0;
 	report(prev, next, delta);
 	return 0;

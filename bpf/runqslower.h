@@ -28,6 +28,8 @@ struct rqs_config {
 	__s32 targ_tgid; /* 0: every process */
 	__s32 targ_pid;  /* 0: every thread */
 	__u8 previous;   /* also record the previous task */
+	__u8 summary;    /* -s: histogram of every wait (bpf/histogram.bpf.h) */
+	__u8 by;         /* --by: enum rqs_by */
 };
 
 /* Per-CPU counters, summed by the frontend. */

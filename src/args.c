@@ -19,6 +19,7 @@ static const struct option long_options[] = {
 	{ "storage", required_argument, NULL, 'm' },
 	{ "hash-entries", required_argument, NULL, OPT_HASH_ENTRIES },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	SUMMARY_LONG_OPTIONS,
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -41,6 +42,18 @@ void print_usage(FILE *out)
 "                          kernel supports it, else hash)\n"
 "      --hash-entries N    size of the hash map in hash mode (default 10240)\n"
 "      --stats             print per-program overhead and storage statistics at exit\n"
+"  -s, --summary           also keep a log2 histogram of every wait, in the kernel;\n"
+"                          print it (runqlat-style, with count, mean, p50, p90,\n"
+"                          p99, p99.9 as bucket ranges, and the maximum) at exit\n"
+"  -i, --interval SECS     also print the last SECS seconds' histogram every SECS\n"
+"      --by KEY            one histogram per cpu, comm or cgroup (v2 path)\n"
+"      --max-keys N        --by comm|cgroup: keys kept (default 1024); waits of\n"
+"                          further keys are counted as overflow\n"
+"      --no-outliers       print no waits over MIN_US: the summary alone\n"
+"      --metrics [ADDR:]PORT  serve the histograms and counters on\n"
+"                          http://ADDR:PORT/metrics (Prometheus text format;\n"
+"                          ADDR defaults to 127.0.0.1); SIGTERM stops it\n"
+"                          (-i, --by, --metrics and --no-outliers imply -s)\n"
 "  -v, --verbose           print libbpf debug output on stderr\n"
 "  -V, --version           print the version and exit\n"
 "  -h, --help              print this help and exit\n"
@@ -52,6 +65,8 @@ void print_usage(FILE *out)
 "  " RQS_NAME " -t 188       # waits over 10 ms of thread 188\n"
 "  " RQS_NAME " -P 5000      # waits over 5 ms, with the task that ran before\n"
 "  " RQS_NAME " -m hash      # keep wakeup times in a hash map, as runqslower did\n"
+"  " RQS_NAME " --no-outliers -i 5  # runqlat: a histogram every 5 s, no outliers\n"
+"  " RQS_NAME " --metrics 9548 --by cgroup --no-outliers  # Prometheus exporter\n"
 "\n"
 "Exit status: 0 on success or interrupt, 1 on a runtime error, 2 on a usage error.\n");
 }
@@ -70,7 +85,7 @@ const char *storage_mode_name(enum storage_mode mode)
 }
 
 /* A decimal number in [min, max]; no sign, no trailing junk. */
-static int parse_number(const char *s, unsigned long long min,
+int parse_number(const char *s, unsigned long long min,
 			unsigned long long max, unsigned long long *out,
 			const char **why)
 {
@@ -99,7 +114,7 @@ static int parse_number(const char *s, unsigned long long min,
 	return 0;
 }
 
-static bool parse_value(FILE *err, const char *what, const char *s,
+bool parse_value(FILE *err, const char *what, const char *s,
 			unsigned long long min, unsigned long long max,
 			unsigned long long *out)
 {
@@ -122,10 +137,11 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 		.storage = STORAGE_AUTO,
 		.hash_entries = RQS_DEFAULT_HASH_ENTRIES,
 	};
+	summary_options_init(&opts->sum);
 
 	optind = 0; /* glibc: full re-initialisation, so tests can call again */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:t:Pm:vVh", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:t:Pm:si:vVh", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!parse_value(err, "PID", optarg, 1, INT_MAX, &v))
@@ -162,6 +178,15 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 		case OPT_STATS:
 			opts->stats = true;
 			break;
+		case 's':
+		case 'i':
+		case OPT_BY:
+		case OPT_MAX_KEYS:
+		case OPT_METRICS:
+		case OPT_NO_OUTLIERS:
+			if (!parse_summary_option(c, optarg, &opts->sum, err))
+				return PARSE_USAGE;
+			break;
 		case 'v':
 			opts->verbose = true;
 			break;
@@ -196,6 +221,7 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 			return PARSE_USAGE;
 		optind++;
 	}
+	summary_options_finish(&opts->sum);
 	if (optind < argc) {
 		fprintf(err, RQS_NAME ": unexpected argument '%s'\n", argv[optind]);
 		return PARSE_USAGE;

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "summary_opts.h"
+
 #define RQS_NAME "runqslower-ts"
 #define RQS_DEFAULT_MIN_US 10000ULL
 #define RQS_DEFAULT_HASH_ENTRIES 10240U
@@ -24,6 +26,7 @@ struct options {
 	bool stats;
 	enum storage_mode storage;
 	unsigned int hash_entries;
+	struct summary_options sum;
 };
 
 enum parse_result {
@@ -36,5 +39,11 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 			     FILE *out, FILE *err);
 const char *storage_mode_name(enum storage_mode mode);
 void print_usage(FILE *out);
+/* A decimal number in [min, max]: 0, or -1 with the reason in *why. */
+int parse_number(const char *s, unsigned long long min, unsigned long long max,
+		 unsigned long long *out, const char **why);
+/* The same, with one line "invalid WHAT 'S': why" on err when it is not. */
+bool parse_value(FILE *err, const char *what, const char *s, unsigned long long min,
+		 unsigned long long max, unsigned long long *out);
 
 #endif

@@ -15,6 +15,7 @@
 #include "output.h"
 #include "probe.h"
 #include "stats.h"
+#include "summary_run.h"
 #include "tracer.h"
 
 #define LOSS_REPORT_NS 1000000000ULL
@@ -39,6 +40,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 struct printer {
 	bool previous;
+	bool quiet;	/* --no-outliers */
 	bool write_failed;
 	unsigned long long events;
 };
@@ -50,7 +52,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(struct rqs_event))
 		return 0;
 	p->events++;
-	if (print_event(stdout, data, time(NULL), p->previous) < 0) {
+	if (!p->quiet && print_event(stdout, data, time(NULL), p->previous) < 0) {
 		p->write_failed = true;
 		return -EPIPE;
 	}
@@ -105,22 +107,37 @@ static int install_signal_handlers(void)
 
 static int trace(const struct options *opts, enum storage_mode mode)
 {
-	struct printer printer = { .previous = opts->previous };
+	struct printer printer = { .previous = opts->previous,
+				   .quiet = opts->sum.no_outliers };
+	struct summary_run sum = { .listen_fd = -1 };
 	unsigned long long next_loss_report;
 	struct stats_session stats = { .fd = -1 };
 	struct loss_report losses;
 	struct tracer t;
 	int err, ret = 0;
 
-	if (opts->stats && stats_enable(&stats))
+	if (opts->sum.enabled && (ret = summary_run_listen(&sum, &opts->sum)))
+		return ret;
+	if (opts->stats && stats_enable(&stats)) {
+		summary_run_finish(&sum, NULL);
 		return 1;
+	}
 	if (tracer_start(&t, opts, mode, on_event, &printer)) {
+		summary_run_finish(&sum, NULL);
 		stats_disable(&stats);
+		return 1;
+	}
+	if (opts->sum.enabled && summary_run_start(&sum, &t, stdout)) {
+		stats_disable(&stats);
+		tracer_stop(&t);
 		return 1;
 	}
 	loss_report_init(&losses, mode, opts->hash_entries);
 
-	if (print_banner(stdout, opts->min_us, opts->previous) < 0 || fflush(stdout))
+	if (opts->sum.no_outliers ? print_summary_banner(stdout, &opts->sum) < 0 :
+	    print_banner(stdout, opts->min_us, opts->previous) < 0)
+		printer.write_failed = true;
+	if (fflush(stdout))
 		printer.write_failed = true;
 	next_loss_report = monotonic_ns() + LOSS_REPORT_NS;
 	while (!exiting && !printer.write_failed) {
@@ -134,6 +151,9 @@ static int trace(const struct options *opts, enum storage_mode mode)
 		/* a batch of lines, one write, out before the next poll */
 		if (fflush(stdout))
 			printer.write_failed = true;
+		if (opts->sum.enabled && summary_run_tick(&sum, stdout, printer.events) &&
+		    ferror(stdout))
+			printer.write_failed = true;
 		if (monotonic_ns() >= next_loss_report) {
 			loss_report_update(&losses, &t, false);
 			next_loss_report = monotonic_ns() + LOSS_REPORT_NS;
@@ -144,6 +164,8 @@ static int trace(const struct options *opts, enum storage_mode mode)
 		tracer_poll(&t, 0);
 		fflush(stdout);
 	}
+	if (opts->sum.enabled)
+		summary_run_finish(&sum, opts->sum.print && !printer.write_failed ? stdout : NULL);
 	loss_report_update(&losses, &t, true);
 	if (opts->stats)
 		stats_print(stderr, &t, printer.events);

@@ -73,6 +73,21 @@ static long long task_storage_bytes_per_task(unsigned int value_size)
 	return elem + value_size + storage;
 }
 
+unsigned long long stats_storage_bytes(const struct tracer *t)
+{
+	__u64 c[RQS_NR_COUNTERS] = { 0 };
+	unsigned long long bytes = map_memlock(bpf_map__fd(t->start));
+	static long long per_task; /* parsing the kernel's BTF takes a while */
+
+	if (t->mode == STORAGE_HASH || tracer_read_counters(t, c))
+		return bytes;
+	if (!per_task)
+		per_task = task_storage_bytes_per_task(bpf_map__value_size(t->start));
+	if (per_task > 0)
+		bytes += (unsigned long long)per_task * (t->prefilled + c[RQS_STORAGE_CREATED]);
+	return bytes;
+}
+
 void stats_print(FILE *out, const struct tracer *t,
 		 unsigned long long events)
 {

@@ -14,6 +14,8 @@ struct stats_session {
 
 int stats_enable(struct stats_session *s);
 void stats_disable(struct stats_session *s);
+/* The memory holding wakeup times: the map, and per-task storage. */
+unsigned long long stats_storage_bytes(const struct tracer *t);
 void stats_print(FILE *out, const struct tracer *t,
 		 unsigned long long events);
 

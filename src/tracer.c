@@ -30,6 +30,8 @@ static int open_skeleton(struct tracer *t, struct rqs_config **cfg)
 		*cfg = &t->task_skel->rodata->cfg;
 		t->start = t->task_skel->maps.start;
 		t->counters = t->task_skel->maps.counters;
+		t->hist_cpu = t->task_skel->maps.hist_cpu;
+		t->hist_keyed = t->task_skel->maps.hist_keyed;
 	} else {
 		t->hash_skel = runqslower_hash_bpf__open();
 		if (!t->hash_skel)
@@ -38,6 +40,8 @@ static int open_skeleton(struct tracer *t, struct rqs_config **cfg)
 		*cfg = &t->hash_skel->rodata->cfg;
 		t->start = t->hash_skel->maps.start;
 		t->counters = t->hash_skel->maps.counters;
+		t->hist_cpu = t->hash_skel->maps.hist_cpu;
+		t->hist_keyed = t->hash_skel->maps.hist_keyed;
 	}
 	return 0;
 }
@@ -119,6 +123,14 @@ int tracer_start(struct tracer *t, const struct options *opts,
 	cfg->targ_tgid = opts->pid;
 	cfg->targ_pid = opts->tid;
 	cfg->previous = opts->previous;
+	cfg->summary = opts->sum.enabled;
+	cfg->by = opts->sum.by;
+	err = bpf_map__set_max_entries(t->hist_keyed, cfg->by == RQS_BY_COMM ||
+				       cfg->by == RQS_BY_CGROUP ? opts->sum.max_keys : 1);
+	if (err) {
+		fail("cannot size the histogram map", err);
+		goto out;
+	}
 	if (mode == STORAGE_HASH) {
 		err = bpf_map__set_max_entries(t->start, opts->hash_entries);
 		if (err) {
@@ -140,6 +152,8 @@ int tracer_start(struct tracer *t, const struct options *opts,
 		}
 		goto out;
 	}
+	/* the skeleton maps .bss at load */
+	t->hist_gen = t->task_skel ? &t->task_skel->bss->hist_gen : &t->hash_skel->bss->hist_gen;
 	/* before attach, so that a burst right after it finds storage; a task
 	 * born in between gets it at its first wakeup */
 	if (mode == STORAGE_TASK)

@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 
 #include "../bpf/runqslower.h"
+#include "../bpf/histogram.h"
 #include "args.h"
 
 struct runqslower_task_bpf;
@@ -19,6 +20,8 @@ struct tracer {
 	struct bpf_object *obj;
 	struct bpf_map *start;	  /* where enqueue timestamps live */
 	struct bpf_map *counters; /* enum rqs_counter, per CPU */
+	struct bpf_map *hist_cpu, *hist_keyed; /* -s: bpf/histogram.bpf.h */
+	__u32 *hist_gen;
 	struct ring_buffer *rb;
 	int ncpus;
 	unsigned long long prefilled; /* task mode: tasks given storage at start */

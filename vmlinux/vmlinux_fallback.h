@@ -26,6 +26,7 @@ typedef int pid_t;
 /* include/uapi/linux/bpf.h */
 enum bpf_map_type {
 	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_PERCPU_HASH = 5,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
 	BPF_MAP_TYPE_RINGBUF = 27,
 	BPF_MAP_TYPE_TASK_STORAGE = 29,
@@ -33,6 +34,7 @@ enum bpf_map_type {
 
 enum {
 	BPF_ANY = 0,
+	BPF_NOEXIST = 1,
 };
 
 enum {
@@ -75,6 +77,20 @@ struct bpf_local_storage {
 	struct bpf_local_storage_data *cache[16];
 } __attribute__((preserve_access_index));
 
+/* include/linux/kernfs.h, cgroup-defs.h: a task's cgroup v2 id
+ * (bpf/histogram.bpf.h) */
+struct kernfs_node {
+	__u64 id;
+} __attribute__((preserve_access_index));
+
+struct cgroup {
+	struct kernfs_node *kn;
+} __attribute__((preserve_access_index));
+
+struct css_set {
+	struct cgroup *dfl_cgrp;
+} __attribute__((preserve_access_index));
+
 /* include/linux/sched.h; __state vs state: see bpf/task_state.bpf.h */
 struct sched_entity {
 	struct cfs_rq *cfs_rq;
@@ -87,6 +103,7 @@ struct task_struct {
 	char comm[16];
 	struct sched_entity se;
 	struct bpf_local_storage *bpf_storage;
+	struct css_set *cgroups;
 } __attribute__((preserve_access_index));
 
 /* include/linux/bpf.h: the task iterator's context (bpf/prefill.bpf.c) */

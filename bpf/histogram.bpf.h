@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* -s/--summary: every run-queue wait goes into a log2 histogram kept in
+ * per-CPU maps; nothing per event reaches userspace. Called from one place in
+ * sched_switch, behind cfg.summary: with the summary off the verifier removes
+ * the call as dead code and the hot path is what it was. Included by
+ * runqslower.bpf.c after cfg and count(). */
+#ifndef HISTOGRAM_BPF_H
+#define HISTOGRAM_BPF_H
+
+#include "histogram.h"
+
+
+/* RQS_HIST_ALL (one histogram, or one per CPU with --by cpu) and
+ * RQS_HIST_OVERFLOW */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RQS_NR_HIST);
+	__type(key, __u32);
+	__type(value, struct rqs_hist);
+} hist_cpu SEC(".maps");
+
+/* --by comm|cgroup; sized by the frontend (--max-keys). Preallocated: an
+ * insert from the scheduler's tracepoints never allocates. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, RQS_DEFAULT_MAX_KEYS);
+	__type(key, struct rqs_hist_key);
+	__type(value, struct rqs_hist);
+} hist_keyed SEC(".maps");
+
+/* What a new key starts from; never written. */
+struct rqs_hist hist_zero;
+/* Bumped by the frontend at each -i interval: a histogram whose max_gen is
+ * older restarts its maximum. */
+__u32 hist_gen;
+
+/* floor(log2(v)), 0 for v <= 1, in five halving steps without a loop */
+static __always_inline __u64 hist_log2(__u64 v)
+{
+	__u64 r, s;
+
+	r = (v >= (1ULL << 32)) << 5;
+	v >>= r;
+	s = (v >= (1ULL << 16)) << 4;
+	v >>= s;
+	r |= s;
+	s = (v >= (1ULL << 8)) << 3;
+	v >>= s;
+	r |= s;
+	s = (v >= (1ULL << 4)) << 2;
+	v >>= s;
+	r |= s;
+	s = (v >= (1ULL << 2)) << 1;
+	v >>= s;
+	r |= s;
+	return r | (v >> 1);
+}
+
+/* The cgroup v2 id of @p: the kernfs node id of its default-hierarchy
+ * cgroup. kernfs_node::id is a u64 since Linux 5.5, commit 67c0496e87d1
+ * ("kernfs: convert kernfs_node->id from union kernfs_node_id to u64"), the
+ * release that brought tp_btf programs: every kernel that loads these. */
+static __always_inline __u64 task_cgroup_id(struct task_struct *p)
+{
+	return p->cgroups->dfl_cgrp->kn->id;
+}
+
+static __always_inline struct rqs_hist *hist_of(struct task_struct *p)
+{
+	struct rqs_hist_key key = {};
+	struct rqs_hist *h;
+	__u32 idx = RQS_HIST_ALL;
+
+	if (cfg.by != RQS_BY_COMM && cfg.by != RQS_BY_CGROUP)
+		return bpf_map_lookup_elem(&hist_cpu, &idx);
+	if (cfg.by == RQS_BY_COMM)
+		bpf_probe_read_kernel(key.comm, sizeof(key.comm), p->comm);
+	else
+		key.cgroup_id = task_cgroup_id(p);
+	h = bpf_map_lookup_elem(&hist_keyed, &key);
+	if (h)
+		return h;
+	/* EEXIST (another CPU inserted it meanwhile) is fine: look again */
+	bpf_map_update_elem(&hist_keyed, &key, &hist_zero, BPF_NOEXIST);
+	h = bpf_map_lookup_elem(&hist_keyed, &key);
+	if (h)
+		return h;
+	idx = RQS_HIST_OVERFLOW;
+	return bpf_map_lookup_elem(&hist_cpu, &idx);
+}
+
+/* @p ran after waiting @delta_ns */
+static __always_inline void hist_record(struct task_struct *p, __u64 delta_ns)
+{
+	struct rqs_hist *h = hist_of(p);
+	/* 64-bit: a 32-bit slot's bounds check may be made on a zero-extended
+	 * copy the verifier does not tie to the index */
+	__u64 slot = hist_log2(delta_ns / 1000);
+	__u32 gen = hist_gen;
+
+	if (!h)
+		return;
+	if (slot >= RQS_HIST_SLOTS)
+		slot = RQS_HIST_SLOTS - 1;
+	h->slots[slot]++;
+	h->sum_ns += delta_ns;
+	if (delta_ns > h->max_ns || h->max_gen != gen) {
+		h->max_ns = delta_ns;
+		h->max_gen = gen;
+		h->max_pid = p->pid;
+		bpf_probe_read_kernel(h->max_comm, sizeof(h->max_comm), p->comm);
+	}
+}
+
+#endif

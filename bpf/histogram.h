@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* -s/--summary: the log2 histogram of every run-queue wait, shared by
+ * bpf/histogram.bpf.h and the frontend (src/histogram.c). */
+#ifndef RQS_HISTOGRAM_H
+#define RQS_HISTOGRAM_H
+
+/* Slot 0 counts waits of 0 and 1 us, slot k >= 1 those of [2^k, 2^(k+1)) us,
+ * as runqlat does; the last slot also holds everything longer. */
+#define RQS_HIST_SLOTS 32
+#define RQS_DEFAULT_MAX_KEYS 1024
+
+/* --by: what one histogram is kept per. */
+enum rqs_by {
+	RQS_BY_NONE,
+	RQS_BY_CPU,	/* the per-CPU values of hist_cpu, not summed */
+	RQS_BY_COMM,	/* the COMM of the task that waited */
+	RQS_BY_CGROUP,	/* its cgroup v2 id */
+};
+
+/* Entries of the per-CPU array hist_cpu. */
+enum rqs_hist_index {
+	RQS_HIST_ALL,	   /* every wait, without --by or with --by cpu */
+	RQS_HIST_OVERFLOW, /* --by comm|cgroup: waits whose key found the map full */
+	RQS_NR_HIST,
+};
+
+struct rqs_hist {
+	__u64 slots[RQS_HIST_SLOTS];
+	__u64 sum_ns;
+	/* the longest wait since the frontend last set hist_gen to max_gen */
+	__u64 max_ns;
+	__u32 max_gen;
+	__u32 max_pid;
+	char max_comm[16];
+};
+
+struct rqs_hist_key {
+	__u64 cgroup_id;	/* --by cgroup */
+	char comm[16];		/* --by comm */
+};
+
+#endif

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+#ifndef RQS_CGROUP_NAMES_H
+#define RQS_CGROUP_NAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Where the cgroup v2 hierarchy is mounted, from /proc/self/mountinfo (on
+ * a hybrid layout /sys/fs/cgroup/unified, on a unified one /sys/fs/cgroup):
+ * 0, or -ENOENT when no cgroup2 file system is mounted. */
+int cgroup2_mount_from(FILE *mountinfo, char *path, size_t len);
+
+/* cgroup v2 ids (the kernfs node id the BPF programs read, which is also
+ * the cgroup directory's file handle) to paths under the mount. */
+struct cgroup_names {
+	char root[4096];
+	struct cgroup_name *v;	/* sorted by id */
+	size_t n;
+	unsigned long long scanned_ns; /* CLOCK_MONOTONIC of the last scan */
+};
+
+int cgroup_names_init(struct cgroup_names *c, const char *root);
+/* The path of @id ("/" for the root cgroup), rescanning the hierarchy when
+ * @id is unknown and the last scan is older than a second; NULL if still
+ * unknown (a cgroup removed before any scan saw it). A removed cgroup keeps
+ * the path it had. */
+const char *cgroup_names_get(struct cgroup_names *c, uint64_t id);
+void cgroup_names_free(struct cgroup_names *c);
+
+#endif

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+
+#include "args.h"
+#include "label.h"
+#include "summary.h"
+
+#define UNKNOWN_CGROUP "(unknown)"
+
+int summary_init(struct summary *s, const struct tracer *t, enum rqs_by by,
+		 unsigned int max_keys)
+{
+	char root[4096];
+	FILE *mi;
+	int err;
+
+	*s = (struct summary){
+		.by = by,
+		.max_keys = max_keys,
+		.ncpus = t->ncpus,
+		.cpu_fd = bpf_map__fd(t->hist_cpu),
+		.keyed_fd = bpf_map__fd(t->hist_keyed),
+		.gen = t->hist_gen,
+	};
+	s->percpu = calloc(s->ncpus, sizeof(*s->percpu));
+	if (!s->percpu) {
+		fprintf(stderr, RQS_NAME ": cannot allocate the summary: %s\n", strerror(ENOMEM));
+		return 1;
+	}
+	if (by != RQS_BY_CGROUP)
+		return 0;
+	mi = fopen("/proc/self/mountinfo", "re");
+	if (!mi) {
+		fprintf(stderr, RQS_NAME ": --by cgroup: cannot read /proc/self/mountinfo: %s\n",
+			strerror(errno));
+		return 1;
+	}
+	err = cgroup2_mount_from(mi, root, sizeof(root));
+	fclose(mi);
+	if (err) {
+		fprintf(stderr, RQS_NAME ": --by cgroup: no cgroup v2 hierarchy is mounted\n");
+		return 1;
+	}
+	err = cgroup_names_init(&s->names, root);
+	if (err) {
+		fprintf(stderr, RQS_NAME ": --by cgroup: cannot read %s: %s\n", root, strerror(-err));
+		cgroup_names_free(&s->names);
+		return 1;
+	}
+	s->have_names = true;
+	return 0;
+}
+
+void series_free(struct series *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i].label);
+	free(v);
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* CPUs in numeric order, other labels in byte order */
+static int label_cmp(const char *a, const char *b)
+{
+	size_t la, lb;
+
+	if (!a || !b)
+		return a ? 1 : b ? -1 : 0;
+	if (all_digits(a) && all_digits(b) && (la = strlen(a)) != (lb = strlen(b)))
+		return la < lb ? -1 : 1;
+	return strcmp(a, b);
+}
+
+static int series_cmp(const void *x, const void *y)
+{
+	return label_cmp(((const struct series *)x)->label, ((const struct series *)y)->label);
+}
+
+static struct series *find_series(struct series *v, size_t n, const char *label)
+{
+	struct series key = { .label = (char *)label };
+
+	return n ? bsearch(&key, v, n, sizeof(*v), series_cmp) : NULL;
+}
+
+/* the maximum of a histogram counts for this generation and the last */
+static bool max_is_recent(const struct summary *s, const struct rqs_hist *v)
+{
+	__u32 gen = *(volatile __u32 *)s->gen;
+
+	return v->max_gen == gen || v->max_gen + 1 == gen;
+}
+
+static int lookup_sum(struct summary *s, int fd, const void *key, struct hist *h)
+{
+	if (bpf_map_lookup_elem(fd, key, s->percpu))
+		return -errno;
+	for (int cpu = 0; cpu < s->ncpus; cpu++)
+		hist_add_bpf(h, &s->percpu[cpu], max_is_recent(s, &s->percpu[cpu]));
+	return 0;
+}
+
+static char *label_of(struct summary *s, const struct rqs_hist_key *k)
+{
+	const char *raw = NULL;
+	size_t len, need;
+	char *out;
+
+	if (s->by == RQS_BY_COMM) {
+		raw = k->comm;
+		len = strnlen(k->comm, sizeof(k->comm));
+	} else {
+		raw = cgroup_names_get(&s->names, k->cgroup_id);
+		if (!raw)
+			return strdup(UNKNOWN_CGROUP);
+		len = strlen(raw);
+	}
+	need = label_encode(NULL, 0, raw, len) + 1;
+	out = malloc(need);
+	if (out)
+		label_encode(out, need, raw, len);
+	return out;
+}
+
+static int push(struct series **v, size_t *n, size_t *cap, char *label)
+{
+	if (!label)
+		return -ENOMEM;
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		struct series *nv = realloc(*v, c * sizeof(*nv));
+
+		if (!nv) {
+			free(label);
+			return -ENOMEM;
+		}
+		*v = nv;
+		*cap = c;
+	}
+	(*v)[*n] = (struct series){ .label = label };
+	(*n)++;
+	return 0;
+}
+
+static int read_keyed(struct summary *s, struct series **v, size_t *n, size_t *cap)
+{
+	struct rqs_hist_key key, next, *prev = NULL;
+	size_t out = 0;
+	int err = 0;
+
+	while (!err && bpf_map_get_next_key(s->keyed_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		err = push(v, n, cap, label_of(s, &key));
+		if (!err && lookup_sum(s, s->keyed_fd, &key, &(*v)[*n - 1].h)) {
+			free((*v)[--*n].label); /* deleted meanwhile: not an error */
+		}
+	}
+	if (err)
+		return err;
+	if (errno != ENOENT && prev)
+		return -errno;
+	/* the same label twice: a cgroup path that came back with a new id */
+	qsort(*v, *n, sizeof(**v), series_cmp);
+	for (size_t i = 0; i < *n; i++) {
+		if (out && !label_cmp((*v)[out - 1].label, (*v)[i].label)) {
+			hist_add(&(*v)[out - 1].h, &(*v)[i].h);
+			free((*v)[i].label);
+		} else {
+			(*v)[out++] = (*v)[i];
+		}
+	}
+	*n = out;
+	return 0;
+}
+
+int summary_read(struct summary *s, struct series **out, size_t *n, struct hist *overflow)
+{
+	struct series *v = NULL;
+	size_t nv = 0, cap = 0;
+	__u32 idx = RQS_HIST_ALL;
+	char buf[16];
+	int err = 0;
+
+	*overflow = (struct hist){ 0 };
+	if (s->by == RQS_BY_COMM || s->by == RQS_BY_CGROUP) {
+		err = read_keyed(s, &v, &nv, &cap);
+		idx = RQS_HIST_OVERFLOW;
+		if (!err)
+			err = lookup_sum(s, s->cpu_fd, &idx, overflow);
+	} else if (s->by == RQS_BY_CPU) {
+		if (bpf_map_lookup_elem(s->cpu_fd, &idx, s->percpu))
+			err = -errno;
+		for (int cpu = 0; !err && cpu < s->ncpus; cpu++) {
+			snprintf(buf, sizeof(buf), "%d", cpu);
+			err = push(&v, &nv, &cap, strdup(buf));
+			if (!err)
+				hist_add_bpf(&v[nv - 1].h, &s->percpu[cpu],
+					     max_is_recent(s, &s->percpu[cpu]));
+		}
+	} else {
+		v = calloc(1, sizeof(*v));
+		nv = v ? 1 : 0;
+		err = v ? lookup_sum(s, s->cpu_fd, &idx, &v[0].h) : -ENOMEM;
+	}
+	if (err) {
+		series_free(v, nv);
+		return err;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+static void print_title(FILE *out, const char *fmt, double secs)
+{
+	char ts[16];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (!localtime_r(&now, &tm) || !strftime(ts, sizeof(ts), "%H:%M:%S", &tm))
+		strcpy(ts, "??:??:??");
+	fprintf(out, "\n%s ", ts);
+	fprintf(out, fmt, secs);
+	fputc('\n', out);
+}
+
+static void print_all(struct summary *s, FILE *out, const struct series *v, size_t n,
+		      const struct hist *overflow)
+{
+	const char *name = metrics_by_label(s->by);
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!hist_count(&v[i].h))
+			continue;
+		any = true;
+		if (name)
+			fprintf(out, "%s = %s\n", name, v[i].label);
+		hist_print(out, &v[i].h);
+	}
+	if (overflow && hist_count(overflow)) {
+		any = true;
+		fprintf(out, "%s = (not kept: more than --max-keys %u keys)\n", name, s->max_keys);
+		hist_print(out, overflow);
+	}
+	if (!any)
+		fprintf(out, "no waits\n");
+}
+
+static void keep_max(struct hist *h, const struct hist *from)
+{
+	if (from->max_ns > h->max_ns) {
+		h->max_ns = from->max_ns;
+		h->max_pid = from->max_pid;
+		memcpy(h->max_comm, from->max_comm, sizeof(h->max_comm));
+	}
+}
+
+static bool keyed(const struct summary *s)
+{
+	return s->by == RQS_BY_COMM || s->by == RQS_BY_CGROUP;
+}
+
+int summary_print_interval(struct summary *s, FILE *out, unsigned int secs)
+{
+	struct hist overflow, cum;
+	struct series *v, *prev, *nl;
+	size_t n, nlast = s->nlast;
+	int err;
+
+	/* maxima from now on belong to the next interval */
+	(*(volatile __u32 *)s->gen)++;
+	err = summary_read(s, &v, &n, &overflow);
+	if (err)
+		return err;
+	/* v[] becomes this interval's waits; s->last the sums so far, with the
+	 * longest wait so far */
+	for (size_t i = 0; i < n; i++) {
+		prev = find_series(s->last, nlast, v[i].label);
+		cum = v[i].h;
+		if (prev) {
+			hist_sub(&v[i].h, &prev->h);
+			keep_max(&cum, &prev->h);
+			prev->h = cum;
+			continue;
+		}
+		nl = realloc(s->last, (s->nlast + 1) * sizeof(*nl));
+		if (!nl) {
+			series_free(v, n);
+			return -ENOMEM;
+		}
+		s->last = nl;
+		s->last[s->nlast] = (struct series){ .h = cum };
+		if (v[i].label && !(s->last[s->nlast].label = strdup(v[i].label))) {
+			series_free(v, n);
+			return -ENOMEM;
+		}
+		s->nlast++;
+	}
+	if (s->nlast != nlast)
+		qsort(s->last, s->nlast, sizeof(*s->last), series_cmp);
+	cum = overflow;
+	hist_sub(&overflow, &s->last_overflow);
+	keep_max(&cum, &s->last_overflow);
+	s->last_overflow = cum;
+
+	print_title(out, "run-queue waits in the last %.0f s:", secs);
+	print_all(s, out, v, n, keyed(s) ? &overflow : NULL);
+	series_free(v, n);
+	return fflush(out) ? -errno : 0;
+}
+
+int summary_print_total(struct summary *s, FILE *out, double secs)
+{
+	struct series *v, *prev;
+	struct hist overflow;
+	size_t n;
+	int err;
+
+	err = summary_read(s, &v, &n, &overflow);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		prev = find_series(s->last, s->nlast, v[i].label);
+		if (prev)
+			keep_max(&v[i].h, &prev->h);
+	}
+	keep_max(&overflow, &s->last_overflow);
+	print_title(out, "run-queue waits, all %.1f s:", secs);
+	print_all(s, out, v, n, keyed(s) ? &overflow : NULL);
+	if (hist_count(&overflow))
+		fprintf(stderr, RQS_NAME ": %llu waits not kept per %s: more than --max-keys %u keys\n",
+			(unsigned long long)hist_count(&overflow), metrics_by_label(s->by), s->max_keys);
+	series_free(v, n);
+	return fflush(out) ? -errno : 0;
+}
+
+void summary_free(struct summary *s)
+{
+	series_free(s->last, s->nlast);
+	free(s->percpu);
+	if (s->have_names)
+		cgroup_names_free(&s->names);
+	*s = (struct summary){ 0 };
+}
