@@ -21,6 +21,10 @@ struct rqs_event {
 	char prev_task[RQS_COMM_LEN];
 };
 
+/* What one event takes in the ring buffer: an 8-byte header
+ * (BPF_RINGBUF_HDR_SZ), the record, rounded up to 8 bytes. */
+#define RQS_RINGBUF_RECORD_BYTES ((sizeof(struct rqs_event) + 8 + 7) & ~7UL)
+
 /* Set by the frontend before load; read-only (and so constant-folded by
  * the verifier) in the programs. */
 struct rqs_config {
@@ -37,6 +41,7 @@ enum rqs_counter {
 	RQS_LOST_RINGBUF,    /* an event over the threshold found the ring buffer full */
 	RQS_LOST_STORAGE,    /* a wakeup could not be recorded (hash full, no storage) */
 	RQS_STORAGE_CREATED, /* task storage created for a task (task mode only) */
+	RQS_NEGATIVE_WAIT,   /* a switch-in earlier than its enqueue time: dropped */
 	RQS_NR_COUNTERS,
 };
 
