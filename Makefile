@@ -152,7 +152,7 @@ bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers $(OUT)/bench-rqclock/$(NAME)
 	$(Q)bench/run.sh
 
 # --- tests -----------------------------------------------------------------
-UNIT_TESTS := test_args test_output test_histogram test_metrics test_label test_cgroup_names
+UNIT_TESTS := test_args test_output test_summary_opts test_histogram test_metrics test_label test_cgroup_names
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

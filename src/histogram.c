@@ -85,7 +85,8 @@ bool hist_quantile(const struct hist *h, double q, struct us_range *r)
 
 	if (!n)
 		return false;
-	rank = (uint64_t)ceil(q * (double)n);
+	/* 0.99 * 100 must be rank 99 even when the product is 99.00000000000001 */
+	rank = (uint64_t)ceil(q * (double)n - 1e-9);
 	if (rank < 1)
 		rank = 1;
 	if (rank > n)

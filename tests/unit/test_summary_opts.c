@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* -s, -i, --by, --max-keys, --metrics, --no-outliers through parse_args() */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include <linux/types.h>
+
+#include "args.h"
+#include "../bpf/histogram.h"
+
+static enum parse_result parse(char **err_text, struct options *o, ...)
+{
+	char *argv[16] = { "runqslower-ts" }, *out_text = NULL;
+	size_t out_len = 0, err_len = 0;
+	enum parse_result r;
+	int argc = 1;
+	FILE *out, *err;
+	va_list ap;
+
+	va_start(ap, o);
+	while ((argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	out = open_memstream(&out_text, &out_len);
+	err = open_memstream(err_text, &err_len);
+	r = parse_args(argc, argv, o, out, err);
+	fclose(out);
+	fclose(err);
+	free(out_text);
+	return r;
+}
+
+/* exit 2 with exactly one line naming the tool and containing @needle */
+#define assert_usage(needle, ...)                                             \
+	do {                                                                  \
+		char *e = NULL;                                               \
+		struct options o;                                             \
+		assert_int_equal(parse(&e, &o, __VA_ARGS__, NULL), PARSE_USAGE); \
+		assert_true(!strncmp(e, "runqslower-ts: ", 15));              \
+		assert_non_null(strstr(e, needle));                           \
+		assert_non_null(strchr(e, '\n'));                             \
+		assert_string_equal(strchr(e, '\n'), "\n");                  \
+		free(e);                                                      \
+	} while (0)
+
+#define assert_run(o, ...)                                                    \
+	do {                                                                  \
+		char *e = NULL;                                               \
+		assert_int_equal(parse(&e, o, __VA_ARGS__, NULL), PARSE_RUN); \
+		assert_string_equal(e, "");                                   \
+		free(e);                                                      \
+	} while (0)
+
+static void test_defaults_off(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_run(&o, "1000");
+	assert_false(o.sum.enabled);
+	assert_false(o.sum.print);
+	assert_false(o.sum.metrics);
+	assert_false(o.sum.no_outliers);
+	assert_int_equal(o.sum.interval, 0);
+	assert_int_equal(o.sum.by, RQS_BY_NONE);
+	assert_int_equal(o.sum.max_keys, RQS_DEFAULT_MAX_KEYS);
+}
+
+static void test_summary_and_implications(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_run(&o, "-s");
+	assert_true(o.sum.enabled && o.sum.print);
+	assert_run(&o, "-i", "5");
+	assert_true(o.sum.enabled && o.sum.print);
+	assert_int_equal(o.sum.interval, 5);
+	assert_run(&o, "--interval=86400");
+	assert_int_equal(o.sum.interval, 86400);
+	assert_run(&o, "--by", "comm");
+	assert_true(o.sum.enabled && o.sum.print);
+	assert_int_equal(o.sum.by, RQS_BY_COMM);
+	assert_run(&o, "--by=cpu");
+	assert_int_equal(o.sum.by, RQS_BY_CPU);
+	assert_run(&o, "--no-outliers");
+	assert_true(o.sum.enabled && o.sum.print && o.sum.no_outliers);
+	/* the exporter prints no histograms unless asked to */
+	assert_run(&o, "--metrics", "9548", "--by", "cgroup", "--no-outliers");
+	assert_true(o.sum.enabled && o.sum.metrics);
+	assert_false(o.sum.print);
+	assert_int_equal(o.sum.by, RQS_BY_CGROUP);
+	assert_run(&o, "--metrics", "9548", "-s");
+	assert_true(o.sum.print);
+	assert_run(&o, "--metrics", "9548", "-i", "10");
+	assert_true(o.sum.print);
+	assert_run(&o, "--max-keys", "4096", "--by", "cgroup");
+	assert_int_equal(o.sum.max_keys, 4096);
+	/* a second parse starts over */
+	assert_run(&o, "100");
+	assert_false(o.sum.enabled);
+}
+
+static void test_metrics_address(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_run(&o, "--metrics", "9548");
+	assert_string_equal(o.sum.metrics_addr, "127.0.0.1");
+	assert_int_equal(o.sum.metrics_port, 9548);
+	assert_run(&o, "--metrics", "0.0.0.0:1");
+	assert_string_equal(o.sum.metrics_addr, "0.0.0.0");
+	assert_int_equal(o.sum.metrics_port, 1);
+	assert_run(&o, "--metrics=[::1]:65535");
+	assert_string_equal(o.sum.metrics_addr, "::1");
+	assert_int_equal(o.sum.metrics_port, 65535);
+	assert_run(&o, "--metrics", "[::]:80");
+	assert_string_equal(o.sum.metrics_addr, "::");
+}
+
+static void test_bad_input(void **state)
+{
+	(void)state;
+	assert_usage("invalid interval '0': too small", "-i", "0");
+	assert_usage("invalid interval '-1': negative", "-i", "-1");
+	assert_usage("invalid interval 'x'", "-i", "x");
+	assert_usage("invalid interval '86401': too large", "-i", "86401");
+	assert_usage("needs an argument", "-i");
+	assert_usage("invalid --by key 'pid': expected cpu, comm or cgroup", "--by", "pid");
+	assert_usage("invalid --by key ''", "--by=");
+	assert_usage("needs an argument", "--by");
+	assert_usage("invalid key count '0': too small", "--max-keys", "0");
+	assert_usage("invalid metrics address '0': port not in 1-65535", "--metrics", "0");
+	assert_usage("port not in 1-65535", "--metrics", "127.0.0.1:65536");
+	assert_usage("expected [ADDR:]PORT", "--metrics", "127.0.0.1:http");
+	assert_usage("expected [ADDR:]PORT", "--metrics", "127.0.0.1:");
+	assert_usage("not a numeric IPv4 or IPv6 address", "--metrics", "localhost:9548");
+	assert_usage("not a numeric IPv4 or IPv6 address", "--metrics", "1.2.3:9548");
+	assert_usage("empty address before ':'", "--metrics", ":9548");
+	assert_usage("an IPv6 address needs brackets", "--metrics", "::1:9548");
+	assert_usage("not a numeric IPv4 or IPv6 address", "--metrics", "[127.0.0.1:9548");
+}
+
+static void test_help_documents_them(void **state)
+{
+	char *argv[] = { "runqslower-ts", "--help" }, *out = NULL, *err = NULL;
+	size_t ol = 0, el = 0;
+	struct options o;
+	FILE *fo = open_memstream(&out, &ol), *fe = open_memstream(&err, &el);
+
+	(void)state;
+	assert_int_equal(parse_args(2, argv, &o, fo, fe), PARSE_EXIT);
+	fclose(fo);
+	fclose(fe);
+	for (const char **w = (const char *[]){ "--summary", "--interval SECS", "--by KEY",
+						 "--max-keys N", "--no-outliers",
+						 "--metrics [ADDR:]PORT", NULL }; *w; w++)
+		assert_non_null(strstr(out, *w));
+	free(out);
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults_off),
+		cmocka_unit_test(test_summary_and_implications),
+		cmocka_unit_test(test_metrics_address),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_help_documents_them),
+	};
+
+	return cmocka_run_group_tests_name("summary_opts", tests, NULL, NULL);
+}
