@@ -180,7 +180,8 @@ check-report:
 	$(Q)tests/bench/report.sh
 
 check-live: $(BIN) $(TEST_TOOLS)
-	$(Q)RQS=$(abspath $(BIN)) tests/live/run.sh
+	$(Q)st=0; RQS=$(abspath $(BIN)) tests/live/run.sh || st=1; \
+		RQS=$(abspath $(BIN)) tests/live/summary.sh || st=1; exit $$st
 
 # The same live tests against a build from the committed vmlinux fallback.
 check-fallback: $(TEST_TOOLS)
