@@ -30,8 +30,8 @@ struct {
 
 /* What a new key starts from; never written. */
 struct rqs_hist hist_zero;
-/* Bumped by the frontend at each -i interval: a histogram whose max_gen is
- * older restarts its maximum. */
+/* Bumped by the frontend at each -i interval: the maximum of a generation
+ * restarts at its first wait. */
 __u32 hist_gen;
 
 /* floor(log2(v)), 0 for v <= 1, in five halving steps without a loop */
@@ -93,6 +93,7 @@ static __always_inline struct rqs_hist *hist_of(struct task_struct *p)
 static __always_inline void hist_record(struct task_struct *p, __u64 delta_ns)
 {
 	struct rqs_hist *h = hist_of(p);
+	struct rqs_hist_max *m;
 	/* 64-bit: a 32-bit slot's bounds check may be made on a zero-extended
 	 * copy the verifier does not tie to the index */
 	__u64 slot = hist_log2(delta_ns / 1000);
@@ -104,11 +105,12 @@ static __always_inline void hist_record(struct task_struct *p, __u64 delta_ns)
 		slot = RQS_HIST_SLOTS - 1;
 	h->slots[slot]++;
 	h->sum_ns += delta_ns;
-	if (delta_ns > h->max_ns || h->max_gen != gen) {
-		h->max_ns = delta_ns;
-		h->max_gen = gen;
-		h->max_pid = p->pid;
-		bpf_probe_read_kernel(h->max_comm, sizeof(h->max_comm), p->comm);
+	m = &h->max[gen & 1];
+	if (delta_ns > m->ns || m->gen != gen) {
+		m->ns = delta_ns;
+		m->gen = gen;
+		m->pid = p->pid;
+		bpf_probe_read_kernel(m->comm, sizeof(m->comm), p->comm);
 	}
 }
 

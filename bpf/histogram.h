@@ -24,14 +24,20 @@ enum rqs_hist_index {
 	RQS_NR_HIST,
 };
 
+/* The longest wait of one -i interval (generation). */
+struct rqs_hist_max {
+	__u64 ns;
+	__u32 gen;
+	__u32 pid;
+	char comm[16];
+};
+
 struct rqs_hist {
 	__u64 slots[RQS_HIST_SLOTS];
 	__u64 sum_ns;
-	/* the longest wait since the frontend last set hist_gen to max_gen */
-	__u64 max_ns;
-	__u32 max_gen;
-	__u32 max_pid;
-	char max_comm[16];
+	/* by the parity of the generation: while the frontend reads the
+	 * interval that has just ended, the next one writes the other */
+	struct rqs_hist_max max[2];
 };
 
 struct rqs_hist_key {

@@ -45,15 +45,21 @@ static void copy_comm(char dst[17], const char *src)
 	dst[16] = '\0';
 }
 
-void hist_add_bpf(struct hist *h, const struct rqs_hist *v, bool take_max)
+void hist_add_bpf(struct hist *h, const struct rqs_hist *v, __u32 first_gen,
+		  __u32 last_gen)
 {
 	for (int i = 0; i < RQS_HIST_SLOTS; i++)
 		h->slots[i] += v->slots[i];
 	h->sum_ns += v->sum_ns;
-	if (take_max && v->max_ns > h->max_ns) {
-		h->max_ns = v->max_ns;
-		h->max_pid = v->max_pid;
-		copy_comm(h->max_comm, v->max_comm);
+	for (int i = 0; i < 2; i++) {
+		const struct rqs_hist_max *m = &v->max[i];
+
+		/* wraps like the generation itself */
+		if (m->gen - first_gen > last_gen - first_gen || m->ns <= h->max_ns)
+			continue;
+		h->max_ns = m->ns;
+		h->max_pid = m->pid;
+		copy_comm(h->max_comm, m->comm);
 	}
 }
 

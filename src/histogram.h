@@ -30,9 +30,10 @@ unsigned int hist_slot_of_us(uint64_t us);
 /* Slot @slot holds waits of [low, high] us (slot 0: [0, 1]). */
 struct us_range hist_slot_range(unsigned int slot);
 uint64_t hist_count(const struct hist *h);
-/* Adds one CPU's value of a BPF histogram; its maximum only if it belongs
- * to the current generation (the frontend's -i interval). */
-void hist_add_bpf(struct hist *h, const struct rqs_hist *v, bool take_max);
+/* Adds one CPU's value of a BPF histogram, and its maxima of generations
+ * (-i intervals) first_gen to last_gen. */
+void hist_add_bpf(struct hist *h, const struct rqs_hist *v, __u32 first_gen,
+		  __u32 last_gen);
 void hist_add(struct hist *h, const struct hist *v);
 /* @h - @base, slots and sum only (a maximum does not subtract). */
 void hist_sub(struct hist *h, const struct hist *base);

@@ -97,20 +97,12 @@ static struct series *find_series(struct series *v, size_t n, const char *label)
 	return n ? bsearch(&key, v, n, sizeof(*v), series_cmp) : NULL;
 }
 
-/* the maximum of a histogram counts for this generation and the last */
-static bool max_is_recent(const struct summary *s, const struct rqs_hist *v)
-{
-	__u32 gen = *(volatile __u32 *)s->gen;
-
-	return v->max_gen == gen || v->max_gen + 1 == gen;
-}
-
 static int lookup_sum(struct summary *s, int fd, const void *key, struct hist *h)
 {
 	if (bpf_map_lookup_elem(fd, key, s->percpu))
 		return -errno;
 	for (int cpu = 0; cpu < s->ncpus; cpu++)
-		hist_add_bpf(h, &s->percpu[cpu], max_is_recent(s, &s->percpu[cpu]));
+		hist_add_bpf(h, &s->percpu[cpu], s->first_gen, s->last_gen);
 	return 0;
 }
 
@@ -158,22 +150,44 @@ static int push(struct series **v, size_t *n, size_t *cap, char *label)
 
 static int read_keyed(struct summary *s, struct series **v, size_t *n, size_t *cap)
 {
-	struct rqs_hist_key key, next, *prev = NULL;
-	size_t out = 0;
+	struct rqs_hist_key key, next, *prev = NULL, *keys = NULL, *nk;
+	size_t nkeys = 0, kcap = 0, out = 0;
 	int err = 0;
 
+	/* values first, names after (a rescan of the cgroup tree takes a
+	 * while): the read is as close to the generation's end as it can be */
 	while (!err && bpf_map_get_next_key(s->keyed_fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
-		err = push(v, n, cap, label_of(s, &key));
-		if (!err && lookup_sum(s, s->keyed_fd, &key, &(*v)[*n - 1].h)) {
-			free((*v)[--*n].label); /* deleted meanwhile: not an error */
+		if (nkeys == kcap) {
+			kcap = kcap ? kcap * 2 : 64;
+			nk = realloc(keys, kcap * sizeof(*keys));
+			if (!nk) {
+				err = -ENOMEM;
+				break;
+			}
+			keys = nk;
 		}
+		err = push(v, n, cap, strdup(""));
+		if (err)
+			break;
+		if (lookup_sum(s, s->keyed_fd, &key, &(*v)[*n - 1].h)) {
+			free((*v)[--*n].label); /* deleted meanwhile: not an error */
+			continue;
+		}
+		keys[nkeys++] = key;
 	}
+	if (!err && errno != ENOENT && prev)
+		err = -errno;
+	for (size_t i = 0; !err && i < *n; i++) {
+		free((*v)[i].label);
+		(*v)[i].label = label_of(s, &keys[i]);
+		if (!(*v)[i].label)
+			err = -ENOMEM;
+	}
+	free(keys);
 	if (err)
 		return err;
-	if (errno != ENOENT && prev)
-		return -errno;
 	/* the same label twice: a cgroup path that came back with a new id */
 	qsort(*v, *n, sizeof(**v), series_cmp);
 	for (size_t i = 0; i < *n; i++) {
@@ -210,7 +224,7 @@ int summary_read(struct summary *s, struct series **out, size_t *n, struct hist 
 			err = push(&v, &nv, &cap, strdup(buf));
 			if (!err)
 				hist_add_bpf(&v[nv - 1].h, &s->percpu[cpu],
-					     max_is_recent(s, &s->percpu[cpu]));
+					     s->first_gen, s->last_gen);
 		}
 	} else {
 		v = calloc(1, sizeof(*v));
@@ -283,8 +297,9 @@ int summary_print_interval(struct summary *s, FILE *out, unsigned int secs)
 	size_t n, nlast = s->nlast;
 	int err;
 
-	/* maxima from now on belong to the next interval */
-	(*(volatile __u32 *)s->gen)++;
+	/* waits from now on belong to the next interval, whose maxima the
+	 * programs keep apart: this one's are complete */
+	s->first_gen = s->last_gen = (*(volatile __u32 *)s->gen)++;
 	err = summary_read(s, &v, &n, &overflow);
 	if (err)
 		return err;
@@ -332,6 +347,8 @@ int summary_print_total(struct summary *s, FILE *out, double secs)
 	size_t n;
 	int err;
 
+	/* the current interval's maxima; the earlier ones are in s->last */
+	s->first_gen = s->last_gen = *(volatile __u32 *)s->gen;
 	err = summary_read(s, &v, &n, &overflow);
 	if (err)
 		return err;

@@ -17,6 +17,7 @@ struct summary {
 	int ncpus;
 	int cpu_fd, keyed_fd;
 	__u32 *gen;		/* bss: the -i generation of maxima */
+	__u32 first_gen, last_gen; /* whose maxima a read takes */
 	struct rqs_hist *percpu; /* one lookup's values */
 	bool have_names;
 	struct cgroup_names names;
@@ -30,8 +31,8 @@ struct summary {
 int summary_init(struct summary *s, const struct tracer *t, enum rqs_by by,
 		 unsigned int max_keys);
 /* The histograms now, sorted by label, same labels merged (a cgroup path
- * that came back with a new id); maxima of the current and the previous
- * generation. */
+ * that came back with a new id), with the maxima of generations first_gen
+ * to last_gen. */
 int summary_read(struct summary *s, struct series **out, size_t *n, struct hist *overflow);
 void series_free(struct series *v, size_t n);
 /* -i: the waits since the last interval, and a new generation of maxima. */

@@ -111,22 +111,31 @@ static void test_add_and_sub(void **state)
 	(void)state;
 	cpu0.slots[3] = 5;
 	cpu0.sum_ns = 50000;
-	cpu0.max_ns = 14000;
-	cpu0.max_pid = 7;
-	memcpy(cpu0.max_comm, "sixteen-chars-xx", 16); /* no NUL in the kernel's copy */
+	/* generation 3 in the odd slot, 2 in the even one */
+	cpu0.max[1] = (struct rqs_hist_max){ .ns = 14000, .gen = 3, .pid = 7 };
+	memcpy(cpu0.max[1].comm, "sixteen-chars-xx", 16); /* no NUL in the kernel's copy */
+	cpu0.max[0] = (struct rqs_hist_max){ .ns = 90000, .gen = 2, .pid = 9 };
 	cpu1.slots[3] = 1;
 	cpu1.slots[10] = 2;
 	cpu1.sum_ns = 3000000;
-	cpu1.max_ns = 1500000;
-	cpu1.max_pid = 8;
-	strcpy(cpu1.max_comm, "old");
-	hist_add_bpf(&h, &cpu0, true);
-	hist_add_bpf(&h, &cpu1, false);	/* a stale maximum is left out */
+	cpu1.max[0] = (struct rqs_hist_max){ .ns = 1500000, .gen = 0, .pid = 8, .comm = "old" };
+	/* generation 3 only: other generations' maxima are left out */
+	hist_add_bpf(&h, &cpu0, 3, 3);
+	hist_add_bpf(&h, &cpu1, 3, 3);
 	assert_int_equal(hist_count(&h), 8);
 	assert_int_equal(h.sum_ns, 3050000);
 	assert_int_equal(h.max_ns, 14000);
 	assert_int_equal(h.max_pid, 7);
 	assert_string_equal(h.max_comm, "sixteen-chars-xx");
+	/* generations 2 to 3 */
+	base = (struct hist){ 0 };
+	hist_add_bpf(&base, &cpu0, 2, 3);
+	assert_int_equal(base.max_ns, 90000);
+	assert_int_equal(base.max_pid, 9);
+	/* across the 32-bit wrap: 0xffffffff to 0 takes generation 0 */
+	base = (struct hist){ 0 };
+	hist_add_bpf(&base, &cpu1, 0xffffffffU, 0);
+	assert_int_equal(base.max_ns, 1500000);
 	base = h;
 	h.slots[3] += 4;
 	h.sum_ns += 40000;
