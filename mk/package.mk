@@ -40,7 +40,8 @@ dist:
 
 # Cheap, unprivileged: man page, options, install, dist, reproducible binary.
 check-package: $(BIN)
-	$(Q)st=0; tests/package/run.sh || st=1; tests/package/reproducible.sh --binary || st=1; exit $$st
+	$(Q)st=0; tests/package/run.sh || st=1; tests/package/reproducible.sh --binary || st=1; \
+		RQS=$(abspath $(BIN)) tests/package/systemd.sh || st=1; exit $$st
 
 # Expensive: the .deb (lintian, hardening, install, smoke test), the .rpm,
 # and .debs built in two directories compared.

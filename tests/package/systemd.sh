@@ -1,0 +1,92 @@
+#!/bin/bash
+# The exporter's systemd unit: systemd-analyze verify and security, the
+# packaging that installs it without enabling it, and (as root, with BPF)
+# the unit's ExecStart run with exactly the unit's capabilities. TAP.
+SUITE=systemd
+. "$(dirname "$0")/../live/lib.sh"
+
+UNIT=$TOP/systemd/runqslower-ts.service
+
+# the unit with ExecStart on the binary under test and PORT for its port
+unit_for_test() {
+	sed "s|^ExecStart=/usr/sbin/runqslower-ts |ExecStart=$RQS |; s|127.0.0.1:9548|127.0.0.1:$1|" "$UNIT"
+}
+
+t_verify() {
+	# Documentation= names the man page, not installed here
+	unit_for_test 9548 > runqslower-ts.service
+	systemd-analyze verify --man=no "$PWD/runqslower-ts.service" > verify.out 2>&1 ||
+		fail "systemd-analyze verify: $(cat verify.out)"
+	[ ! -s verify.out ] || fail "systemd-analyze verify: $(cat verify.out)"
+	# and it does complain about a unit with a mistake
+	sed 's/^ProtectSystem=strict/ProtectSystem=stric/' runqslower-ts.service > broken.service
+	systemd-analyze verify --man=no "$PWD/broken.service" > broken.out 2>&1 || true
+	grep -qi 'protect system value' broken.out || fail "verify accepts ProtectSystem=stric: $(cat broken.out)"
+}
+
+t_least_privilege() {
+	local exposure
+	grep -qx 'CapabilityBoundingSet=CAP_BPF CAP_PERFMON' "$UNIT" || fail "bounding set"
+	grep -qx 'AmbientCapabilities=CAP_BPF CAP_PERFMON' "$UNIT" || fail "ambient set"
+	for d in DynamicUser=yes NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes PrivateDevices=yes \
+		ProtectKernelTunables=yes ProtectKernelModules=yes ProtectControlGroups=yes; do
+		grep -qx "$d" "$UNIT" || fail "no $d"
+	done
+	grep -q '^ExecStart=/usr/sbin/runqslower-ts --metrics 127.0.0.1:' "$UNIT" || fail "not on 127.0.0.1 by default"
+	mkdir -p root/lib/systemd/system
+	cp "$UNIT" root/lib/systemd/system/
+	systemd-analyze security --offline=yes --root="$PWD/root" runqslower-ts.service > security.out 2>&1 || true
+	exposure=$(sed -n 's/.*Overall exposure level for runqslower-ts.service: \([0-9.]*\).*/\1/p' security.out)
+	[ -n "$exposure" ] || fail "no exposure level: $(tail -3 security.out)"
+	note "systemd-analyze security: exposure $exposure (0 safest, 10 unsafe)"
+	awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }' || fail "exposure $exposure over 2.0"
+}
+
+t_packaging_installs_not_enables() {
+	[ "$(readlink "$TOP/debian/runqslower-ts.service")" = ../systemd/runqslower-ts.service ] ||
+		fail "debian/runqslower-ts.service is not the unit"
+	grep -q 'dh_installsystemd --no-enable --no-start' "$TOP/debian/rules" || fail "debian enables or starts it"
+	grep -q '^install -D -m 644 systemd/runqslower-ts.service %{buildroot}%{_unitdir}/runqslower-ts.service$' \
+		"$TOP/runqslower-ts.spec" || fail "the spec does not install the unit"
+	grep -q '^%{_unitdir}/runqslower-ts.service$' "$TOP/runqslower-ts.spec" || fail "not in %files"
+	# %systemd_post applies the preset: disabled unless the distribution enables it
+	grep -q '^%{?systemd_post:%systemd_post runqslower-ts.service}$' "$TOP/runqslower-ts.spec" ||
+		fail "no %systemd_post"
+}
+
+# Run ExecStart as an unprivileged user with the unit's capabilities only:
+# it must serve; with either capability dropped it must refuse.
+t_unit_capabilities_suffice() {
+	local port caps exec pid
+	port=$((20000 + RANDOM % 40000))
+	exec=$(unit_for_test "$port" | sed -n 's/^ExecStart=//p')
+	caps=$(sed -n 's/^AmbientCapabilities=//p' "$UNIT" | tr 'A-Z ' 'a-z,' | sed 's/cap_//g')
+	# shellcheck disable=SC2086
+	setpriv --reuid=65534 --regid=65534 --clear-groups --bounding-set=-all,+${caps//,/,+} \
+		--inh-caps=-all,+${caps//,/,+} --ambient-caps=-all,+${caps//,/,+} $exec > out 2> err &
+	pid=$!
+	bg_pids+=($pid)
+	for _ in $(seq 100); do grep -q '^Serving metrics' out && break; kill -0 $pid || break; sleep 0.1; done
+	grep -q '^Serving metrics' out || fail "with $caps only: $(cat err)"
+	curl -s --max-time 5 "http://127.0.0.1:$port/metrics" | grep -q '^runqslower_ts_wait_seconds_count{cgroup="/"} [1-9]' ||
+		fail "no histogram served with $caps only"
+	kill -TERM $pid
+	wait $pid || fail "exit $? on SIGTERM"
+	bg_pids=()
+	[ ! -s err ] || fail "stderr: $(cat err)"
+	for c in ${caps//,/ }; do
+		set +e
+		# shellcheck disable=SC2086
+		setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all,+$c --ambient-caps=-all,+$c $exec > out 2> err
+		rc=$?
+		set -e
+		[ $rc = 1 ] && grep -q 'permission denied' err || fail "with only $c: exit $rc, $(cat err)"
+	done
+	note "serves as nobody with $caps; each alone is refused"
+}
+
+test_case CMD_systemd-analyze "systemd-analyze verify: the unit is clean" t_verify
+test_case CMD_systemd-analyze "least privilege: CAP_BPF and CAP_PERFMON, sandboxed, exposure <= 2.0" t_least_privilege
+test_case "" "debian/ and the RPM install the unit, not enabled" t_packaging_installs_not_enables
+test_case ROOT,BTF,CMD_setpriv,CMD_curl "the unit's ExecStart serves with only its capabilities" t_unit_capabilities_suffice
+test_done
