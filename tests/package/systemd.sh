@@ -85,8 +85,42 @@ t_unit_capabilities_suffice() {
 	note "serves as nobody with $caps; each alone is refused"
 }
 
+# every group of a syscall filter, expanded
+filter_syscalls() {
+	systemd-analyze syscall-filter "$1" | sed -n '2,$p' | sed 's/^ *//; s/ *#.*//' | grep -v '^$' |
+		while read -r x; do case $x in @*) filter_syscalls "$x" ;; *) echo "$x" ;; esac; done
+}
+
+# SystemCallFilter= allows every system call the exporter makes, under
+# strace: starting, a scrape, -i output, a cgroup rescan, SIGTERM.
+t_syscall_filter_suffices() {
+	local port exec allowed pid
+	port=$((20000 + RANDOM % 40000))
+	exec=$(unit_for_test "$port" | sed -n 's/^ExecStart=//p')
+	# shellcheck disable=SC2086
+	strace -f -qq -o trace.txt $exec -i 1 > out 2> err &
+	pid=$!
+	bg_pids+=($pid)
+	for _ in $(seq 150); do grep -q '^Serving metrics' out && break; sleep 0.1; done
+	grep -q '^Serving metrics' out || fail "did not start under strace: $(cat err)"
+	mkdir "$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)/rqs-strace.$$"
+	sleep 1.2
+	curl -s --max-time 5 -o /dev/null "http://127.0.0.1:$port/metrics"
+	rmdir "$(awk '$9 == "cgroup2" { print $5; exit }' /proc/self/mountinfo)/rqs-strace.$$"
+	kill -TERM "$(pgrep -P $pid)"
+	wait $pid || true
+	bg_pids=()
+	sed -E 's/^[0-9]+ +//; s/\(.*//' trace.txt | grep -E '^[a-z_0-9]+$' | sort -u > used
+	allowed=$(sed -n 's/^SystemCallFilter=//p' "$UNIT")
+	for f in $allowed; do case $f in @*) filter_syscalls "$f" ;; *) echo "$f" ;; esac; done | sort -u > allowed
+	comm -23 used allowed > denied
+	[ ! -s denied ] || fail "SystemCallFilter=$allowed denies: $(tr '\n' ' ' < denied)"
+	note "$(wc -l < used) distinct system calls made, all in SystemCallFilter=$allowed"
+}
+
 test_case CMD_systemd-analyze "systemd-analyze verify: the unit is clean" t_verify
 test_case CMD_systemd-analyze "least privilege: CAP_BPF and CAP_PERFMON, sandboxed, exposure <= 2.0" t_least_privilege
 test_case "" "debian/ and the RPM install the unit, not enabled" t_packaging_installs_not_enables
 test_case ROOT,BTF,CMD_setpriv,CMD_curl "the unit's ExecStart serves with only its capabilities" t_unit_capabilities_suffice
+test_case ROOT,BTF,CMD_strace,CMD_curl,CMD_systemd-analyze "SystemCallFilter= allows every system call the exporter makes" t_syscall_filter_suffices
 test_done
