@@ -353,6 +353,22 @@ t_hash_stale_exact() {
 		fail "--stats stale count is not 40: $(grep 'stats: hash' rqs.err)"
 }
 
+t_wakeup_on_cpu_starts_no_wait() {
+	# pingpong's threads are woken in place, still on their CPU, then sleep
+	# 300 ms: a wait started at such a wakeup would be kept by the next one
+	# and reported as about 300 ms
+	start_tracer rqs 100000
+	"$TOP/build/pingpong" -z 300 -H 3 > pp.out 2> pp.err || fail "pingpong: $(cat pp.err)"
+	sleep 0.3
+	stop_tracer "$tracer_pid"
+	tids=$(sed -n 's/.*tids=\([0-9]*\),\([0-9]*\).*/\1 \2/p' pp.out)
+	set -- $tids
+	note "$(tail -1 pp.out)"
+	grep -q ' hits=3$' pp.out || fail "no 3 in-place wakeups: $(tail -1 pp.out)"
+	lines=$(awk -v a="$1" -v b="$2" 'NR > 2 && ($3 == a || $3 == b)' rqs.out)
+	[ -z "$lines" ] || fail "waits over 100 ms reported for pingpong's threads: $lines"
+}
+
 t_stale_count_races() {
 	# the stale count against a hash map whose keys another thread deletes
 	# and adds again without pause (a key walk would restart and count twice)
@@ -393,6 +409,7 @@ test_case ROOT,BTF,TASK_STORAGE,MULTICPU "--stats counts match the events printe
 test_case ROOT,BTF,VALGRIND,MULTICPU "valgrind-clean userspace" t_valgrind_clean
 test_case ROOT,BTF,MULTICPU "the ring buffer wakes a stopped reader once, not at every report" t_ringbuf_wakeup_once
 test_case ROOT,BTF,CMD_bpftool "hash mode counts entries of exited threads exactly, under load" t_hash_stale_exact
+test_case ROOT,BTF,MULTICPU "a wakeup of a task still on its CPU starts no wait" t_wakeup_on_cpu_starts_no_wait
 test_case ROOT "the stale count reads each key once while the map changes" t_stale_count_races
 test_case ROOT,BTF,CMD_unshare "hash mode's stale count is unknown in another pid namespace" t_hash_stale_pidns
 test_done
