@@ -164,10 +164,15 @@ $(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) | $(OUT)/asan
 	$(call msg,CC-ASAN,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS) -lm
 
-TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers
+TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers $(OUT)/qwake $(OUT)/pingpong $(OUT)/stale_race
 $(OUT)/%: tests/tools/%.c tests/tools/cli.h | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(PREFIX_MAP) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pthread $< -o $@
+
+# src/stale.c against a hash map changed under it (a live test: needs BPF)
+$(OUT)/stale_race: tests/tools/stale_race.c src/stale.c src/stale.h tests/tools/cli.h | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -pthread tests/tools/stale_race.c src/stale.c -o $@ $(LIBBPF_LIBS)
 
 check-unit: $(addprefix $(OUT)/,$(UNIT_TESTS))
 	$(Q)tests/run-unit.sh $^

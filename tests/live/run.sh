@@ -286,6 +286,111 @@ t_startup_burst() {
 	grep -q '^stats: wakeups: not_recorded=0$' task.err || fail "wakeups lost: $(cat task.err)"
 }
 
+# iwi: IRQ work interrupts on every CPU so far (the ring buffer's reader
+# wakeups are irq_work self-IPIs)
+iwi() { awk '/^ *IWI:/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i } END { print n + 0 }' /proc/interrupts; }
+
+t_ringbuf_wakeup_once() {
+	# a stopped reader: the ring buffer goes past half full, where the
+	# report that crosses the mark wakes the reader, and none after it
+	start_tracer rqs --stats 0
+	kill -STOP "$tracer_pid"
+	before=$(iwi)
+	"$SLEEPERS" -n 200 -r 40000 -t 2 > /dev/null
+	after=$(iwi)
+	kill -CONT "$tracer_pid"
+	sleep 0.5
+	stop_tracer "$tracer_pid"
+	emitted=$(sed -n 's/^stats: events: emitted=\([0-9]*\) lost_ringbuf=\([0-9]*\)$/\1 \2/p' rqs.err)
+	set -- $emitted
+	note "reader stopped for 2 s: $1 events in the ring buffer, $2 lost, $((after - before)) IRQ work interrupts on the machine meanwhile"
+	[ "${1:-0}" -gt 1000 ] && [ "${2:-0}" -gt 0 ] || fail "the ring buffer did not fill: $(cat rqs.err)"
+	[ $((after - before)) -le 50 ] || fail "$((after - before)) IRQ work interrupts while the stopped reader's ring buffer filled past half"
+}
+
+# bpf_map_id_of PID NAME: the ID of the BPF map NAME process PID holds
+bpf_map_id_of() {
+	local f id
+	for f in /proc/"$1"/fdinfo/*; do
+		id=$(sed -n 's/^map_id:[[:space:]]*//p' "$f" 2> /dev/null)
+		[ -n "$id" ] || continue
+		bpftool map show id "$id" 2> /dev/null | grep -q " name $2 " && { echo "$id"; return; }
+	done
+}
+
+# le32 N / le64 N: N as bpftool's hex bytes, little-endian
+le32() { printf '%02x %02x %02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+le64() { echo "$(le32 "$1") 00 00 00 00"; }
+
+t_hash_stale_exact() {
+	# under a load that adds and deletes entries all the time, 40 entries of
+	# threads known to have exited must be counted once each
+	# herds of 2000 threads: thousands of entries added and deleted within ms
+	# (-p: the tracer adds and deletes only the load's entries, so that no
+	# other task's entry can count)
+	"$SLEEPERS" -n 2000 -r 40000 -b -w 20 -t 8 > /dev/null 2> load.err &
+	load=$!
+	bg_pids+=($load)
+	start_tracer rqs -m hash --stats -p "$load" 1000000
+	map=$(bpf_map_id_of "$tracer_pid" start)
+	[ -n "$map" ] || fail "no 'start' map held by the tracer"
+	for i in $(seq 40); do
+		sh -c 'echo $$' >> exited.tids
+	done
+	sleep 300 & sleeper=$!
+	bg_pids+=($sleeper)
+	for tid in $(cat exited.tids) $sleeper; do
+		[ ! -d /proc/"$tid" ] || [ "$tid" = $sleeper ] || fail "TID $tid has not exited"
+		bpftool map update id "$map" key hex $(le32 "$tid") value hex $(le64 12345) ||
+			fail "bpftool map update for TID $tid failed"
+	done
+	sleep 2
+	stop_tracer "$tracer_pid"
+	note "$(grep -E 'left by exited|stats: hash' rqs.err | tr '\n' ' ')"
+	grep -qE '^runqslower-ts: 40 hash map entries left by exited threads \([0-9]+ entries in use\)$' rqs.err ||
+		fail "final stale count is not 40: $(cat rqs.err)"
+	grep -qE '^stats: hash: max_entries=10240 entries=[0-9]+ stale=40$' rqs.err ||
+		fail "--stats stale count is not 40: $(grep 'stats: hash' rqs.err)"
+}
+
+t_wakeup_on_cpu_starts_no_wait() {
+	# pingpong's threads are woken in place, still on their CPU, then sleep
+	# 300 ms: a wait started at such a wakeup would be kept by the next one
+	# and reported as about 300 ms
+	start_tracer rqs 100000
+	"$TOP/build/pingpong" -z 300 -H 3 > pp.out 2> pp.err || fail "pingpong: $(cat pp.err)"
+	sleep 0.3
+	stop_tracer "$tracer_pid"
+	tids=$(sed -n 's/.*tids=\([0-9]*\),\([0-9]*\).*/\1 \2/p' pp.out)
+	set -- $tids
+	note "$(tail -1 pp.out)"
+	grep -q ' hits=3$' pp.out || fail "no 3 in-place wakeups: $(tail -1 pp.out)"
+	lines=$(awk -v a="$1" -v b="$2" 'NR > 2 && ($3 == a || $3 == b)' rqs.out)
+	[ -z "$lines" ] || fail "waits over 100 ms reported for pingpong's threads: $lines"
+}
+
+t_stale_count_races() {
+	# the stale count against a hash map whose keys another thread deletes
+	# and adds again without pause (a key walk would restart and count twice)
+	"$TOP/build/stale_race" -s 40 -l 500 -n 200 > race.out 2>&1 || fail "$(cat race.out)"
+	note "$(cat race.out)"
+}
+
+t_hash_stale_pidns() {
+	# in another pid namespace, /proc cannot tell which host TIDs exited
+	unshare -p -f --mount-proc "$RQS" -m hash --stats 1000000 > rqs.out 2> rqs.err &
+	bg_pids+=($!)
+	for _ in $(seq 100); do grep -q '^TIME ' rqs.out && break; sleep 0.1; done
+	grep -q '^TIME ' rqs.out || fail "did not start in a pid namespace: $(cat rqs.err)"
+	sleep 0.5
+	pkill -INT -f "^$RQS -m hash --stats 1000000" || true
+	wait "${bg_pids[-1]}" || fail "exit status $? in a pid namespace: $(cat rqs.err)"
+	bg_pids=()
+	grep -qE '^stats: hash: max_entries=10240 entries=[0-9]+ stale=unknown$' rqs.err ||
+		fail "stale not 'unknown' in a pid namespace: $(cat rqs.err)"
+	! grep -q 'left by exited' rqs.err || fail "stale verdict from the wrong /proc: $(cat rqs.err)"
+}
+
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "reports the generated wait's TID and latency (task storage)" t_reports_generated_wait
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "prints nothing at or below the threshold" t_nothing_below_threshold
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-p traces a process: all its threads, no others" t_pid_filter
@@ -302,4 +407,9 @@ test_case ROOT,BTF,TASK_STORAGE,MULTICPU "a small hash map misses wakeups that t
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "threads older than the tracer woken at once: none lost" t_startup_burst
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "--stats counts match the events printed" t_stats_match_events
 test_case ROOT,BTF,VALGRIND,MULTICPU "valgrind-clean userspace" t_valgrind_clean
+test_case ROOT,BTF,MULTICPU "the ring buffer wakes a stopped reader once, not at every report" t_ringbuf_wakeup_once
+test_case ROOT,BTF,CMD_bpftool "hash mode counts entries of exited threads exactly, under load" t_hash_stale_exact
+test_case ROOT,BTF,MULTICPU "a wakeup of a task still on its CPU starts no wait" t_wakeup_on_cpu_starts_no_wait
+test_case ROOT "the stale count reads each key once while the map changes" t_stale_count_races
+test_case ROOT,BTF,CMD_unshare "hash mode's stale count is unknown in another pid namespace" t_hash_stale_pidns
 test_done
