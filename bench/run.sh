@@ -15,6 +15,9 @@
 #   task-rqclock  the same, built with the run queue's clock instead of
 #             CLOCK_MONOTONIC (build/bench-rqclock/: the clock's cost)
 #   hash      runqslower-ts --storage=hash --stats 10000 (10240 entries)
+#   summary   pipe-pinned and sleep-10000 only: task with -s (the histogram
+#             of every wait, issue #14's goal: +15% at most on sched_switch)
+#   by-cgroup the same with --by cgroup (a hash lookup per switch)
 # and the report gives medians. Per-program costs are the kernel's BPF
 # run-time statistics (ns per run, as in bpftool prog show). Writes
 # BENCHMARKS.md (or $BENCH_OUT) and keeps raw results in build/bench/.
@@ -37,9 +40,13 @@ WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
 MODES="untraced floor lookup task task-rqclock hash"
 # where a lookup's time goes, where it is long
 STEP_MODES="untraced floor load1 load2 load3 lookup task task-rqclock hash"
+# what -s and --by cgroup cost over task
+SUMMARY_MODES="summary by-cgroup"
 modes_of() {
 	case $1 in
-	sleep-10000 | herd-10000) echo "$STEP_MODES" ;;
+	sleep-10000) echo "$STEP_MODES $SUMMARY_MODES" ;;
+	herd-10000) echo "$STEP_MODES" ;;
+	pipe-pinned) echo "$MODES $SUMMARY_MODES" ;;
 	*) echo "$MODES" ;;
 	esac
 }
@@ -120,6 +127,12 @@ one_run() {
 		tracer=$! ;;
 	task-rqclock)
 		"$RQS_RQCLOCK" --storage=task --stats "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
+		tracer=$! ;;
+	summary)
+		"$RQS" --storage=task --stats -s "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
+		tracer=$! ;;
+	by-cgroup)
+		"$RQS" --storage=task --stats -s --by cgroup "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
 	esac
 	if [ -n "$tracer" ]; then

@@ -36,6 +36,8 @@ run() {
 		run pipe-pinned untraced $r 0 0 5; run pipe-pinned floor $r 50 50 5.5
 		run pipe-pinned lookup $r 70 70 5.6; run pipe-pinned task $r 76 101 5.9
 		run pipe-pinned hash $r 250 250 6.5
+		# -s exactly 15% over task (76 -> 87.4), --by cgroup 25% over
+		run pipe-pinned summary $r 87.4 101 5.9; run pipe-pinned by-cgroup $r 95 101 6
 	done
 	# messaging: untraced 9 / 10 / 11 (spread 20%), task 10% over the floor
 	run messaging untraced 1 0 0 9; run messaging untraced 2 0 0 10; run messaging untraced 3 0 0 11
@@ -52,6 +54,8 @@ run() {
 		run sleep-10000 lookup $r 150 400 70; run sleep-10000 task $r 180 420 70
 		run sleep-10000 task-rqclock $r 160 390 70
 		run sleep-10000 hash $r 250 330 70 123
+		# -s 20% over task: not met; no --by cgroup run
+		run sleep-10000 summary $r 216 421 70
 	done
 } > "$tmp/results"
 
@@ -75,6 +79,13 @@ ok "task-rqclock row, ratios to the floor" "| sleep-10000 | 2 | task-rqclock | 1
 ok "the clock's cost, task against task-rqclock" "- **sleep-10000**, the clock's cost: task mode with CLOCK_MONOTONIC (bpf_ktime_get_ns()) 180 / 420 ns per sched_switch / sched_wakeup run, with the run queue's clock 160 / 390 ns (+20 / +30 ns for a clock that is right across CPUs and never stale)."
 ok "load rows, with their ratios to the floor" "| sleep-10000 | 2 | load2 | 100000 | 90 | 1.80 | 230 | 4.60 |"
 ok "where a lookup's time goes, step by step" "- **sleep-10000**, where a task storage lookup's time goes, per sched_wakeup run: the empty program 50 ns; loading task->bpf_storage 80 (+30); then the map's cache slot 230 (+150); then the element 380 (+150); the helper doing all that itself 400 (+20). Hash mode: 330. Lookups that needed the helper (the storage was not yet there): 10002."
+ok "summary row, ratios to the floor" "| pipe-pinned | 2 | summary | 100000 | 87 | 1.75 | 101 | 2.02 |"
+ok "by-cgroup row" "| pipe-pinned | 2 | by-cgroup | 100000 | 95 | 1.90 | 101 | 2.02 |"
+ok "summary goal met at exactly +15%, --by cgroup measured" "- pipe-pinned, summary on (-s) at most +15% per sched_switch over task: 87 vs 76 ns, +15.0% (met); sched_wakeup 101 vs 101 ns. With --by cgroup: 95 ns, +25.0% over task, +8.7% over -s alone (measured; no goal)."
+ok "summary goal not met over +15%, no --by cgroup line without its runs" "- sleep-10000, summary on (-s) at most +15% per sched_switch over task: 216 vs 180 ns, +20.0% (**not met**); sched_wakeup 421 vs 420 ns."
+ok "issue #14's goals have their heading" "## Goals (issue #14)"
+n=$((n + 1))
+if grep -q '| pipe | 2 | summary\|| pipe | 2 | by-cgroup\|| sleep-10000 | 2 | by-cgroup' "$tmp/out"; then echo "not ok $n - summary rows where none ran"; failed=$((failed + 1)); else echo "ok $n - no summary rows where none ran"; fi
 n=$((n + 1))
 if grep -q '| pipe | 2 | load\|| pipe | 2 | task-rqclock' "$tmp/out"; then echo "not ok $n - load or task-rqclock rows where none ran"; failed=$((failed + 1)); else echo "ok $n - no load rows where none ran"; fi
 n=$((n + 1))
