@@ -19,12 +19,13 @@ struct {
 	__type(value, struct rqs_hist);
 } hist_cpu SEC(".maps");
 
-/* --by comm|cgroup; sized by the frontend (--max-keys). Preallocated: an
- * insert from the scheduler's tracepoints never allocates. */
+/* --by comm|cgroup; sized by the frontend (--max-keys, and the key size:
+ * 8 bytes for a cgroup id, 16 for a COMM). Preallocated: an insert from the
+ * scheduler's tracepoints never allocates. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, RQS_DEFAULT_MAX_KEYS);
-	__type(key, struct rqs_hist_key);
+	__uint(key_size, sizeof(union rqs_hist_key));
 	__type(value, struct rqs_hist);
 } hist_keyed SEC(".maps");
 
@@ -67,7 +68,7 @@ static __always_inline __u64 task_cgroup_id(struct task_struct *p)
 
 static __always_inline struct rqs_hist *hist_of(struct task_struct *p)
 {
-	struct rqs_hist_key key = {};
+	union rqs_hist_key key = {};
 	struct rqs_hist *h;
 	__u32 idx = RQS_HIST_ALL;
 

@@ -40,7 +40,9 @@ struct rqs_hist {
 	struct rqs_hist_max max[2];
 };
 
-struct rqs_hist_key {
+/* The map's key size is set at load to the member in use: a cgroup id
+ * hashes 8 bytes, not 16. */
+union rqs_hist_key {
 	__u64 cgroup_id;	/* --by cgroup */
 	char comm[16];		/* --by comm */
 };

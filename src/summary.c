@@ -106,7 +106,7 @@ static int lookup_sum(struct summary *s, int fd, const void *key, struct hist *h
 	return 0;
 }
 
-static char *label_of(struct summary *s, const struct rqs_hist_key *k)
+static char *label_of(struct summary *s, const union rqs_hist_key *k)
 {
 	const char *raw = NULL;
 	size_t len, need;
@@ -150,7 +150,7 @@ static int push(struct series **v, size_t *n, size_t *cap, char *label)
 
 static int read_keyed(struct summary *s, struct series **v, size_t *n, size_t *cap)
 {
-	struct rqs_hist_key key, next, *prev = NULL, *keys = NULL, *nk;
+	union rqs_hist_key key = { 0 }, next = { 0 }, *prev = NULL, *keys = NULL, *nk;
 	size_t nkeys = 0, kcap = 0, out = 0;
 	int err = 0;
 

@@ -127,6 +127,8 @@ int tracer_start(struct tracer *t, const struct options *opts,
 	cfg->by = opts->sum.by;
 	err = bpf_map__set_max_entries(t->hist_keyed, cfg->by == RQS_BY_COMM ||
 				       cfg->by == RQS_BY_CGROUP ? opts->sum.max_keys : 1);
+	if (!err && cfg->by == RQS_BY_CGROUP)
+		err = bpf_map__set_key_size(t->hist_keyed, sizeof(__u64));
 	if (err) {
 		fail("cannot size the histogram map", err);
 		goto out;
