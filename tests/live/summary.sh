@@ -293,14 +293,14 @@ t_bad_input() {
 		"--metrics [2001:db8::1]:$busy|cannot listen on [2001:db8::1]:$busy: Cannot assign requested address" \
 		"-i 0|invalid interval '0': too small" \
 		"--by pid|invalid --by key 'pid': expected cpu, comm or cgroup" \
-		"--metrics localhost:$busy|not a numeric IPv4 or IPv6 address"; do
+		"--metrics localhost:$busy|invalid metrics address 'localhost:$busy': not a numeric IPv4 or IPv6 address"; do
 		set +e
 		# shellcheck disable=SC2086
 		"$RQS" ${args%%|*} > out 2> err
 		rc=$?
 		set -e
 		[ $rc = 2 ] || fail "'${args%%|*}': exit $rc: $(cat err)"
-		[ "$(wc -l < err)" = 1 ] && grep -q "^runqslower-ts: ${args#*|}" err || fail "'${args%%|*}': $(cat err)"
+		[ "$(wc -l < err)" = 1 ] && [[ $(cat err) == "runqslower-ts: ${args#*|}"* ]] || fail "'${args%%|*}': $(cat err)"
 		[ ! -s out ] || fail "'${args%%|*}' printed: $(cat out)"
 	done
 	kill %1
