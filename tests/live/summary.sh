@@ -20,15 +20,18 @@ cgroup2_root() {
 		END { exit !found }' /proc/self/mountinfo
 }
 
-test_cgroups=()
+# the cgroups the tests made (each test runs in a subshell: a file, not a
+# variable), removed when the suite ends, after the processes are gone
+CGROUPS_MADE=$TEST_TMP/cgroups-made
 cleanup_summary() {
-	local cg
+	local cg p
+	cleanup_cgroups=$(cat "$CGROUPS_MADE" 2> /dev/null)
 	cleanup
-	for cg in "${test_cgroups[@]}"; do
+	for cg in $cleanup_cgroups; do
 		[ -d "$cg" ] || continue
-		# move stragglers out, then remove
+		# stragglers go back to the root, then the cgroup goes
 		while read -r p; do echo "$p" > "$(dirname "$cg")/cgroup.procs" 2> /dev/null; done < "$cg/cgroup.procs"
-		rmdir "$cg" 2> /dev/null
+		rmdir "$cg" 2> /dev/null || echo "# could not remove $cg" >&2
 	done
 }
 trap cleanup_summary EXIT
@@ -39,7 +42,7 @@ make_cgroup() {
 	cg_path=/rqs-test.$$.$RANDOM
 	cg_dir=$(cgroup2_root)$cg_path
 	mkdir "$cg_dir"
-	test_cgroups+=("$cg_dir")
+	echo "$cg_dir" >> "$CGROUPS_MADE"
 }
 
 # free_port: a TCP port nothing listens on
@@ -263,6 +266,11 @@ t_prometheus_live() {
 	wait "$prom" || true
 	bg_pids=()
 	! ss -Hltn "sport = :$port" | grep -q . || fail "port $port still open after SIGTERM"
+	! kill -0 "$prom" 2> /dev/null || fail "prometheus still running"
+	! ss -Hltn "sport = :$prom_port" | grep -q . || fail "prometheus's port $prom_port still open"
+	# nothing left: the generator has exited, its cgroup goes (the TSDB is
+	# in the test's directory, removed with it)
+	rmdir "$cg_dir" || fail "cannot remove $cg_dir"
 
 	gen_med=$(waits_of gen.out | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 	note "increase(runqslower_ts_wait_seconds_count{$sel}[1m]) = $inc"
