@@ -356,8 +356,28 @@ t_hostile_clients() {
 	curl -s -D headers -o /dev/null --max-time 3 "http://127.0.0.1:$port/metrics"
 	grep -qi '^content-type: text/plain; version=0.0.4; charset=utf-8' headers || fail "content type: $(cat headers)"
 	for fd in "${idle[@]}"; do exec {fd}>&-; done
+	# the connection limit: with all 32 taken, no more; freed, served again
+	idle=()
+	for i in $(seq 32); do
+		exec {fd}<>/dev/tcp/127.0.0.1/"$port"
+		idle+=($fd)
+	done
+	opened=$(date +%s)
+	sleep 0.5
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$port/metrics" || true)
+	[ "$code" = 000 ] || fail "a 33rd connection was served (HTTP $code)"
+	for fd in "${idle[@]:1}"; do exec {fd}>&-; done
+	sleep 0.5
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 3 "http://127.0.0.1:$port/metrics")
+	[ "$code" = 200 ] || fail "not served once connections were freed: HTTP $code"
+	# the timeout: the server closes a connection idle for 10 s
+	fd=${idle[0]}
+	timeout 15 cat <&"$fd" > /dev/null || fail "an idle connection still open after 15 s"
+	closed=$(($(date +%s) - opened))
+	exec {fd}>&-
+	[ $closed -ge 9 ] && [ $closed -le 13 ] || fail "an idle connection closed after $closed s, not 10"
 	kill -0 "$tracer_pid" || fail "the exporter died"
-	note "scrape answered in $ms ms with 10 idle connections open"
+	note "scrape answered in $ms ms with 10 idle connections open; a 33rd connection refused; an idle one closed after $closed s"
 	stop_tracer "$tracer_pid"
 }
 
