@@ -35,14 +35,6 @@ struct http_server {
 	bool wanted;		/* under lock: a scrape found the page old */
 };
 
-static unsigned long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
-}
-
 int http_listen(const char *addr, unsigned int port, char *why, size_t len)
 {
 	struct sockaddr_storage ss = { 0 };
@@ -118,6 +110,14 @@ void http_server_stop(struct http_server *s)
 bool http_server_available(void)
 {
 	return true;
+}
+
+static unsigned long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
 }
 
 static void page_put(void *cls)
