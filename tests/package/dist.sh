@@ -52,6 +52,7 @@ t_deb_builds() {
 	! grep -q 'dpkg-shlibdeps: warning' "$WORK/build.log" || fail "$(grep 'dpkg-shlibdeps: warning' "$WORK/build.log")"
 	dpkg-deb -c "$(deb)" | awk '{ print $6 }' | grep -v '/$' | sort > files
 	cat > expected <<-EOT
+	./lib/systemd/system/runqslower-ts.service
 	./usr/sbin/runqslower-ts
 	./usr/share/doc/runqslower-ts/BENCHMARKS.md.gz
 	./usr/share/doc/runqslower-ts/README.md.gz
@@ -60,6 +61,11 @@ t_deb_builds() {
 	./usr/share/man/man8/runqslower-ts.8.gz
 	EOT
 	diff expected files || fail ".deb file list differs (< expected, > .deb)"
+	# the exporter's unit is installed, neither enabled nor started
+	dpkg-deb -e "$(deb)" control
+	grep -q 'deb-systemd-helper' control/postinst || fail "postinst does not register the unit"
+	! grep -qE 'deb-systemd-helper (--quiet )?enable|deb-systemd-invoke .*start' control/postinst ||
+		fail "postinst enables or starts the unit: $(cat control/postinst)"
 	note "$(basename "$(deb)"): $(tr '\n' ' ' < files)"
 	note "Depends: $(dpkg-deb -f "$(deb)" Depends)"
 }
@@ -112,8 +118,9 @@ t_deb_installs_and_traces() {
 	cat smoke.out
 	# autopkgtest fails a test that writes on stderr
 	[ ! -s smoke.err ] && echo "stderr: empty" || { echo "stderr:"; cat smoke.err; ok=0; }
+	[ ! -e /etc/systemd/system/multi-user.target.wants/runqslower-ts.service ] || ok=0
 	apt-get remove -y -q runqslower-ts > remove.log 2>&1 || fail "apt-get remove failed: $(cat remove.log)"
-	[ $ok = 1 ] || fail "the installed package does not run, lacks its man page, or the smoke test failed or wrote on stderr"
+	[ $ok = 1 ] || fail "the installed package does not run, lacks its man page, enabled its unit, or the smoke test failed or wrote on stderr"
 	[ ! -e /usr/sbin/runqslower-ts ] || fail "binary left after removal"
 	note "$(grep '^smoke: [0-9]' smoke.out)"
 }
@@ -133,6 +140,7 @@ t_rpm_builds() {
 	# links are rpm's own
 	grep -v '^/usr/lib/\.build-id' rpm.raw | sed "s/-$version\$//; s/-$version\//\//; s/\.gz\$//" | sort > rpm.files
 	cat > expected <<-EOT
+	/usr/lib/systemd/system/runqslower-ts.service
 	/usr/sbin/runqslower-ts
 	/usr/share/doc/runqslower-ts
 	/usr/share/doc/runqslower-ts/BENCHMARKS.md
