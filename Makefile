@@ -62,8 +62,8 @@ ALL_CFLAGS = $(RQS_CPPFLAGS) $(CPPFLAGS) $(RQS_CFLAGS) $(CFLAGS)
 BPF_ALL_CFLAGS = -target bpf -I$(OUT) -Ibpf $(LIBBPF_CFLAGS) -Wall $(PREFIX_MAP) $(BPF_CFLAGS)
 
 # --- sources ---------------------------------------------------------------
-LIB_SRCS := src/args.c src/output.c
-TOOL_SRCS := $(LIB_SRCS) src/probe.c src/tracer.c src/losses.c src/prog_stats.c src/stats.c src/main.c
+LIB_SRCS := src/args.c src/output.c src/target.c
+TOOL_SRCS := $(LIB_SRCS) src/watch.c src/probe.c src/tracer.c src/losses.c src/prog_stats.c src/stats.c src/main.c
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
 SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \
 	probe_task_storage.skel.h prefill.skel.h floor.skel.h lookup_floor.skel.h \
@@ -97,7 +97,7 @@ $(OUT)/runqslower_%.bpf.o: bpf/runqslower.bpf.c $(BPF_HDRS) $(OUT)/vmlinux.h
 	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -DRQS_STORAGE_HEADER='"storage_$*.bpf.h"' -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
-$(OUT)/%.bpf.o: bpf/%.bpf.c $(OUT)/vmlinux.h
+$(OUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(OUT)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
@@ -128,7 +128,7 @@ bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers
 	$(Q)bench/run.sh
 
 # --- tests -----------------------------------------------------------------
-UNIT_TESTS := test_args test_output
+UNIT_TESTS := test_args test_output test_target
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
