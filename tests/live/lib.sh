@@ -116,7 +116,7 @@ start_tracer() {
 	tracer_pid=$!
 	bg_pids+=("$tracer_pid")
 	for _ in $(seq 100); do
-		grep -q '^TIME ' "$name.out" 2>/dev/null && return 0
+		grep -q '^TIME' "$name.out" 2>/dev/null && return 0
 		kill -0 "$tracer_pid" 2>/dev/null || break
 		sleep 0.1
 	done
