@@ -320,7 +320,7 @@ t_pids_exit() {
 	sleep 4 &
 	other=$!
 	bg_pids+=($other)
-	start_tracer rqs -p "$waiter_tid,$other" --stats 15ms
+	start_tracer rqs -p "$other,$waiter_tid" --stats 15ms
 	tracer=$tracer_pid
 	wait "$latgen_bg"
 	sleep 0.5

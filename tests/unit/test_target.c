@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
@@ -169,38 +170,45 @@ static void test_min_us_looks_like_pid(void **state)
 	free(r.err);
 }
 
-static void *thread_exit(void *arg)
+struct thread_arg {
+	_Atomic pid_t tid;
+	int fd;		/* it exits once this reads */
+};
+
+static void *thread_main(void *arg)
 {
-	*(pid_t *)arg = (pid_t)syscall(SYS_gettid);
-	return NULL;
+	struct thread_arg *a = arg;
+	char c;
+
+	a->tid = (pid_t)syscall(SYS_gettid);
+	return (void *)(intptr_t)read(a->fd, &c, 1);
 }
 
 /* The fallback without pidfds, on real tasks: a thread that has exited... */
 static void test_proc_task_gone_thread(void **state)
 {
+	struct thread_arg a = { 0 };
+	int fd, pipefd[2];
 	pthread_t th;
-	pid_t tid = 0;
-	int fd;
 
 	(void)state;
-	fd = proc_task_open("/proc", (int)syscall(SYS_gettid), true);
+	assert_int_equal(pipe(pipefd), 0);
+	a.fd = pipefd[0];
+	assert_int_equal(pthread_create(&th, NULL, thread_main, &a), 0);
+	while (!a.tid)
+		usleep(1000);
+	fd = proc_task_open("/proc", a.tid, true);
 	assert_true(fd >= 0);
 	assert_false(proc_task_gone(fd));
-	close(fd);
-
-	/* a thread that exits: its task is released soon after, joined or not */
-	assert_int_equal(pthread_create(&th, NULL, thread_exit, &tid), 0);
-	while (!__atomic_load_n(&tid, __ATOMIC_SEQ_CST))
-		;
-	fd = proc_task_open("/proc", tid, true);
+	assert_int_equal(write(pipefd[1], "x", 1), 1);
 	pthread_join(th, NULL);
-	if (fd == -ESRCH)
-		return; /* gone before it could be opened */
-	assert_true(fd >= 0);
+	/* released at exit, joined or not; allow the kernel a moment */
 	for (int i = 0; i < 1000 && !proc_task_gone(fd); i++)
 		usleep(1000);
 	assert_true(proc_task_gone(fd));
 	close(fd);
+	close(pipefd[0]);
+	close(pipefd[1]);
 	assert_int_equal(proc_task_open("/proc", 999999999, true), -ESRCH);
 }
 
