@@ -41,14 +41,7 @@ static __always_inline void count(__u32 counter)
 
 #include RQS_STORAGE_HEADER
 
-static __always_inline bool traced(struct task_struct *p)
-{
-	if (cfg.targ_tgid && p->tgid != cfg.targ_tgid)
-		return false;
-	if (cfg.targ_pid && p->pid != cfg.targ_pid)
-		return false;
-	return true;
-}
+#include "filter.bpf.h"
 
 static __always_inline void enqueue(struct task_struct *p, __u64 now,
 				    bool keep_pending)
@@ -74,7 +67,11 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		return;
 	}
 	e->delta_ns = delta_ns;
+	/* wall-clock time for the line, converted by the frontend: read here,
+	 * in the rare path, not with the hot path's timestamps */
+	e->ts_ns = bpf_ktime_get_ns();
 	e->pid = next->pid;
+	e->tgid = next->tgid;
 	bpf_probe_read_kernel(e->task, sizeof(e->task), next->comm);
 	if (cfg.previous) {
 		e->prev_pid = prev->pid;
