@@ -56,7 +56,7 @@ static __always_inline void enqueue(struct task_struct *p, __u64 now,
  * that takes the ring buffer past RQS_RINGBUF_WAKEUP_BYTES forces a wakeup,
  * once, not every report above it. */
 static __noinline void report(struct task_struct *prev, struct task_struct *next,
-			      __u64 delta_ns)
+			      __u64 delta_ns, __u64 now)
 {
 	__u64 flags = BPF_RB_NO_WAKEUP, avail;
 	struct rqs_event *e;
@@ -67,9 +67,8 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		return;
 	}
 	e->delta_ns = delta_ns;
-	/* wall-clock time for the line, converted by the frontend: read here,
-	 * in the rare path, not with the hot path's timestamps */
-	e->ts_ns = bpf_ktime_get_ns();
+	/* CLOCK_MONOTONIC: the frontend converts it to wall-clock time */
+	e->ts_ns = now;
 	e->pid = next->pid;
 	e->tgid = next->tgid;
 	bpf_probe_read_kernel(e->task, sizeof(e->task), next->comm);
@@ -119,7 +118,7 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 	}
 	if (delta < (__s64)cfg.min_ns)
 		return 0;
-	report(prev, next, delta);
+	report(prev, next, delta, now);
 	return 0;
 }
 
