@@ -26,4 +26,4 @@ vmtest-arm64:
 	fi
 	$(Q)tests/kernels/run.sh arm64
 
-CHECK_STAGES += vmtest
+CHECK_STAGES += vmtest vmtest-arm64
