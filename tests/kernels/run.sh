@@ -6,7 +6,7 @@
 # Debian's arm64 6.1 and 6.12 kernels, qemu-system-aarch64 -M virt -cpu max.
 #   VMTEST_CACHE   where kernels are kept (default /var/cache/runqslower-ts-vmtest)
 #   VMTEST_TIMEOUT seconds a boot may take (default 600; one takes 7-40 s
-#                  on x86-64, 60-90 s on arm64, and a hang inside a check
+#                  on x86-64, 9-40 s on arm64, and a hang inside a check
 #                  ends it in at most 3 min)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
