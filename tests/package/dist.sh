@@ -222,7 +222,8 @@ RPMLINT_EXPLAINED=(
 	'E: no-packager-tag' 'E: no-group-tag'
 	# "-ts" read as a Tsonga language subpackage (openSUSE's I18NCheck)
 	'E: no-dependency-on locales-ts'
-	# no SPDX license list (Fedora's rpmlint config brings one)
+	# Debian's rpmlint has an empty ValidLicenses: every license is reported
+	# (Fedora's config lists the SPDX ones)
 	'W: invalid-license (GPL-2\.0-only|BSD-2-Clause)'
 	# rpmlint 2.4.0 collects man page sections, not names, for this check
 	'W: no-manual-page-for-binary runqslower-ts'
