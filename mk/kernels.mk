@@ -24,6 +24,6 @@ vmtest-arm64:
 		$(MAKE) --no-print-directory ARCH=arm64 CROSS_COMPILE=$(ARM64_CROSS_COMPILE) OUT=$(ARM64_OUT) STATIC_OUT=$(ARM64_OUT) \
 			BIN=$(ARM64_OUT)/$(NAME) STATIC=1 VMLINUX_FALLBACK=1 $(ARM64_OUT)/$(NAME) $(ARM64_OUT)/latgen; \
 	fi
-	$(Q)tests/kernels/run.sh arm64
+	$(Q)ARM64_CROSS_COMPILE=$(ARM64_CROSS_COMPILE) tests/kernels/run.sh arm64
 
 CHECK_STAGES += vmtest vmtest-arm64

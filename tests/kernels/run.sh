@@ -62,7 +62,10 @@ done
 if [ "$ARCH" = x86 ]; then
 	[ -x /bin/busybox ] && /bin/busybox --list > /dev/null 2>&1 || missing="$missing busybox-static"
 else
-	[ -x "$RQS" ] && [ -x "$LATGEN" ] || missing="$missing aarch64-linux-gnu-gcc/libbpf-dev:arm64 (no cross-built $RQS)"
+	# what make vmtest-arm64 needs to build them (else it builds nothing)
+	cross=${ARM64_CROSS_COMPILE:-aarch64-linux-gnu-}
+	command -v "${cross}gcc" > /dev/null || missing="$missing ${cross}gcc"
+	"${cross}pkg-config" --exists libbpf 2> /dev/null || missing="$missing libbpf-dev:arm64"
 	dpkg --print-foreign-architectures 2> /dev/null | grep -qx arm64 || missing="$missing dpkg-architecture-arm64"
 fi
 [ "$(id -u)" = 0 ] || missing="$missing root"
