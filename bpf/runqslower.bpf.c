@@ -42,14 +42,7 @@ static __always_inline void count(__u32 counter)
 #include RQS_STORAGE_HEADER
 #include "histogram.bpf.h"
 
-static __always_inline bool traced(struct task_struct *p)
-{
-	if (cfg.targ_tgid && p->tgid != cfg.targ_tgid)
-		return false;
-	if (cfg.targ_pid && p->pid != cfg.targ_pid)
-		return false;
-	return true;
-}
+#include "filter.bpf.h"
 
 static __always_inline void enqueue(struct task_struct *p, __u64 now,
 				    bool keep_pending)
@@ -64,7 +57,7 @@ static __always_inline void enqueue(struct task_struct *p, __u64 now,
  * that takes the ring buffer past RQS_RINGBUF_WAKEUP_BYTES forces a wakeup,
  * once, not every report above it. */
 static __noinline void report(struct task_struct *prev, struct task_struct *next,
-			      __u64 delta_ns)
+			      __u64 delta_ns, __u64 now)
 {
 	__u64 flags = BPF_RB_NO_WAKEUP, avail;
 	struct rqs_event *e;
@@ -75,7 +68,10 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		return;
 	}
 	e->delta_ns = delta_ns;
+	/* CLOCK_MONOTONIC: the frontend converts it to wall-clock time */
+	e->ts_ns = now;
 	e->pid = next->pid;
+	e->tgid = next->tgid;
 	bpf_probe_read_kernel(e->task, sizeof(e->task), next->comm);
 	if (cfg.previous) {
 		e->prev_pid = prev->pid;
@@ -125,7 +121,7 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 		hist_record(next, delta);
 	if (delta < (__s64)cfg.min_ns)
 		return 0;
-	report(prev, next, delta);
+	report(prev, next, delta, now);
 	return 0;
 }
 
