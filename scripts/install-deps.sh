@@ -23,7 +23,7 @@ pkgs=$build
 # the kernels and busybox that tests/kernels/fetch.sh downloads.
 if [ "${1:-}" = --test ] && [ "${ID:-}" = debian ] && [ "$(dpkg --print-architecture)" = amd64 ]; then
 	dpkg --add-architecture arm64
-	pkgs="$pkgs gcc-aarch64-linux-gnu crossbuild-essential-arm64 qemu-system-arm libc6-dev:arm64 libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 pkgconf:arm64"
+	pkgs="$pkgs gcc-aarch64-linux-gnu crossbuild-essential-arm64 qemu-system-arm libc6-dev:arm64 libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 libmicrohttpd-dev:arm64 pkgconf:arm64"
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
