@@ -68,6 +68,7 @@ t_unit_capabilities_suffice() {
 	bg_pids+=($pid)
 	for _ in $(seq 100); do grep -q '^Serving metrics' out && break; kill -0 $pid || break; sleep 0.1; done
 	grep -q '^Serving metrics' out || fail "with $caps only: $(cat err)"
+	sleep 1.2 # a page older than a second is rendered anew for the scrape
 	curl -s --max-time 5 "http://127.0.0.1:$port/metrics" | grep -q '^runqslower_ts_wait_seconds_count{cgroup="/"} [1-9]' ||
 		fail "no histogram served with $caps only"
 	kill -TERM $pid
