@@ -269,9 +269,14 @@ t_prometheus_live() {
 	gen=$!
 	bg_pids+=($gen)
 	latgen_pid=$gen
-	PORT=$b_port start_exporter pid -p "$latgen_pid" --no-outliers 100000
+	# a tracer of processes ends when they have all exited: a sleeping
+	# keeper, with no waits of its own, holds B and C until the end
+	sleep 120 &
+	keeper=$!
+	bg_pids+=($keeper)
+	PORT=$b_port start_exporter pid -p "$latgen_pid,$keeper" --no-outliers 100000
 	b_exporter=$tracer_pid
-	start_tracer txt -p "$latgen_pid" 100000
+	start_tracer txt -p "$latgen_pid,$keeper" 100000
 	text=$tracer_pid
 	for i in $(seq 100); do
 		[ "$(prom_query "$prom_port" 'sum(up)' 2> /dev/null)" = 2 ] && break
