@@ -78,7 +78,7 @@ static int choose_storage(const struct options *opts, enum storage_mode *mode)
 		*mode = STORAGE_TASK;
 		return 0;
 	}
-	if (err == -EPERM || err == -EACCES) {
+	if (!bpf_feature_missing(err)) {
 		fprintf(stderr, RQS_NAME ": cannot load BPF programs: %s\n", strerror(-err));
 		return 1;
 	}

@@ -5,11 +5,15 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "probe.h"
 #include "probe_task_storage.skel.h"
 
+#ifndef ENOTSUPP
+#define ENOTSUPP 524 /* kernel-internal, but bpf() returns it */
+#endif
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
 #endif
@@ -51,4 +55,21 @@ int probe_task_storage(void)
 	err = probe_task_storage_bpf__load(skel);
 	probe_task_storage_bpf__destroy(skel);
 	return err;
+}
+
+bool bpf_feature_missing(int err)
+{
+	return err == -EINVAL || err == -EOPNOTSUPP || err == -ENOTSUPP;
+}
+
+bool ringbuf_missing(void)
+{
+	int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0,
+				sysconf(_SC_PAGESIZE), NULL);
+
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return bpf_feature_missing(-errno);
 }

@@ -11,5 +11,11 @@ bool have_bpf_privileges(void);
 bool have_kernel_btf(void);
 /* 0 when tracing programs can use task local storage, else a negative errno. */
 int probe_task_storage(void);
+/* Whether a load's -errno says the kernel lacks a feature (an unknown map
+ * type, helper or program type), rather than refusing for another reason
+ * (memory, permission) that a message must name as it is. */
+bool bpf_feature_missing(int err);
+/* Whether this kernel lacks BPF ring buffers (Linux 5.8). */
+bool ringbuf_missing(void);
 
 #endif

@@ -81,7 +81,8 @@ void stats_print(FILE *out, const struct tracer *t,
 	unsigned long long tasks;
 	long long per_task;
 
-	tracer_read_counters(t, c);
+	if (tracer_read_counters(t, c))
+		fprintf(out, "stats: counters: unreadable (the counts below are 0)\n");
 	map_bytes = map_memlock(bpf_map__fd(t->start));
 	fprintf(out, "stats: storage: mode=%s\n", storage_mode_name(t->mode));
 	print_prog_stats(out, t->obj);

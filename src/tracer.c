@@ -9,6 +9,7 @@
 
 #include <bpf/bpf.h>
 
+#include "probe.h"
 #include "tracer.h"
 #include "runqslower_task.skel.h"
 #include "runqslower_hash.skel.h"
@@ -135,6 +136,8 @@ int tracer_start(struct tracer *t, const struct options *opts,
 				 opts->hash_entries, err == -E2BIG ?
 				 "more than the kernel allows" : strerror(-err));
 			fprintf(stderr, RQS_NAME ": %s\n", what);
+		} else if (bpf_feature_missing(err) && ringbuf_missing()) {
+			fprintf(stderr, RQS_NAME ": cannot create the event ring buffer: this kernel has no BPF ring buffer (needs Linux 5.8)\n");
 		} else {
 			fail("cannot load BPF programs (-v shows libbpf's log)", err);
 		}
