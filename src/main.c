@@ -170,9 +170,11 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 
 	if (!have_bpf_privileges()) {
-		fprintf(stderr, RQS_NAME ": permission denied: run as root, or with CAP_BPF and CAP_PERFMON\n");
+		fprintf(stderr, RQS_NAME ": permission denied: run as root, or with CAP_BPF and CAP_PERFMON, outside user namespaces\n");
 		return 1;
 	}
+	if (!in_initial_pid_namespace())
+		fprintf(stderr, RQS_NAME ": notice: in a PID namespace: TIDs, -p and -t are those of the initial (host) namespace\n");
 	if (!have_kernel_btf()) {
 		fprintf(stderr, RQS_NAME ": kernel BTF not found at " RQS_KERNEL_BTF ": this kernel was built without CONFIG_DEBUG_INFO_BTF\n");
 		return 1;

@@ -2,6 +2,7 @@
 /* What the running kernel and this process can do, asked before loading. */
 #include <errno.h>
 #include <linux/capability.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -21,6 +22,24 @@
 #define CAP_BPF 39
 #endif
 
+/* The inode numbers of the initial namespaces are fixed: PROC_USER_INIT_INO
+ * and PROC_PID_INIT_INO in include/linux/proc_ns.h (Linux 3.8+). */
+#define PROC_USER_INIT_INO 0xEFFFFFFDU
+#define PROC_PID_INIT_INO 0xEFFFFFFCU
+
+static bool in_initial_namespace(const char *path, unsigned int ino)
+{
+	struct stat st;
+
+	/* unknown (no /proc): assume so, and let the kernel decide */
+	return stat(path, &st) || st.st_ino == ino;
+}
+
+bool in_initial_pid_namespace(void)
+{
+	return in_initial_namespace("/proc/self/ns/pid", PROC_PID_INIT_INO);
+}
+
 static bool cap_effective(const struct __user_cap_data_struct data[2], int cap)
 {
 	return data[cap / 32].effective & (1U << (cap % 32));
@@ -33,6 +52,8 @@ bool have_bpf_privileges(void)
 	};
 	struct __user_cap_data_struct data[2] = { { 0 } };
 
+	if (!in_initial_namespace("/proc/self/ns/user", PROC_USER_INIT_INO))
+		return false;
 	if (syscall(SYS_capget, &hdr, data))
 		return geteuid() == 0;
 	return cap_effective(data, CAP_SYS_ADMIN) ||
