@@ -88,6 +88,8 @@ void stats_print(FILE *out, const struct tracer *t,
 	print_prog_stats(out, t->obj);
 	fprintf(out, "stats: events: emitted=%llu lost_ringbuf=%llu\n", events,
 		(unsigned long long)c[RQS_LOST_RINGBUF]);
+	fprintf(out, "stats: waits: over_threshold=%llu\n",
+		(unsigned long long)c[RQS_OVER_THRESHOLD]);
 	fprintf(out, "stats: wakeups: not_recorded=%llu\n",
 		(unsigned long long)c[RQS_LOST_STORAGE]);
 	if (t->mode == STORAGE_HASH) {
