@@ -140,7 +140,7 @@ $(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) | $(OUT)/asan
 	$(call msg,CC-ASAN,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS)
 
-TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers $(OUT)/bpffault
+TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers $(OUT)/bpffault $(OUT)/storm
 $(OUT)/%: tests/tools/%.c tests/tools/cli.h | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(PREFIX_MAP) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pthread $< -o $@

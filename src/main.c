@@ -139,7 +139,9 @@ static int trace(const struct options *opts, enum storage_mode mode)
 			next_loss_report = monotonic_ns() + LOSS_REPORT_NS;
 		}
 	}
-	/* events already in the buffer still count and still print */
+	/* events already in the buffer still count and still print; none
+	 * comes after them, so the totals add up */
+	tracer_detach(&t);
 	if (!printer.write_failed) {
 		tracer_poll(&t, 0);
 		fflush(stdout);

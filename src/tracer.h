@@ -30,6 +30,9 @@ int tracer_start(struct tracer *t, const struct options *opts,
 		 enum storage_mode mode, ring_buffer_sample_fn on_event, void *ctx);
 int tracer_poll(struct tracer *t, int timeout_ms);
 int tracer_read_counters(const struct tracer *t, __u64 totals[RQS_NR_COUNTERS]);
+/* Detaches the programs and waits until none runs any more: the counters
+ * and the ring buffer then hold their final values. */
+void tracer_detach(struct tracer *t);
 void tracer_stop(struct tracer *t);
 
 #endif
