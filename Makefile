@@ -62,7 +62,7 @@ ALL_CFLAGS = $(RQS_CPPFLAGS) $(CPPFLAGS) $(RQS_CFLAGS) $(CFLAGS)
 BPF_ALL_CFLAGS = -target bpf -I$(OUT) -Ibpf $(LIBBPF_CFLAGS) -Wall $(PREFIX_MAP) $(BPF_CFLAGS)
 
 # --- sources ---------------------------------------------------------------
-LIB_SRCS := src/args.c src/output.c
+LIB_SRCS := src/args.c src/output.c src/procfs.c
 TOOL_SRCS := $(LIB_SRCS) src/probe.c src/tracer.c src/losses.c src/prog_stats.c src/stats.c src/main.c
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
 SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \

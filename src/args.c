@@ -69,6 +69,26 @@ const char *storage_mode_name(enum storage_mode mode)
 	return "auto";
 }
 
+/* An argument as an error message quotes it: control bytes as \xNN, so that
+ * the message stays one line, and at most 64 bytes of it. */
+#define QUOTE_MAX 64
+static const char *quote(const char *s, char buf[static QUOTE_MAX * 4 + 4])
+{
+	char *p = buf;
+	size_t n;
+
+	for (n = 0; s[n] && n < QUOTE_MAX; n++) {
+		unsigned char c = s[n];
+
+		if (c < 0x20 || c == 0x7f)
+			p += sprintf(p, "\\x%02x", c);
+		else
+			*p++ = c;
+	}
+	strcpy(p, s[n] ? "..." : "");
+	return buf;
+}
+
 /* A decimal number in [min, max]; no sign, no trailing junk. */
 static int parse_number(const char *s, unsigned long long min,
 			unsigned long long max, unsigned long long *out,
@@ -103,17 +123,19 @@ static bool parse_value(FILE *err, const char *what, const char *s,
 			unsigned long long min, unsigned long long max,
 			unsigned long long *out)
 {
+	char q[QUOTE_MAX * 4 + 4];
 	const char *why = NULL;
 
 	if (parse_number(s, min, max, out, &why) == 0)
 		return true;
-	fprintf(err, RQS_NAME ": invalid %s '%s': %s\n", what, s, why);
+	fprintf(err, RQS_NAME ": invalid %s '%s': %s\n", what, quote(s, q), why);
 	return false;
 }
 
 enum parse_result parse_args(int argc, char **argv, struct options *opts,
 			     FILE *out, FILE *err)
 {
+	char q[QUOTE_MAX * 4 + 4];
 	unsigned long long v;
 	int c;
 
@@ -149,7 +171,7 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 				opts->storage = STORAGE_AUTO;
 			} else {
 				fprintf(err, RQS_NAME ": invalid storage mode '%s': expected task, hash or auto\n",
-					optarg);
+					quote(optarg, q));
 				return PARSE_USAGE;
 			}
 			break;
@@ -173,14 +195,15 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 			return PARSE_EXIT;
 		case ':':
 			fprintf(err, RQS_NAME ": option '%s' needs an argument\n",
-				argv[optind - 1]);
+				quote(argv[optind - 1], q));
 			return PARSE_USAGE;
 		default:
 			if (optopt && optopt < 256)
-				fprintf(err, RQS_NAME ": unknown option '-%c'\n", optopt);
+				fprintf(err, RQS_NAME ": unknown option '-%s'\n",
+					quote((char[]){ (char)optopt, '\0' }, q));
 			else
 				fprintf(err, RQS_NAME ": unknown option '%s'\n",
-					argv[optind - 1]);
+					quote(argv[optind - 1], q));
 			return PARSE_USAGE;
 		}
 	}
@@ -197,7 +220,7 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 		optind++;
 	}
 	if (optind < argc) {
-		fprintf(err, RQS_NAME ": unexpected argument '%s'\n", argv[optind]);
+		fprintf(err, RQS_NAME ": unexpected argument '%s'\n", quote(argv[optind], q));
 		return PARSE_USAGE;
 	}
 	return PARSE_RUN;

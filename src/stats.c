@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 
 #include "losses.h"
+#include "procfs.h"
 #include "prog_stats.h"
 #include "stats.h"
 
@@ -35,16 +36,15 @@ void stats_disable(struct stats_session *s)
 static unsigned long long map_memlock(int map_fd)
 {
 	unsigned long long bytes = 0;
-	char path[64], line[128];
+	char path[64];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", map_fd);
 	f = fopen(path, "r");
 	if (!f)
 		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "memlock: %llu", &bytes) == 1)
-			break;
+	if (proc_key_value(f, "memlock", &bytes))
+		bytes = 0;
 	fclose(f);
 	return bytes;
 }

@@ -5,7 +5,8 @@
  *   storm fork -n TASKS [-j PARALLEL]    TASKS short-lived processes, at most
  *                                        PARALLEL (default 64) alive at once;
  *                                        each exits at once
- *   storm spin -n THREADS -t SECONDS     THREADS runnable CPU-bound threads
+ *   storm spin -n THREADS -t SECONDS     THREADS runnable CPU-bound threads,
+ *                                        created first, then all spinning
  *                                        for SECONDS, then all stop
  *
  * stdout, one line at the end:
@@ -34,6 +35,7 @@ static const char usage_text[] =
 #include "cli.h"
 
 static atomic_bool stop;
+static pthread_barrier_t ready;
 
 static double now(void)
 {
@@ -83,6 +85,8 @@ static void *spinner(void *arg)
 	volatile unsigned long n = 0;
 
 	(void)arg;
+	/* all created before any spins: else creating them takes ages */
+	pthread_barrier_wait(&ready);
 	while (!atomic_load_explicit(&stop, memory_order_relaxed))
 		n++;
 	return NULL;
@@ -98,11 +102,13 @@ static void spin(long threads, long seconds)
 		die("calloc");
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);
+	pthread_barrier_init(&ready, NULL, threads + 1);
 	for (i = 0; i < threads; i++) {
 		errno = pthread_create(&t[i], &attr, spinner, NULL);
 		if (errno)
 			die("pthread_create");
 	}
+	pthread_barrier_wait(&ready);
 	sleep(seconds);
 	atomic_store(&stop, true);
 	for (i = 0; i < threads; i++)

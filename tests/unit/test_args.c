@@ -197,6 +197,19 @@ static void test_bad_usage(void **state)
 	assert_usage_error("invalid storage mode ''", "--storage=");
 }
 
+/* Found by tests/fuzz/fuzz_args: a newline in an argument split the message
+ * in two lines. Control bytes are quoted, long arguments cut. */
+static void test_quoted_arguments(void **state)
+{
+	(void)state;
+	assert_usage_error("invalid MIN_US '1\\x0a2': not a number", "1\n2");
+	assert_usage_error("invalid storage mode 'a\\x09b'", "-m", "a\tb");
+	assert_usage_error("unknown option '-\\x01'", "-\x01");
+	assert_usage_error("unexpected argument '\\x0a'", "1", "\n");
+	assert_usage_error("'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...': not a number",
+			   "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+}
+
 static void test_reparse_resets(void **state)
 {
 	struct capture c = { 0 };
@@ -229,6 +242,7 @@ int main(void)
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_bad_numbers),
 		cmocka_unit_test(test_bad_usage),
+		cmocka_unit_test(test_quoted_arguments),
 		cmocka_unit_test(test_reparse_resets),
 		cmocka_unit_test(test_storage_mode_name),
 	};
