@@ -38,6 +38,12 @@ t_old_kernel_auto_falls_back() {
 	bpf_snapshot before
 	# EINVAL at creating a task storage map: what kernels before 5.11 say
 	RQS="$BPFFAULT" start_tracer rqs -m task_storage -e EINVAL -l fault.log -- "$RQS" 10000
+	# the running tool holds hash mode's programs and no task storage map
+	# (the failed probe left nothing)
+	tool=$(pgrep -P "$tracer_pid")
+	progs=$(grep -l '^prog_type:' /proc/$tool/fdinfo/* 2>/dev/null | wc -l)
+	[ "$progs" = 3 ] || fail "the tool holds $progs programs, expected 3"
+	! grep -q '^map_type:[[:space:]]*29$' /proc/$tool/fdinfo/* 2>/dev/null || fail "the tool holds a task storage map"
 	run_latgen gen -d 30 -n 3
 	sleep 0.3
 	stop_tracer "$tracer_pid"
