@@ -97,7 +97,9 @@ t_start_stop_cycles() {
 		set +e; wait $p; rc=$?; set -e
 		case $kind in
 		INT|TERM) [ $rc = 0 ] || fail "cycle $i: exit $rc after SIG$kind"
-			[ ! -s err ] || fail "cycle $i: stderr after SIG$kind: $(cat err)" ;;
+			# hash mode's exit report of entries of exited threads is normal
+			[ -z "$(grep -v 'hash map entries left by exited threads' err)" ] ||
+				fail "cycle $i: stderr after SIG$kind: $(cat err)" ;;
 		*) [ $rc = 137 ] || fail "cycle $i ($kind): exit $rc after SIGKILL" ;;
 		esac
 		done_kind[$kind]=$((${done_kind[$kind]:-0} + 1))
@@ -114,7 +116,7 @@ instances() {
 	local -a cfg=(
 		"-m task 10000" "-m hash 10000"
 		"-m task -p LATGEN 5000" "-m hash -t WAITER 0"
-		"-m task -P 20000" "-m hash --hash-entries 1024 15000"
+		"-m task -P 20000" "-m hash --hash-entries 50000 15000"
 		"-m task -t WAITER 25000" "-m task 40000")
 	local -a pids=()
 	start_latgen_paused gen -d 30 -n 3
@@ -313,6 +315,8 @@ t_stalled_reader() {
 		( exec 3< lines.$name; sleep "$STALL_S"; cat <&3 > $name.out ) &
 		eval "reader_$name=$!"
 	done
+	# enough waits to fill the ring buffer during the stall on any machine
+	"$SLEEPERS" -n 200 -r 20000 -t 3 > load.out 2>&1 || fail "sleepers: $(cat load.out)"
 	wait "$latgen_bg"
 	t_end=$(date +%s%N)
 	for i in $(seq 30); do
