@@ -8,8 +8,12 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "runqslower.h"
-#include "rq_clock.bpf.h"
 #include "task_state.bpf.h"
+
+#ifndef RQS_CLOCK_HEADER
+#define RQS_CLOCK_HEADER "clock.bpf.h"
+#endif
+#include RQS_CLOCK_HEADER
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -37,29 +41,24 @@ static __always_inline void count(__u32 counter)
 
 #include RQS_STORAGE_HEADER
 
-static __always_inline bool traced(struct task_struct *p)
-{
-	if (cfg.targ_tgid && p->tgid != cfg.targ_tgid)
-		return false;
-	if (cfg.targ_pid && p->pid != cfg.targ_pid)
-		return false;
-	return true;
-}
+#include "filter.bpf.h"
 
-static __always_inline void enqueue(struct task_struct *p, __u64 now)
+static __always_inline void enqueue(struct task_struct *p, __u64 now,
+				    bool keep_pending)
 {
-	if (!storage_put(p, now))
+	if (!storage_put(p, now, keep_pending))
 		count(RQS_LOST_STORAGE);
 }
 
 /* Waking the reader costs an irq_work, a self-IPI: under virtualisation a VM
- * exit, several microseconds here: more than all the rest of a report.
- * Reports do not wake it; the frontend collects them every RQS_POLL_MS. Only
- * a ring buffer filling up faster than that forces a wakeup. */
+ * exit, several microseconds: more than all the rest of a report. Reports do
+ * not wake it; the frontend collects them every RQS_POLL_MS. Only the report
+ * that takes the ring buffer past RQS_RINGBUF_WAKEUP_BYTES forces a wakeup,
+ * once, not every report above it. */
 static __noinline void report(struct task_struct *prev, struct task_struct *next,
-			      __u64 delta_ns)
+			      __u64 delta_ns, __u64 now)
 {
-	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u64 flags = BPF_RB_NO_WAKEUP, avail;
 	struct rqs_event *e;
 
 	count(RQS_OVER_THRESHOLD);
@@ -69,7 +68,10 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		return;
 	}
 	e->delta_ns = delta_ns;
+	/* CLOCK_MONOTONIC: the frontend converts it to wall-clock time */
+	e->ts_ns = now;
 	e->pid = next->pid;
+	e->tgid = next->tgid;
 	bpf_probe_read_kernel(e->task, sizeof(e->task), next->comm);
 	if (cfg.previous) {
 		e->prev_pid = prev->pid;
@@ -78,27 +80,17 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		e->prev_pid = 0;
 		e->prev_task[0] = '\0';
 	}
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= RQS_RINGBUF_WAKEUP_BYTES)
+	/* unread bytes, this record included (reserved above) */
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	if (avail >= RQS_RINGBUF_WAKEUP_BYTES &&
+	    avail - RQS_RINGBUF_RECORD_BYTES < RQS_RINGBUF_WAKEUP_BYTES)
 		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(e, flags);
 }
 
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
-{
-	if (traced(p))
-		enqueue(p, rq_clock_of(p));
-	return 0;
-}
-
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(handle_sched_wakeup_new, struct task_struct *p)
-{
-	if (traced(p))
-		enqueue(p, rq_clock_of(p));
-	return 0;
-}
-
+/* First in the object, so the skeleton attaches it first: a wakeup recorded
+ * before sched_switch is attached would never be consumed, and would then
+ * be kept as pending by the task's next wakeup. */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
@@ -106,26 +98,52 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 	__u64 now = 0, ts;
 	__s64 delta;
 
-	/* Switched out but still runnable: it waits on the run queue again. */
+	/* Switched out but still runnable: it waits on the run queue again,
+	 * from now (it has just run, so nothing is pending). */
 	if ((preempt || task_is_running(prev)) && prev->pid && traced(prev)) {
-		now = rq_clock_of(prev);
-		enqueue(prev, now);
+		now = rqs_clock(prev);
+		enqueue(prev, now, false);
 	}
 
 	if (!next->pid || !traced(next))
 		return 0;
-	/* Read before the lookup, not after: these loads hit cache lines the
-	 * scheduler has just written and overlap with the helper call, where
-	 * after it they would add to it. */
-	if (!now)
-		now = rq_clock_of(next);
 	ts = storage_take(next);
 	if (!ts)
 		return 0;
-	/* signed: per-CPU clocks may differ slightly after a migration */
+	if (!now)
+		now = rqs_clock(next);
 	delta = now - ts;
-	if (delta < 0 || delta < (__s64)cfg.min_ns)
+	if (delta < 0) {
+		count(RQS_NEGATIVE_WAIT);
 		return 0;
-	report(prev, next, delta);
+	}
+	if (delta < (__s64)cfg.min_ns)
+		return 0;
+	report(prev, next, delta, now);
+	return 0;
+}
+
+/* A wakeup starts a wait only for a task that is neither on a CPU nor
+ * queued already:
+ * - on a CPU (p->on_cpu: running, or switching out), it has not left the
+ *   CPU, and before Linux 6.12 ttwu_runnable() did not even update the run
+ *   queue's clock for it;
+ * - still queued (switched out runnable, e.g. preempted between
+ *   set_current_state() and schedule(), then woken by ttwu_runnable()), its
+ *   wait began at that switch-out: the pending time is kept, as
+ *   sched_info_enqueue() keeps last_queued. */
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
+{
+	if (traced(p) && !task_is_on_cpu(p))
+		enqueue(p, rqs_clock(p), true);
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(handle_sched_wakeup_new, struct task_struct *p)
+{
+	if (traced(p))
+		enqueue(p, rqs_clock(p), false);
 	return 0;
 }

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Enqueue timestamps in a hash map keyed by TID, as the classic runqslower
- * does: its size is fixed before load (--hash-entries), a full map drops
- * wakeups, and entries of tasks that never run again stay behind. */
+ * does: its size is fixed before load (--hash-entries), and a full map drops
+ * wakeups. */
 #ifndef STORAGE_HASH_BPF_H
 #define STORAGE_HASH_BPF_H
+
+#ifndef EEXIST
+#define EEXIST 17 /* include/uapi/asm-generic/errno-base.h */
+#endif
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -12,11 +16,18 @@ struct {
 	__type(value, __u64);
 } start SEC(".maps");
 
-static __always_inline bool storage_put(struct task_struct *p, __u64 ts)
+/* See storage_task.bpf.h. An entry is consumed (deleted) at every switch-in,
+ * so an existing one is a pending enqueue time: BPF_NOEXIST keeps it, and
+ * its -EEXIST is not a loss. */
+static __always_inline bool storage_put(struct task_struct *p, __u64 ts,
+					bool keep_pending)
 {
 	__u32 tid = p->pid;
+	long err;
 
-	return bpf_map_update_elem(&start, &tid, &ts, BPF_ANY) == 0;
+	err = bpf_map_update_elem(&start, &tid, &ts,
+				  keep_pending ? BPF_NOEXIST : BPF_ANY);
+	return err == 0 || (keep_pending && err == -EEXIST);
 }
 
 static __always_inline __u64 storage_take(struct task_struct *p)

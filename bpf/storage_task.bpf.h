@@ -8,7 +8,11 @@
 
 #include "task_storage_map.bpf.h"
 
-static __always_inline bool storage_put(struct task_struct *p, __u64 ts)
+/* Records @ts as @p's enqueue time. With @keep_pending, an enqueue time
+ * already recorded and not yet consumed stays: the task is still queued
+ * and its wait started then. False when it could not be recorded. */
+static __always_inline bool storage_put(struct task_struct *p, __u64 ts,
+					bool keep_pending)
 {
 	__u64 *tsp = bpf_task_storage_get(&start, p, NULL, 0);
 
@@ -19,10 +23,13 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 ts)
 			return false;
 		count(RQS_STORAGE_CREATED);
 	}
+	if (keep_pending && *tsp)
+		return true;
 	*tsp = ts;
 	return true;
 }
 
+/* @p's enqueue time, 0 if none, and clears it: every switch-in ends a wait. */
 static __always_inline __u64 storage_take(struct task_struct *p)
 {
 	__u64 *tsp = bpf_task_storage_get(&start, p, NULL, 0);

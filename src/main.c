@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* runqslower-ts: print run-queue waits longer than a threshold. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
@@ -15,15 +17,39 @@
 #include "output.h"
 #include "probe.h"
 #include "stats.h"
+#include "target.h"
 #include "tracer.h"
+#include "watch.h"
 
 #define LOSS_REPORT_NS 1000000000ULL
 
 static volatile sig_atomic_t exiting;
 
+/* A second signal: the user will not wait for a reader that does not read.
+ * Say so if stderr can take the line without blocking, then die of the
+ * signal (its default action), as the shell expects of an interrupt. */
+static void force_exit(int sig)
+{
+	static const char msg[] = RQS_NAME ": second signal: exiting at once, waits not yet written are lost\n";
+	struct pollfd pfd = { .fd = STDERR_FILENO, .events = POLLOUT };
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t set;
+
+	if (poll(&pfd, 1, 0) == 1 && pfd.revents == POLLOUT)
+		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (exiting)
+		force_exit(sig);
 	exiting = 1;
 }
 
@@ -38,7 +64,8 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 }
 
 struct printer {
-	bool previous;
+	const struct output_format *format;
+	long long real_minus_mono; /* refreshed before each batch */
 	bool write_failed;
 	unsigned long long events;
 };
@@ -50,7 +77,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(struct rqs_event))
 		return 0;
 	p->events++;
-	if (print_event(stdout, data, time(NULL), p->previous) < 0) {
+	if (print_event(stdout, data, p->format, p->real_minus_mono) < 0) {
 		p->write_failed = true;
 		return -EPIPE;
 	}
@@ -74,6 +101,16 @@ static int choose_storage(const struct options *opts, enum storage_mode *mode)
 		return 0;
 	}
 	err = probe_task_storage();
+	if (!err && task_storage_unsafe_on_rt()) {
+		if (opts->storage == STORAGE_TASK) {
+			fprintf(stderr, RQS_NAME ": warning: --storage=task on a PREEMPT_RT kernel before Linux 6.4: task storage is allocated under the run-queue lock, where PREEMPT_RT forbids it\n");
+			*mode = STORAGE_TASK;
+			return 0;
+		}
+		fprintf(stderr, RQS_NAME ": notice: using --storage=hash: task storage on a PREEMPT_RT kernel before Linux 6.4 is allocated under the run-queue lock, where PREEMPT_RT forbids it\n");
+		*mode = STORAGE_HASH;
+		return 0;
+	}
 	if (!err) {
 		*mode = STORAGE_TASK;
 		return 0;
@@ -91,12 +128,17 @@ static int choose_storage(const struct options *opts, enum storage_mode *mode)
 	return 0;
 }
 
+/* SA_RESTART: a write to a reader that is slow to read goes on after the
+ * signal, so the waits already taken from the ring buffer are printed; a
+ * second signal ends it (force_exit). SIGHUP, a closed terminal or ssh
+ * session, ends the run like SIGTERM. */
 static int install_signal_handlers(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGHUP, &sa, NULL))
 		return -1;
 	/* a closed pipe ends the run quietly through the failed write */
 	sa.sa_handler = SIG_IGN;
@@ -105,12 +147,13 @@ static int install_signal_handlers(void)
 
 static int trace(const struct options *opts, enum storage_mode mode)
 {
-	struct printer printer = { .previous = opts->previous };
+	struct printer printer = { .format = &opts->format };
 	unsigned long long next_loss_report;
 	struct stats_session stats = { .fd = -1 };
 	struct loss_report losses;
+	struct watch watch;
 	struct tracer t;
-	int err, ret = 0;
+	int err, ready, ret = 0;
 
 	if (opts->stats && stats_enable(&stats))
 		return 1;
@@ -118,13 +161,31 @@ static int trace(const struct options *opts, enum storage_mode mode)
 		stats_disable(&stats);
 		return 1;
 	}
+	if (watch_init(&watch, opts, tracer_epoll_fd(&t), RQS_PROC)) {
+		tracer_stop(&t);
+		stats_disable(&stats);
+		return 1;
+	}
 	loss_report_init(&losses, mode, opts->hash_entries);
 
-	if (print_banner(stdout, opts->min_us, opts->previous) < 0 || fflush(stdout))
+	if (print_banner(stdout, opts->min_us, &opts->format) < 0 || fflush(stdout))
 		printer.write_failed = true;
 	next_loss_report = monotonic_ns() + LOSS_REPORT_NS;
 	while (!exiting && !printer.write_failed) {
-		err = tracer_poll(&t, RQS_POLL_MS);
+		ready = watch_wait(&watch, RQS_POLL_MS);
+		if (ready < 0) {
+			fprintf(stderr, RQS_NAME ": cannot poll the ring buffer: %s\n",
+				strerror(-ready));
+			ret = 1;
+			break;
+		}
+		/* the reader has gone: nothing more can be written */
+		if (ready & WATCH_READER_GONE) {
+			printer.write_failed = true;
+			break;
+		}
+		printer.real_minus_mono = real_minus_mono_ns();
+		err = tracer_poll(&t, 0);
 		if (err < 0 && err != -EINTR && !printer.write_failed) {
 			fprintf(stderr, RQS_NAME ": cannot poll the ring buffer: %s\n",
 				strerror(-err));
@@ -138,17 +199,22 @@ static int trace(const struct options *opts, enum storage_mode mode)
 			loss_report_update(&losses, &t, false);
 			next_loss_report = monotonic_ns() + LOSS_REPORT_NS;
 		}
+		/* the final drain below prints their last waits */
+		if (ready & WATCH_TARGETS_GONE)
+			break;
 	}
 	/* events already in the buffer still count and still print; none
 	 * comes after them, so the totals add up */
 	tracer_detach(&t);
 	if (!printer.write_failed) {
+		printer.real_minus_mono = real_minus_mono_ns();
 		tracer_poll(&t, 0);
 		fflush(stdout);
 	}
 	loss_report_update(&losses, &t, true);
 	if (opts->stats)
 		stats_print(stderr, &t, printer.events);
+	watch_fini(&watch);
 	stats_disable(&stats);
 	tracer_stop(&t);
 	return ret;
@@ -160,6 +226,12 @@ int main(int argc, char **argv)
 	struct options opts;
 	int ret;
 
+	/* first: a signal during start-up must not be lost, even when the
+	 * shell started this with SIGINT ignored (a background job) */
+	if (install_signal_handlers()) {
+		fprintf(stderr, RQS_NAME ": cannot install signal handlers: %s\n", strerror(errno));
+		return 1;
+	}
 	switch (parse_args(argc, argv, &opts, stdout, stderr)) {
 	case PARSE_EXIT:
 		return 0;
@@ -171,6 +243,9 @@ int main(int argc, char **argv)
 	verbose = opts.verbose;
 	libbpf_set_print(libbpf_print);
 
+	if (targets_resolve(&opts, RQS_PROC, stderr))
+		return 1;
+
 	if (!have_bpf_privileges()) {
 		fprintf(stderr, RQS_NAME ": permission denied: run as root, or with CAP_BPF and CAP_PERFMON, outside user namespaces\n");
 		return 1;
@@ -181,14 +256,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, RQS_NAME ": kernel BTF not found at " RQS_KERNEL_BTF ": this kernel was built without CONFIG_DEBUG_INFO_BTF\n");
 		return 1;
 	}
-	if (install_signal_handlers()) {
-		fprintf(stderr, RQS_NAME ": cannot install signal handlers: %s\n", strerror(errno));
-		return 1;
-	}
 	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
 	setrlimit(RLIMIT_MEMLOCK, &(struct rlimit){ RLIM_INFINITY, RLIM_INFINITY });
 	ret = choose_storage(&opts, &mode);
 	if (ret)
 		return ret;
+	/* with -m task, parse_args() has said it */
+	if (opts.storage == STORAGE_AUTO)
+		warn_unused_options(&opts, mode, stderr);
+	/* interrupted while starting: nothing to trace, nothing lost */
+	if (exiting)
+		return 0;
 	return trace(&opts, mode);
 }

@@ -22,5 +22,8 @@ int probe_task_storage(void);
 bool bpf_feature_missing(int err);
 /* Whether this kernel lacks BPF ring buffers (Linux 5.8). */
 bool ringbuf_missing(void);
+/* A PREEMPT_RT kernel whose task storage allocates from the slab under raw
+ * spinlocks (before Linux 6.4): the tracer must not create storage there. */
+bool task_storage_unsafe_on_rt(void);
 
 #endif

@@ -67,6 +67,14 @@ static int events_fd(const struct tracer *t)
 	return bpf_map__fd(t->hash_skel->maps.events);
 }
 
+static void set_filter(struct rqs_config *cfg, const struct options *opts)
+{
+	for (int i = 0; i < opts->npids; i++)
+		cfg->targ_tgids[i] = opts->pids[i];
+	cfg->ntgids = opts->npids;
+	cfg->targ_pid = opts->tid;
+}
+
 /* Task mode: give existing tasks their storage now, from a sleepable task
  * iterator (see bpf/prefill.bpf.c). Best effort: where the kernel lacks
  * sleepable iterators, first wakeups allocate as before (and any failure is
@@ -81,8 +89,7 @@ static void prefill_task_storage(struct tracer *t, const struct options *opts)
 	skel = prefill_bpf__open();
 	if (!skel)
 		return;
-	skel->rodata->cfg.targ_tgid = opts->pid;
-	skel->rodata->cfg.targ_pid = opts->tid;
+	set_filter(&skel->rodata->cfg, opts);
 	if (bpf_map__reuse_fd(skel->maps.start, bpf_map__fd(t->start)) ||
 	    prefill_bpf__load(skel))
 		goto out;
@@ -120,8 +127,7 @@ int tracer_start(struct tracer *t, const struct options *opts,
 		goto out;
 	}
 	cfg->min_ns = opts->min_us ? (opts->min_us + 1) * 1000 : 0;
-	cfg->targ_tgid = opts->pid;
-	cfg->targ_pid = opts->tid;
+	set_filter(cfg, opts);
 	cfg->previous = opts->previous;
 	if (mode == STORAGE_HASH) {
 		err = bpf_map__set_max_entries(t->start, opts->hash_entries);
@@ -175,6 +181,11 @@ int tracer_poll(struct tracer *t, int timeout_ms)
 	if (err < 0)
 		return err;
 	return ring_buffer__consume(t->rb);
+}
+
+int tracer_epoll_fd(const struct tracer *t)
+{
+	return ring_buffer__epoll_fd(t->rb);
 }
 
 int tracer_read_counters(const struct tracer *t, __u64 totals[RQS_NR_COUNTERS])

@@ -3,6 +3,7 @@
 # "ok N - name # SKIP missing PREREQ (reason)"; with CI=true a skip is a
 # failure, because CI must run the live tests.
 #   test_case "PREREQ,PREREQ" "description" function
+# TESTS=regex runs only the test functions it matches (the rest skip).
 # Prerequisites: ROOT, BTF, TASK_STORAGE, PERF, VALGRIND, MULTICPU, and
 # CMD_name: the command "name" is installed.
 
@@ -55,9 +56,13 @@ have_prereq() {
 
 test_case() {
 	local prereqs=$1 desc=$2 fn=$3 missing= out rc
-	# ONLY=pattern: run only the test functions matching it (by hand)
-	[[ -z ${ONLY:-} || $fn == $ONLY ]] || return 0
 	test_count=$((test_count + 1))
+	# TESTS=regex (by hand): run only the test functions it matches
+	if [ -n "${TESTS:-}" ] && ! [[ $fn =~ $TESTS ]]; then
+		echo "ok $test_count - $desc # SKIP not in TESTS=$TESTS"
+		test_skipped=$((test_skipped + 1))
+		return
+	fi
 	if ! have_prereq "$prereqs"; then
 		if [ "${CI:-}" = true ]; then
 			echo "not ok $test_count - $desc # missing $missing, and CI=true requires live tests to run"
@@ -118,7 +123,7 @@ start_tracer() {
 	tracer_pid=$!
 	bg_pids+=("$tracer_pid")
 	for _ in $(seq 100); do
-		grep -q '^TIME ' "$name.out" 2>/dev/null && return 0
+		grep -q '^TIME' "$name.out" 2>/dev/null && return 0
 		kill -0 "$tracer_pid" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -126,10 +131,12 @@ start_tracer() {
 	fail "tracer '$*' did not start"
 }
 
-# stop_tracer PID: SIGINT, and its exit status must be 0.
+# stop_tracer PID: SIGINT, and its exit status must be 0. With -p or -t
+# it may have ended by itself already, when its target exited (its PID
+# stays ours until the wait).
 stop_tracer() {
 	local rc
-	kill -INT "$1"
+	kill -INT "$1" 2>/dev/null || true
 	# (under set -e a bare failing wait would end the test silently)
 	wait "$1" && rc=0 || rc=$?
 	[ $rc = 0 ] || fail "tracer exited $rc after SIGINT"

@@ -23,7 +23,9 @@
  *
  * stdout (line-buffered):
  *   latgen pid=P waiter_tid=W hog_tid=H controller_tid=C cpu=N delay_ms=D
- *   wait_us=U                       one per round
+ *   wait_us=U ran_mono_us=M ran_real_us=R
+ *                                   one per round; M and R: when the waiter
+ *                                   ran, CLOCK_MONOTONIC and CLOCK_REALTIME
  *   done
  * A round in which the waiter was involuntarily switched out after it woke
  * and before it read the clock gets " preempted=1" after wait_us=U: U then
@@ -84,6 +86,7 @@ static _Atomic int quit;
 
 static _Atomic long long t_wake_ns;	/* controller's clock just before waking */
 static long long measured_ns;		/* published by the release store of 'reported' */
+static long long ran_mono_ns, ran_real_ns; /* when the waiter ran, likewise */
 static int was_preempted;
 
 static int target_cpu;
@@ -107,6 +110,14 @@ static long long clock_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long long real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
@@ -232,8 +243,10 @@ static void *waiter_main(void *unused)
 		atomic_store_explicit(&waiter_armed, round + 1, memory_order_release);
 		round = await_change(&waiter_round, round);
 		t_run = clock_ns();
+		ran_real_ns = real_ns();
 		if (atomic_load(&quit))
 			return NULL;
+		ran_mono_ns = t_run;
 		measured_ns = t_run - atomic_load_explicit(&t_wake_ns, memory_order_acquire);
 		was_preempted = involuntary_switches() != ivcsw_before;
 		publish(&reported, round);
@@ -371,8 +384,9 @@ int main(int argc, char **argv)
 		publish(&waiter_round, round);
 
 		await_change(&reported, round - 1);
-		printf("wait_us=%lld%s\n", (measured_ns + 500) / 1000,
-		       was_preempted ? " preempted=1" : "");
+		printf("wait_us=%lld%s ran_mono_us=%lld ran_real_us=%lld\n",
+		       (measured_ns + 500) / 1000, was_preempted ? " preempted=1" : "",
+		       ran_mono_ns / 1000, ran_real_ns / 1000);
 	}
 
 	atomic_store(&quit, 1);

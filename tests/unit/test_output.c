@@ -5,12 +5,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "output.h"
 
-/* 2021-03-04 13:04:55 UTC */
+/* 2021-03-04 13:04:55.250001 UTC, as the events' CLOCK_MONOTONIC time
+ * TS_NS plus REAL_MINUS_MONO */
 #define WHEN ((time_t)1614863095)
+#define TS_NS 12345678901234ULL
+#define REAL_MINUS_MONO ((long long)WHEN * 1000000000LL + 250001999LL - (long long)TS_NS)
 
 static char *render(int (*fn)(FILE *, void *), void *arg)
 {
@@ -25,26 +29,28 @@ static char *render(int (*fn)(FILE *, void *), void *arg)
 
 struct banner_args {
 	unsigned long long min_us;
-	bool previous;
+	struct output_format f;
 };
 
 static int banner(FILE *f, void *arg)
 {
 	struct banner_args *a = arg;
 
-	return print_banner(f, a->min_us, a->previous);
+	return print_banner(f, a->min_us, &a->f);
 }
 
 struct event_args {
 	struct rqs_event e;
-	bool previous;
+	struct output_format f;
 };
 
 static int event(FILE *f, void *arg)
 {
 	struct event_args *a = arg;
 
-	return print_event(f, &a->e, WHEN, a->previous);
+	if (!a->e.ts_ns)
+		a->e.ts_ns = TS_NS;
+	return print_event(f, &a->e, &a->f, REAL_MINUS_MONO);
 }
 
 static void test_banner(void **state)
@@ -58,11 +64,23 @@ static void test_banner(void **state)
 		"Tracing run queue latency higher than 10000 us\n"
 		"TIME     COMM             TID           LAT(us)\n");
 	free(s);
-	a = (struct banner_args){ .min_us = 0, .previous = true };
+	a = (struct banner_args){ .min_us = 0, .f.previous = true };
 	s = render(banner, &a);
 	assert_string_equal(s,
 		"Tracing run queue latency higher than 0 us\n"
 		"TIME     COMM             TID           LAT(us) PREV COMM        PREV TID\n");
+	free(s);
+	a = (struct banner_args){ .min_us = 5, .f = { .time = TIME_US, .tgid = true } };
+	s = render(banner, &a);
+	assert_string_equal(s,
+		"Tracing run queue latency higher than 5 us\n"
+		"TIME            COMM             TID    TGID          LAT(us)\n");
+	free(s);
+	a = (struct banner_args){ .min_us = 5, .f = { .time = TIME_MONO, .previous = true } };
+	s = render(banner, &a);
+	assert_string_equal(s,
+		"Tracing run queue latency higher than 5 us\n"
+		"TIME(s)         COMM             TID           LAT(us) PREV COMM        PREV TID\n");
 	free(s);
 }
 
@@ -84,13 +102,14 @@ static void test_event_previous(void **state)
 	struct event_args a = {
 		.e = { .delta_ns = 1000, .pid = 4194304, .task = "a",
 		       .prev_pid = 12, .prev_task = "hog" },
-		.previous = true,
+		.f.previous = true,
 	};
 	char *s;
 
 	(void)state;
 	s = render(event, &a);
-	assert_string_equal(s, "13:04:55 a                4194304              1 hog              12    \n");
+	/* the last column is not padded (upstream pads it to 6) */
+	assert_string_equal(s, "13:04:55 a                4194304              1 hog              12\n");
 	free(s);
 }
 
@@ -102,9 +121,49 @@ static void test_comm_without_nul(void **state)
 	(void)state;
 	memcpy(a.e.task, "0123456789abcdef", RQS_COMM_LEN);
 	memcpy(a.e.prev_task, "ABCDEFGHIJKLMNOP", RQS_COMM_LEN);
-	a.previous = true;
+	a.f.previous = true;
 	s = render(event, &a);
-	assert_string_equal(s, "13:04:55 0123456789abcdef 1                   0 ABCDEFGHIJKLMNOP 0     \n");
+	assert_string_equal(s, "13:04:55 0123456789abcdef 1                   0 ABCDEFGHIJKLMNOP 0\n");
+	free(s);
+}
+
+/* TIME is the switch-in's time, converted from CLOCK_MONOTONIC */
+static void test_event_times(void **state)
+{
+	struct event_args a = {
+		.e = { .delta_ns = 25013999, .pid = 597, .tgid = 590, .task = "kworker/1:2" },
+	};
+	char *s;
+
+	(void)state;
+	a.f = (struct output_format){ .time = TIME_US };
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55.250001 kworker/1:2      597             25013\n");
+	free(s);
+	a.f = (struct output_format){ .time = TIME_MONO, .tgid = true };
+	s = render(event, &a);
+	assert_string_equal(s, "12345.678901    kworker/1:2      597    590             25013\n");
+	free(s);
+	a.f = (struct output_format){ .time = TIME_US, .tgid = true, .previous = true };
+	a.e.prev_pid = 3;
+	memcpy(a.e.prev_task, "hog", 4);
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55.250001 kworker/1:2      597    590             25013 hog              3\n");
+	free(s);
+	/* a second boundary: 13:04:55.999999 and 13:04:56.000000 */
+	a.f = (struct output_format){ .time = TIME_US };
+	a.e.prev_pid = 0;
+	a.e.ts_ns = TS_NS + 749998001ULL - 1000;
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55.999999 kworker/1:2      597             25013\n");
+	free(s);
+	a.e.ts_ns = TS_NS + 749998001ULL;
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:56.000000 kworker/1:2      597             25013\n");
+	free(s);
+	a.f = (struct output_format){ .time = TIME_HMS };
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:56 kworker/1:2      597             25013\n");
 	free(s);
 }
 
@@ -115,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_event),
 		cmocka_unit_test(test_event_previous),
 		cmocka_unit_test(test_comm_without_nul),
+		cmocka_unit_test(test_event_times),
 	};
 
 	setenv("TZ", "UTC", 1);
