@@ -2,7 +2,8 @@
 /* The command line: the input is the arguments, separated by NUL bytes.
  * Beyond memory errors (ASan, UBSan), it checks what parse_args promises:
  * a usage error is exactly one "runqslower-ts: ..." line on err and nothing
- * on out; a run has a consistent configuration and says nothing. */
+ * on out; a run has a consistent configuration and says nothing but
+ * one-line warnings. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,9 +55,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check(errtext[errlen - 2] != '.');
 		break;
 	case PARSE_RUN:
-		check(errlen == 0 && outlen == 0);
-		check(!(opts.pid && opts.tid));
-		check(opts.pid >= 0 && opts.tid >= 0);
+		/* nothing, or warnings, one line each */
+		check(outlen == 0);
+		for (i = 0; i < errlen; i = strchr(errtext + i, '\n') - errtext + 1)
+			check(!strncmp(errtext + i, "runqslower-ts: warning: ", 24) &&
+			      strchr(errtext + i, '\n'));
+		check(!(opts.npids && opts.tid));
+		check(opts.npids >= 0 && opts.npids <= RQS_MAX_TGIDS && opts.tid >= 0);
+		for (i = 0; i < (size_t)opts.npids; i++)
+			check(opts.pids[i] > 0);
 		check(opts.hash_entries >= 1);
 		check(opts.min_us <= UINT64_MAX / 1000 - 1);
 		check(opts.storage == STORAGE_AUTO || opts.storage == STORAGE_TASK ||
