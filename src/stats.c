@@ -88,7 +88,7 @@ void stats_print(FILE *out, const struct tracer *t,
 	long long per_task;
 
 	if (tracer_read_counters(t, c))
-		fprintf(out, "stats: counters: unreadable (the counts below are 0)\n");
+		fprintf(out, "stats: counters: readable=%d\n", 0);
 	map_bytes = map_memlock(bpf_map__fd(t->start));
 	fprintf(out, "stats: storage: mode=%s\n", storage_mode_name(t->mode));
 	print_prog_stats(out, t->obj);
