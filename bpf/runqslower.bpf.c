@@ -61,6 +61,7 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 	__u64 flags = BPF_RB_NO_WAKEUP, avail;
 	struct rqs_event *e;
 
+	count(RQS_OVER_THRESHOLD);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(RQS_LOST_RINGBUF);

@@ -15,6 +15,7 @@ struct loss_report {
 	__u64 totals[RQS_NR_COUNTERS];
 	unsigned long long stale;	/* hash mode: entries of exited threads */
 	unsigned long long updates;
+	bool read_failed;	/* said once: the counters cannot be read */
 };
 
 void loss_report_init(struct loss_report *r, enum storage_mode mode,
