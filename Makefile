@@ -62,7 +62,7 @@ ALL_CFLAGS = $(RQS_CPPFLAGS) $(CPPFLAGS) $(RQS_CFLAGS) $(CFLAGS)
 BPF_ALL_CFLAGS = -target bpf -I$(OUT) -Ibpf $(LIBBPF_CFLAGS) -Wall $(PREFIX_MAP) $(BPF_CFLAGS)
 
 # --- sources ---------------------------------------------------------------
-LIB_SRCS := src/args.c src/output.c
+LIB_SRCS := src/args.c src/output.c src/json.c src/json_out.c src/why.c src/cgroup.c
 TOOL_SRCS := $(LIB_SRCS) src/probe.c src/tracer.c src/losses.c src/prog_stats.c src/stats.c src/main.c
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
 SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \
@@ -128,7 +128,7 @@ bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers
 	$(Q)bench/run.sh
 
 # --- tests -----------------------------------------------------------------
-UNIT_TESTS := test_args test_output
+UNIT_TESTS := test_args test_output test_json test_cgroup
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

@@ -11,15 +11,62 @@
 #define RQS_POLL_MS 100
 #define RQS_RINGBUF_WAKEUP_BYTES (RQS_RINGBUF_BYTES / 2)
 
+/* -B: slots of the per-CPU record of what ran; -B N takes at most this many */
+#define RQS_BLAME_SLOTS 32
+
+/* How a task came to wait (-W): rqs_enqueue.how */
+enum rqs_wake_how {
+	RQS_WAKE_WAKEUP = 1,	/* woken by the waker, in task context */
+	RQS_WAKE_IRQ,		/* woken from a hard irq (or NMI): waker = interrupted task */
+	RQS_WAKE_SOFTIRQ,	/* woken while serving a softirq: likewise */
+	RQS_WAKE_NEW,		/* a new task: waker = its creator */
+	RQS_WAKE_PREEMPTED,	/* switched out still runnable: waker = the task that replaced it */
+};
+
+/* What a task's storage (or hash value) holds while it waits: written at
+ * enqueue, so that the switch-in needs no other lookup. With -W and --cpu off
+ * only @ts is written. */
+struct rqs_enqueue {
+	__u64 ts;		/* when it became runnable; 0: not waiting */
+	__u32 waker_tid;	/* -W */
+	__u8 how;		/* -W: enum rqs_wake_how */
+	__u8 pad[3];
+	char waker_comm[RQS_COMM_LEN];
+	__s32 cpu;		/* --cpu: the CPU whose run queue it joined */
+	__u32 rq_len;		/* --cpu: tasks already on that run queue, the running one included */
+};
+
+/* -B: one task's time on the waiter's CPU inside the wait window */
+struct rqs_blame {
+	__u64 ns;
+	__u32 tid;
+	char comm[RQS_COMM_LEN];
+};
+
 /* One run-queue wait over the threshold: @pid waited @delta_ns before it ran;
- * @prev_pid was the task it replaced on the CPU. */
+ * @prev_pid was the task it replaced on the CPU. The fields from @mono_ns on
+ * are reserved and filled only with cfg.details (-W, --cpu, -B, -j), @blame
+ * only with cfg.blame: see rqs_event_size(). */
 struct rqs_event {
 	__u64 delta_ns;
 	__u32 pid;
 	__u32 prev_pid;
 	char task[RQS_COMM_LEN];
 	char prev_task[RQS_COMM_LEN];
+	/* cfg.details */
+	__u64 mono_ns;		/* when it ran: CLOCK_MONOTONIC */
+	__u32 tgid;
+	__s32 cpu;		/* the CPU it ran on */
+	struct rqs_enqueue enq;	/* how and where it was queued (-W, --cpu) */
+	/* cfg.blame */
+	__u32 nr_blame;		/* entries used in @blame */
+	__u32 pad2;
+	struct rqs_blame blame[RQS_BLAME_SLOTS];
 };
+
+#define RQS_EVENT_BASE_SIZE __builtin_offsetof(struct rqs_event, mono_ns)
+#define RQS_EVENT_DETAILS_SIZE __builtin_offsetof(struct rqs_event, nr_blame)
+#define RQS_EVENT_BLAME_SIZE sizeof(struct rqs_event)
 
 /* Set by the frontend before load; read-only (and so constant-folded by
  * the verifier) in the programs. */
@@ -28,6 +75,14 @@ struct rqs_config {
 	__s32 targ_tgid; /* 0: every process */
 	__s32 targ_pid;  /* 0: every thread */
 	__u8 previous;   /* also record the previous task */
+	__u8 waker;      /* -W: record who made it runnable */
+	__u8 cpu;        /* --cpu: record the run queue it joined */
+	__u8 details;    /* fill the event's details (any of -W, --cpu, -B, -j) */
+	__u8 blame;      /* -B: keep the per-CPU record of what ran */
+	__u8 comm_len;   /* -c: 0, or the length of comm's prefix to match */
+	__s32 cgroup_level; /* --cgroup: the directory's level in the v2 tree */
+	__u64 cgroup_id;    /* --cgroup: 0, or the directory's id (inode number) */
+	char comm[RQS_COMM_LEN]; /* -c: the prefix */
 };
 
 /* Per-CPU counters, summed by the frontend. */

@@ -10,7 +10,7 @@
 #include "args.h"
 #include "version.h"
 
-enum { OPT_HASH_ENTRIES = 256, OPT_STATS };
+enum { OPT_HASH_ENTRIES = 256, OPT_STATS, OPT_CPU, OPT_CGROUP };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -19,6 +19,13 @@ static const struct option long_options[] = {
 	{ "storage", required_argument, NULL, 'm' },
 	{ "hash-entries", required_argument, NULL, OPT_HASH_ENTRIES },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "waker", no_argument, NULL, 'W' },
+	{ "cpu", no_argument, NULL, OPT_CPU },
+	{ "blame", optional_argument, NULL, 'B' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "comm", required_argument, NULL, 'c' },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "duration", required_argument, NULL, 'd' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -41,6 +48,17 @@ void print_usage(FILE *out)
 "                          kernel supports it, else hash)\n"
 "      --hash-entries N    size of the hash map in hash mode (default 10240)\n"
 "      --stats             print per-program overhead and storage statistics at exit\n"
+"  -W, --waker             also print who made it runnable (WAKER COMM, WAKER TID)\n"
+"                          and how (WAKE: wakeup, irq, softirq, new, preempted)\n"
+"      --cpu               also print the CPU it ran on, the CPU it was queued on\n"
+"                          if it migrated (FROM), and the tasks ahead of it (RQ)\n"
+"  -B, --blame [N]         also print the N tasks (default 3, at most 32) that held\n"
+"                          its CPU longest during the wait, and how much of the\n"
+"                          wait that record covers (COVER)\n"
+"  -j, --json              print JSON Lines on stdout instead of text\n"
+"  -c, --comm NAME         trace tasks whose name starts with NAME only\n"
+"      --cgroup PATH       trace tasks in this cgroup v2 directory or below only\n"
+"  -d, --duration SECS     stop after SECS seconds\n"
 "  -v, --verbose           print libbpf debug output on stderr\n"
 "  -V, --version           print the version and exit\n"
 "  -h, --help              print this help and exit\n"
@@ -52,6 +70,10 @@ void print_usage(FILE *out)
 "  " RQS_NAME " -t 188       # waits over 10 ms of thread 188\n"
 "  " RQS_NAME " -P 5000      # waits over 5 ms, with the task that ran before\n"
 "  " RQS_NAME " -m hash      # keep wakeup times in a hash map, as runqslower did\n"
+"  " RQS_NAME " -W --cpu     # who woke each late task, and on which CPU it waited\n"
+"  " RQS_NAME " -B 5 1000    # waits over 1 ms, with the 5 tasks that ran instead\n"
+"  " RQS_NAME " -j -d 10 | jq .   # 10 s of JSON\n"
+"  " RQS_NAME " -c nginx --cgroup /system.slice/nginx.service\n"
 "\n"
 "Exit status: 0 on success or interrupt, 1 on a runtime error, 2 on a usage error.\n");
 }
@@ -111,6 +133,44 @@ static bool parse_value(FILE *err, const char *what, const char *s,
 	return false;
 }
 
+/* --name=value: an option that takes no value, or an unknown one */
+static void long_option_error(FILE *err, const char *arg)
+{
+	size_t len = strcspn(arg + 2, "=");
+
+	for (const struct option *o = long_options; o->name; o++) {
+		if (strlen(o->name) == len && !strncmp(o->name, arg + 2, len)) {
+			fprintf(err, RQS_NAME ": option '--%s' takes no value\n", o->name);
+			return;
+		}
+	}
+	fprintf(err, RQS_NAME ": unknown option '%s'\n", arg);
+}
+
+/* -B takes an optional N: -B5, --blame=5, or -B 5 when the next argument is
+ * a number (so -B 5 1000 is N 5 and MIN_US 1000; -B 1000 alone is an error,
+ * not MIN_US, and the message says how to write that). */
+static bool parse_blame(int argc, char **argv, FILE *err, unsigned int *blame)
+{
+	const char *arg = optarg, *why = NULL;
+	unsigned long long v;
+
+	if (!arg && optind < argc && argv[optind][0] >= '0' && argv[optind][0] <= '9')
+		arg = argv[optind++];
+	if (!arg) {
+		*blame = RQS_DEFAULT_BLAME;
+		return true;
+	}
+	if (parse_number(arg, 1, RQS_MAX_BLAME, &v, &why) == 0) {
+		*blame = (unsigned int)v;
+		return true;
+	}
+	fprintf(err, RQS_NAME ": invalid blame count '%s': %s%s\n", arg, why,
+		strcmp(why, "too large") ? "" :
+		" (at most 32; for a threshold after -B, write -B N MIN_US)");
+	return false;
+}
+
 enum parse_result parse_args(int argc, char **argv, struct options *opts,
 			     FILE *out, FILE *err)
 {
@@ -125,7 +185,7 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 
 	optind = 0; /* glibc: full re-initialisation, so tests can call again */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:t:Pm:vVh", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:t:Pm:vVhWB::jc:d:", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			if (!parse_value(err, "PID", optarg, 1, INT_MAX, &v))
@@ -162,6 +222,38 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 		case OPT_STATS:
 			opts->stats = true;
 			break;
+		case 'W':
+			opts->waker = true;
+			break;
+		case OPT_CPU:
+			opts->cpu = true;
+			break;
+		case 'B':
+			if (!parse_blame(argc, argv, err, &opts->blame))
+				return PARSE_USAGE;
+			break;
+		case 'j':
+			opts->json = true;
+			break;
+		case 'c':
+			if (!*optarg || strlen(optarg) > RQS_MAX_COMM) {
+				fprintf(err, RQS_NAME ": invalid COMM '%s': %s\n", optarg,
+					*optarg ? "longer than 15 bytes, the kernel's limit" : "empty");
+				return PARSE_USAGE;
+			}
+			strcpy(opts->comm, optarg);
+			break;
+		case OPT_CGROUP:
+			if (!*optarg) {
+				fprintf(err, RQS_NAME ": invalid cgroup path '': empty\n");
+				return PARSE_USAGE;
+			}
+			opts->cgroup = optarg;
+			break;
+		case 'd':
+			if (!parse_value(err, "duration", optarg, 1, RQS_MAX_DURATION, &opts->duration))
+				return PARSE_USAGE;
+			break;
 		case 'v':
 			opts->verbose = true;
 			break;
@@ -176,7 +268,9 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 				argv[optind - 1]);
 			return PARSE_USAGE;
 		default:
-			if (optopt && optopt < 256)
+			if (!strncmp(argv[optind - 1], "--", 2) && strchr(argv[optind - 1], '='))
+				long_option_error(err, argv[optind - 1]);
+			else if (optopt && optopt < 256 && strncmp(argv[optind - 1], "--", 2))
 				fprintf(err, RQS_NAME ": unknown option '-%c'\n", optopt);
 			else
 				fprintf(err, RQS_NAME ": unknown option '%s'\n",

@@ -8,6 +8,10 @@
 #define RQS_NAME "runqslower-ts"
 #define RQS_DEFAULT_MIN_US 10000ULL
 #define RQS_DEFAULT_HASH_ENTRIES 10240U
+#define RQS_DEFAULT_BLAME 3U
+#define RQS_MAX_BLAME 32U	/* RQS_BLAME_SLOTS */
+#define RQS_MAX_COMM 15		/* bytes of a task name, without the NUL */
+#define RQS_MAX_DURATION 31536000ULL	/* -d: a year */
 
 enum storage_mode {
 	STORAGE_AUTO,
@@ -24,6 +28,15 @@ struct options {
 	bool stats;
 	enum storage_mode storage;
 	unsigned int hash_entries;
+	bool waker;		/* -W */
+	bool cpu;		/* --cpu */
+	bool json;		/* -j */
+	unsigned int blame;	/* -B: tasks listed, 0 when off */
+	char comm[RQS_MAX_COMM + 1];	/* -c: "" when off */
+	const char *cgroup;	/* --cgroup: NULL when off */
+	unsigned long long cgroup_id;	/* --cgroup, resolved at start: cgroup.c */
+	int cgroup_level;
+	unsigned long long duration;	/* -d: seconds, 0 until interrupted */
 };
 
 enum parse_result {

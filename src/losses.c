@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 
+#include "json.h"
 #include "losses.h"
 
 /* Walking the whole hash map costs two syscalls an entry: not every second. */
@@ -42,6 +44,23 @@ int count_stale_entries(const struct tracer *t, unsigned long long *stale,
 	return errno == ENOENT ? 0 : -errno;
 }
 
+/* {"type":"lost","what":...,"count":N,"final":bool[,"hash_entries":E]} */
+static void json_lost(const struct loss_report *r, const char *what, __u64 n, bool final)
+{
+	struct json_obj j;
+
+	if (!r->json)
+		return;
+	json_begin(&j, r->json, "lost");
+	json_str(&j, "what", what, strlen(what));
+	json_u64(&j, "count", n);
+	json_bool(&j, "final", final);
+	if (!strcmp(what, "wakeups") && r->mode == STORAGE_HASH)
+		json_u64(&j, "hash_entries", r->hash_entries);
+	json_end(&j);
+	fflush(r->json);
+}
+
 static void report_storage(const struct loss_report *r, __u64 n, const char *when)
 {
 	if (r->mode == STORAGE_HASH)
@@ -60,12 +79,16 @@ void loss_report_update(struct loss_report *r, const struct tracer *t, bool fina
 
 	if (tracer_read_counters(t, r->totals))
 		return;
-	if (r->totals[RQS_LOST_RINGBUF] > shown[RQS_LOST_RINGBUF])
+	if (r->totals[RQS_LOST_RINGBUF] > shown[RQS_LOST_RINGBUF]) {
 		fprintf(stderr, RQS_NAME ": %llu events lost%s: ring buffer full\n",
 			(unsigned long long)(r->totals[RQS_LOST_RINGBUF] - shown[RQS_LOST_RINGBUF]),
 			when);
-	if (r->totals[RQS_LOST_STORAGE] > shown[RQS_LOST_STORAGE])
+		json_lost(r, "events", r->totals[RQS_LOST_RINGBUF] - shown[RQS_LOST_RINGBUF], final);
+	}
+	if (r->totals[RQS_LOST_STORAGE] > shown[RQS_LOST_STORAGE]) {
 		report_storage(r, r->totals[RQS_LOST_STORAGE] - shown[RQS_LOST_STORAGE], when);
+		json_lost(r, "wakeups", r->totals[RQS_LOST_STORAGE] - shown[RQS_LOST_STORAGE], final);
+	}
 	for (int i = 0; i < RQS_NR_COUNTERS; i++)
 		r->reported[i] = r->totals[i];
 
@@ -73,8 +96,19 @@ void loss_report_update(struct loss_report *r, const struct tracer *t, bool fina
 		return;
 	if (count_stale_entries(t, &stale, &entries))
 		return;
-	if (final ? stale > 0 : stale > r->stale)
+	if (final ? stale > 0 : stale > r->stale) {
 		fprintf(stderr, RQS_NAME ": %llu hash map entries left by exited threads (%llu entries in use)\n",
 			stale, entries);
+		if (r->json) {
+			struct json_obj j;
+
+			json_begin(&j, r->json, "stale");
+			json_u64(&j, "count", stale);
+			json_u64(&j, "entries", entries);
+			json_bool(&j, "final", final);
+			json_end(&j);
+			fflush(r->json);
+		}
+	}
 	r->stale = stale;
 }

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -11,11 +12,14 @@
 #include <bpf/libbpf.h>
 
 #include "args.h"
+#include "cgroup.h"
+#include "json_out.h"
 #include "losses.h"
 #include "output.h"
 #include "probe.h"
 #include "stats.h"
 #include "tracer.h"
+#include "why.h"
 
 #define LOSS_REPORT_NS 1000000000ULL
 
@@ -38,19 +42,38 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 }
 
 struct printer {
-	bool previous;
+	const struct options *opts;
+	size_t event_size;
 	bool write_failed;
 	unsigned long long events;
 };
+
+static long long clock_ns(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static int write_event(const struct printer *p, const struct rqs_event *e)
+{
+	long long wall_ns;
+
+	if (!p->opts->json)
+		return print_event(stdout, e, time(NULL), p->opts);
+	wall_ns = clock_ns(CLOCK_REALTIME) - (clock_ns(CLOCK_MONOTONIC) - (long long)e->mono_ns);
+	return json_event(stdout, e, wall_ns, p->opts);
+}
 
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct printer *p = ctx;
 
-	if (size < sizeof(struct rqs_event))
+	if (size < p->event_size)
 		return 0;
 	p->events++;
-	if (print_event(stdout, data, time(NULL), p->previous) < 0) {
+	if (write_event(p, data) < 0) {
 		p->write_failed = true;
 		return -EPIPE;
 	}
@@ -59,10 +82,43 @@ static int on_event(void *ctx, void *data, size_t size)
 
 static unsigned long long monotonic_ns(void)
 {
-	struct timespec ts;
+	return (unsigned long long)clock_ns(CLOCK_MONOTONIC);
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+/* -d: ms to wait in the next poll (at most RQS_POLL_MS), 0 once it is over */
+static int poll_ms_before(unsigned long long deadline)
+{
+	unsigned long long now = monotonic_ns();
+
+	if (!deadline)
+		return RQS_POLL_MS;
+	if (now >= deadline)
+		return 0;
+	if (deadline - now < RQS_POLL_MS * 1000000ULL)
+		return (int)((deadline - now + 999999) / 1000000);
+	return RQS_POLL_MS;
+}
+
+/* --stats: as text on stderr, or -j: as JSON records on stdout */
+static void print_stats(const struct options *opts, const struct tracer *t,
+			unsigned long long events)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!opts->json) {
+		stats_print(stderr, t, events);
+		return;
+	}
+	f = open_memstream(&text, &len);
+	if (!f)
+		return;
+	stats_print(f, t, events);
+	fclose(f);
+	json_stats(stdout, text);
+	fflush(stdout);
+	free(text);
 }
 
 static int choose_storage(const struct options *opts, enum storage_mode *mode)
@@ -105,8 +161,8 @@ static int install_signal_handlers(void)
 
 static int trace(const struct options *opts, enum storage_mode mode)
 {
-	struct printer printer = { .previous = opts->previous };
-	unsigned long long next_loss_report;
+	struct printer printer = { .opts = opts, .event_size = event_size_for(opts) };
+	unsigned long long next_loss_report, deadline = 0;
 	struct stats_session stats = { .fd = -1 };
 	struct loss_report losses;
 	struct tracer t;
@@ -119,12 +175,21 @@ static int trace(const struct options *opts, enum storage_mode mode)
 		return 1;
 	}
 	loss_report_init(&losses, mode, opts->hash_entries);
+	if (opts->json)
+		losses.json = stdout;
 
-	if (print_banner(stdout, opts->min_us, opts->previous) < 0 || fflush(stdout))
+	if ((opts->json ? json_banner(stdout, opts, storage_mode_name(mode)) :
+			  print_banner(stdout, opts)) < 0 || fflush(stdout))
 		printer.write_failed = true;
 	next_loss_report = monotonic_ns() + LOSS_REPORT_NS;
+	if (opts->duration)
+		deadline = monotonic_ns() + opts->duration * 1000000000ULL;
 	while (!exiting && !printer.write_failed) {
-		err = tracer_poll(&t, RQS_POLL_MS);
+		int timeout = poll_ms_before(deadline);
+
+		if (deadline && !timeout)
+			break;
+		err = tracer_poll(&t, timeout);
 		if (err < 0 && err != -EINTR && !printer.write_failed) {
 			fprintf(stderr, RQS_NAME ": cannot poll the ring buffer: %s\n",
 				strerror(-err));
@@ -146,7 +211,7 @@ static int trace(const struct options *opts, enum storage_mode mode)
 	}
 	loss_report_update(&losses, &t, true);
 	if (opts->stats)
-		stats_print(stderr, &t, printer.events);
+		print_stats(opts, &t, printer.events);
 	stats_disable(&stats);
 	tracer_stop(&t);
 	return ret;
@@ -154,6 +219,7 @@ static int trace(const struct options *opts, enum storage_mode mode)
 
 int main(int argc, char **argv)
 {
+	struct cgroup_target cgroup;
 	enum storage_mode mode;
 	struct options opts;
 	int ret;
@@ -165,6 +231,13 @@ int main(int argc, char **argv)
 		return 2;
 	case PARSE_RUN:
 		break;
+	}
+	if (opts.cgroup) {
+		ret = cgroup_resolve(opts.cgroup, &cgroup);
+		if (ret)
+			return ret;
+		opts.cgroup_id = cgroup.id;
+		opts.cgroup_level = cgroup.level;
 	}
 	verbose = opts.verbose;
 	libbpf_set_print(libbpf_print);

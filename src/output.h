@@ -8,9 +8,11 @@
 #include <linux/types.h>
 
 #include "../bpf/runqslower.h"
+#include "args.h"
 
-/* The columns of the kernel's and bcc's runqslower, so scripts keep working. */
-int print_banner(FILE *out, unsigned long long min_us, bool previous);
-int print_event(FILE *out, const struct rqs_event *e, time_t when, bool previous);
+/* The columns of the kernel's and bcc's runqslower, so scripts keep working;
+ * the options' columns after them. */
+int print_banner(FILE *out, const struct options *o);
+int print_event(FILE *out, const struct rqs_event *e, time_t when, const struct options *o);
 
 #endif

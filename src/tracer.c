@@ -119,6 +119,14 @@ int tracer_start(struct tracer *t, const struct options *opts,
 	cfg->targ_tgid = opts->pid;
 	cfg->targ_pid = opts->tid;
 	cfg->previous = opts->previous;
+	cfg->waker = opts->waker;
+	cfg->cpu = opts->cpu;
+	cfg->blame = opts->blame > 0;
+	cfg->details = opts->waker || opts->cpu || opts->blame || opts->json;
+	cfg->comm_len = (__u8)strlen(opts->comm);
+	memcpy(cfg->comm, opts->comm, cfg->comm_len);
+	cfg->cgroup_id = opts->cgroup_id;
+	cfg->cgroup_level = opts->cgroup_level;
 	if (mode == STORAGE_HASH) {
 		err = bpf_map__set_max_entries(t->start, opts->hash_entries);
 		if (err) {

@@ -23,33 +23,26 @@ static char *render(int (*fn)(FILE *, void *), void *arg)
 	return buf;
 }
 
-struct banner_args {
-	unsigned long long min_us;
-	bool previous;
-};
-
 static int banner(FILE *f, void *arg)
 {
-	struct banner_args *a = arg;
-
-	return print_banner(f, a->min_us, a->previous);
+	return print_banner(f, arg);
 }
 
 struct event_args {
 	struct rqs_event e;
-	bool previous;
+	struct options o;
 };
 
 static int event(FILE *f, void *arg)
 {
 	struct event_args *a = arg;
 
-	return print_event(f, &a->e, WHEN, a->previous);
+	return print_event(f, &a->e, WHEN, &a->o);
 }
 
 static void test_banner(void **state)
 {
-	struct banner_args a = { .min_us = 10000 };
+	struct options a = { .min_us = 10000 };
 	char *s;
 
 	(void)state;
@@ -58,7 +51,7 @@ static void test_banner(void **state)
 		"Tracing run queue latency higher than 10000 us\n"
 		"TIME     COMM             TID           LAT(us)\n");
 	free(s);
-	a = (struct banner_args){ .min_us = 0, .previous = true };
+	a = (struct options){ .min_us = 0, .previous = true };
 	s = render(banner, &a);
 	assert_string_equal(s,
 		"Tracing run queue latency higher than 0 us\n"
@@ -84,7 +77,7 @@ static void test_event_previous(void **state)
 	struct event_args a = {
 		.e = { .delta_ns = 1000, .pid = 4194304, .task = "a",
 		       .prev_pid = 12, .prev_task = "hog" },
-		.previous = true,
+		.o.previous = true,
 	};
 	char *s;
 
@@ -102,9 +95,94 @@ static void test_comm_without_nul(void **state)
 	(void)state;
 	memcpy(a.e.task, "0123456789abcdef", RQS_COMM_LEN);
 	memcpy(a.e.prev_task, "ABCDEFGHIJKLMNOP", RQS_COMM_LEN);
-	a.previous = true;
+	a.o.previous = true;
 	s = render(event, &a);
 	assert_string_equal(s, "13:04:55 0123456789abcdef 1                   0 ABCDEFGHIJKLMNOP 0     \n");
+	free(s);
+}
+
+static void test_banner_why(void **state)
+{
+	struct options a = { .min_us = 1, .waker = true, .cpu = true, .blame = 3 };
+	char *s;
+
+	(void)state;
+	s = render(banner, &a);
+	assert_string_equal(s,
+		"Tracing run queue latency higher than 1 us\n"
+		"TIME     COMM             TID           LAT(us) WAKER COMM       WAKER TID WAKE      "
+		"CPU  FROM RQ   COVER RAN INSTEAD\n");
+	free(s);
+}
+
+static void test_event_waker(void **state)
+{
+	struct event_args a = {
+		.e = { .delta_ns = 20013000, .pid = 1235, .task = "waiter",
+		       .enq = { .waker_tid = 1233, .how = RQS_WAKE_WAKEUP, .waker_comm = "latgen" } },
+		.o.waker = true,
+	};
+	char *s;
+
+	(void)state;
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55 waiter           1235            20013 latgen           1233      wakeup   \n");
+	free(s);
+	a.e.enq.how = RQS_WAKE_PREEMPTED;
+	s = render(event, &a);
+	assert_non_null(strstr(s, " 1233      preempted\n"));
+	free(s);
+	a.e.enq.how = RQS_WAKE_SOFTIRQ;
+	s = render(event, &a);
+	assert_non_null(strstr(s, " 1233      softirq  \n"));
+	free(s);
+	a.e.enq.how = 0;
+	s = render(event, &a);
+	assert_non_null(strstr(s, " 1233      -        \n"));
+	free(s);
+}
+
+static void test_event_cpu(void **state)
+{
+	struct event_args a = {
+		.e = { .delta_ns = 5000000, .pid = 7, .task = "t", .cpu = 1,
+		       .enq = { .cpu = 1, .rq_len = 2 } },
+		.o.cpu = true,
+	};
+	char *s;
+
+	(void)state;
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55 t                7                5000 1    -    2   \n");
+	free(s);
+	a.e.enq.cpu = 0;
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55 t                7                5000 1    0    2   \n");
+	free(s);
+}
+
+static void test_event_blame(void **state)
+{
+	struct event_args a = {
+		.e = { .delta_ns = 20000000, .pid = 9, .task = "waiter", .nr_blame = 4,
+		       .blame = {
+			       { .ns = 1500, .tid = 55, .comm = "kworker/1:0" },
+			       { .ns = 18000000, .tid = 8, .comm = "hog" },
+			       { .ns = 400000, .tid = 55, .comm = "kworker/1:0" },
+			       { .ns = 20000, .tid = 3, .comm = "ksoftirqd/1" },
+		       } },
+		.o.blame = 2,
+	};
+	char *s;
+
+	(void)state;
+	/* summed by TID, largest first, 2 of 3 shown, all counted in COVER */
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55 waiter           9               20000   92% hog[8]=18000us kworker/1:0[55]=401us\n");
+	free(s);
+	a.e.nr_blame = 0;
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55 waiter           9               20000    0% -\n");
 	free(s);
 }
 
@@ -112,6 +190,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_banner),
+		cmocka_unit_test(test_banner_why),
+		cmocka_unit_test(test_event_waker),
+		cmocka_unit_test(test_event_cpu),
+		cmocka_unit_test(test_event_blame),
 		cmocka_unit_test(test_event),
 		cmocka_unit_test(test_event_previous),
 		cmocka_unit_test(test_comm_without_nul),
