@@ -63,11 +63,11 @@ BPF_ALL_CFLAGS = -target bpf -I$(OUT) -Ibpf $(LIBBPF_CFLAGS) -Wall $(PREFIX_MAP)
 
 # --- sources ---------------------------------------------------------------
 LIB_SRCS := src/args.c src/output.c src/json.c src/json_out.c src/why.c src/cgroup.c
-TOOL_SRCS := $(LIB_SRCS) src/probe.c src/tracer.c src/losses.c src/prog_stats.c src/stats.c src/main.c
+TOOL_SRCS := $(LIB_SRCS) src/probe.c src/tracer.c src/losses.c src/stale.c src/prog_stats.c src/stats.c src/main.c
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
 SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \
-	probe_task_storage.skel.h prefill.skel.h floor.skel.h lookup_floor.skel.h \
-	lookup_steps.skel.h)
+	probe_task_storage.skel.h prefill.skel.h)
+BENCH_SKELS := $(addprefix $(OUT)/,floor.skel.h lookup_floor.skel.h lookup_steps.skel.h)
 BPF_HDRS := $(wildcard bpf/*.h)
 
 .SECONDARY:
@@ -97,9 +97,15 @@ $(OUT)/runqslower_%.bpf.o: bpf/runqslower.bpf.c $(BPF_HDRS) $(OUT)/vmlinux.h
 	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -DRQS_STORAGE_HEADER='"storage_$*.bpf.h"' -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
-$(OUT)/%.bpf.o: bpf/%.bpf.c $(OUT)/vmlinux.h
+$(OUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(OUT)/vmlinux.h
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+# the benchmark's own programs (bench/), never loaded by the tool
+$(OUT)/%.bpf.o: bench/%.bpf.c $(BPF_HDRS) $(wildcard bench/*.h) $(OUT)/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -Ibench -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
@@ -119,12 +125,17 @@ $(BIN): $(TOOL_OBJS) $(OUT)/link.flags
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC_LDFLAGS) $(TOOL_OBJS) -o $@ $(LIBBPF_LIBS)
 
-$(OUT)/rqs-floor: bench/floor.c $(OUT)/prog_stats.o $(OUT)/floor.skel.h $(OUT)/lookup_floor.skel.h \
-		$(OUT)/lookup_steps.skel.h
+$(OUT)/rqs-floor: bench/floor.c $(OUT)/prog_stats.o $(BENCH_SKELS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) bench/floor.c $(OUT)/prog_stats.o -o $@ $(LIBBPF_LIBS)
 
-bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers
+# The tool with the run queue's clock instead of CLOCK_MONOTONIC
+# (bench/rq_clock.bpf.h), for the benchmark's task-rqclock mode only.
+$(OUT)/bench-rqclock/$(NAME): FORCE
+	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/bench-rqclock BIN=$@ \
+		BPF_CFLAGS='$(BPF_CFLAGS) -I$(CURDIR)/bench -DRQS_CLOCK_HEADER=\"rq_clock.bpf.h\"' $@
+
+bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers $(OUT)/bench-rqclock/$(NAME)
 	$(Q)bench/run.sh
 
 # --- tests -----------------------------------------------------------------

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Give every existing (traced) task its storage once, at start, from a
  * sleepable task iterator. The tracing programs run with interrupts off and
- * can only allocate from the per-CPU caches of bpf_mem_alloc, refilled
- * asynchronously: a burst of first wakeups of tasks that existed before the
- * tracer (a thundering herd of threads) empties them and those wakeups go
- * unrecorded. A sleepable program allocates with GFP_KERNEL and cannot fail
- * that way; tasks born later get storage at sched_wakeup_new, one by one. */
+ * allocate atomically: since Linux 6.4 from the per-CPU caches of
+ * bpf_mem_alloc, refilled asynchronously; from 5.13 to 6.3 with GFP_ATOMIC
+ * from the slab (which PREEMPT_RT forbids there: see
+ * task_storage_unsafe_on_rt() in src/probe.c). Either way a burst of first
+ * wakeups of tasks that existed before the tracer (a thundering herd of
+ * threads) can fail to allocate, and those wakeups go unrecorded. A sleepable
+ * program allocates with GFP_KERNEL and cannot fail that way; tasks born
+ * later get storage at sched_wakeup_new, one by one. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "runqslower.h"

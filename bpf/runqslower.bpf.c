@@ -8,8 +8,12 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "runqslower.h"
-#include "rq_clock.bpf.h"
 #include "task_state.bpf.h"
+
+#ifndef RQS_CLOCK_HEADER
+#define RQS_CLOCK_HEADER "clock.bpf.h"
+#endif
+#include RQS_CLOCK_HEADER
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -35,6 +39,9 @@ static __always_inline void count(__u32 counter)
 		*n += 1;
 }
 
+#include "why.bpf.h"
+#include "blame.bpf.h"
+#include "filter.bpf.h"
 #include RQS_STORAGE_HEADER
 
 static __always_inline bool traced(struct task_struct *p)
@@ -46,28 +53,49 @@ static __always_inline bool traced(struct task_struct *p)
 	return true;
 }
 
-static __always_inline void enqueue(struct task_struct *p, __u64 now)
+/* traced(), and the filters only the queueing side applies (filter.bpf.h) */
+static __always_inline bool traced_enqueue(struct task_struct *p)
 {
-	if (!storage_put(p, now))
+	return traced(p) && wanted(p);
+}
+
+/* @waker: see why_at_enqueue() */
+static __always_inline void enqueue(struct task_struct *p, __u64 now,
+				    bool keep_pending, struct task_struct *waker,
+				    __u8 how)
+{
+	if (!storage_put(p, now, keep_pending, waker, how))
 		count(RQS_LOST_STORAGE);
 }
 
+/* What a report needs beyond the tasks: five arguments at most */
+struct wait {
+	__u64 delta_ns;
+	__u64 now;		/* switch-in: CLOCK_MONOTONIC */
+	__u64 blame_now;	/* -B: the same on blame_clock() */
+	struct rqs_enqueue why;	/* -W, --cpu */
+};
+
 /* Waking the reader costs an irq_work, a self-IPI: under virtualisation a VM
- * exit, several microseconds here: more than all the rest of a report.
- * Reports do not wake it; the frontend collects them every RQS_POLL_MS. Only
- * a ring buffer filling up faster than that forces a wakeup. */
+ * exit, several microseconds: more than all the rest of a report. Reports do
+ * not wake it; the frontend collects them every RQS_POLL_MS. Only the report
+ * that takes the ring buffer past RQS_RINGBUF_WAKEUP_BYTES forces a wakeup,
+ * once, not every report above it. */
 static __noinline void report(struct task_struct *prev, struct task_struct *next,
-			      __u64 delta_ns)
+			      const struct wait *w)
 {
-	__u64 flags = BPF_RB_NO_WAKEUP;
+	__u64 flags = BPF_RB_NO_WAKEUP, avail, size;
 	struct rqs_event *e;
 
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	/* the details only with the options that print them */
+	size = cfg.blame ? RQS_EVENT_BLAME_SIZE :
+	       cfg.details ? RQS_EVENT_DETAILS_SIZE : RQS_EVENT_BASE_SIZE;
+	e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e) {
 		count(RQS_LOST_RINGBUF);
 		return;
 	}
-	e->delta_ns = delta_ns;
+	e->delta_ns = w->delta_ns;
 	e->pid = next->pid;
 	bpf_probe_read_kernel(e->task, sizeof(e->task), next->comm);
 	if (cfg.previous) {
@@ -77,54 +105,90 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		e->prev_pid = 0;
 		e->prev_task[0] = '\0';
 	}
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= RQS_RINGBUF_WAKEUP_BYTES)
+	if (cfg.details) {
+		e->mono_ns = w->now;
+		e->tgid = next->tgid;
+		e->cpu = bpf_get_smp_processor_id();
+		e->enq = w->why;
+	}
+	if (cfg.blame)
+		blame_fill(e, w->delta_ns, w->blame_now);
+	/* unread bytes, this record included (reserved above) */
+	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	if (avail >= RQS_RINGBUF_WAKEUP_BYTES &&
+	    avail - RQS_RINGBUF_RECORD_BYTES(size) < RQS_RINGBUF_WAKEUP_BYTES)
 		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(e, flags);
 }
 
+/* First in the object, so the skeleton attaches it first: a wakeup recorded
+ * before sched_switch is attached would never be consumed, and would then
+ * be kept as pending by the task's next wakeup. */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	struct wait w;
+	__u64 now = 0, ts;
+	__s64 delta;
+
+	/* -B: every switch, whatever is traced: who held this CPU until now */
+	if (cfg.blame) {
+		w.blame_now = blame_clock(prev);
+		blame_record(prev, w.blame_now);
+	}
+	/* Switched out but still runnable: it waits on the run queue again,
+	 * from now (it has just run, so nothing is pending); next is what
+	 * took the CPU from it. */
+	if ((preempt || task_is_running(prev)) && prev->pid && traced_enqueue(prev)) {
+		now = rqs_clock(prev);
+		enqueue(prev, now, false, next, RQS_WAKE_PREEMPTED);
+	}
+
+	if (!next->pid || !traced(next))
+		return 0;
+	ts = storage_take(next, &w.why);
+	if (!ts)
+		return 0;
+	if (!now)
+		now = rqs_clock(next);
+	delta = now - ts;
+	if (delta < 0) {
+		count(RQS_NEGATIVE_WAIT);
+		return 0;
+	}
+	if (delta < (__s64)cfg.min_ns)
+		return 0;
+	w.delta_ns = delta;
+	w.now = now;
+	report(prev, next, &w);
+	return 0;
+}
+
+/* A wakeup starts a wait only for a task that is neither on a CPU nor
+ * queued already:
+ * - on a CPU (p->on_cpu: running, or switching out), it has not left the
+ *   CPU, and before Linux 6.12 ttwu_runnable() did not even update the run
+ *   queue's clock for it;
+ * - still queued (switched out runnable, e.g. preempted between
+ *   set_current_state() and schedule(), then woken by ttwu_runnable()), its
+ *   wait began at that switch-out: the pending time is kept, as
+ *   sched_info_enqueue() keeps last_queued. */
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 {
-	if (traced(p))
-		enqueue(p, rq_clock_of(p));
+	if (traced_enqueue(p) && !task_is_on_cpu(p))
+		enqueue(p, rqs_clock(p), true, NULL, RQS_WAKE_WAKEUP);
 	return 0;
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(handle_sched_wakeup_new, struct task_struct *p)
 {
-	if (traced(p))
-		enqueue(p, rq_clock_of(p));
+	if (traced_enqueue(p))
+		enqueue(p, rqs_clock(p), false, NULL, RQS_WAKE_NEW);
 	return 0;
 }
 
-SEC("tp_btf/sched_switch")
-int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
-	     struct task_struct *next)
-{
-	__u64 now = 0, ts;
-	__s64 delta;
-
-	/* Switched out but still runnable: it waits on the run queue again. */
-	if ((preempt || task_is_running(prev)) && prev->pid && traced(prev)) {
-		now = rq_clock_of(prev);
-		enqueue(prev, now);
-	}
-
-	if (!next->pid || !traced(next))
-		return 0;
-	/* Read before the lookup, not after: these loads hit cache lines the
-	 * scheduler has just written and overlap with the helper call, where
-	 * after it they would add to it. */
-	if (!now)
-		now = rq_clock_of(next);
-	ts = storage_take(next);
-	if (!ts)
-		return 0;
-	/* signed: per-CPU clocks may differ slightly after a migration */
-	delta = now - ts;
-	if (delta < 0 || delta < (__s64)cfg.min_ns)
-		return 0;
-	report(prev, next, delta);
-	return 0;
-}
+/* -W: sched_waking and the interrupt-context tracepoints */
+#include "waker.bpf.h"

@@ -26,21 +26,29 @@ enum rqs_wake_how {
 /* What a task's storage (or hash value) holds while it waits: written at
  * enqueue, so that the switch-in needs no other lookup. With -W and --cpu off
  * only @ts is written. */
+struct rqs_waker {
+	__u32 tid;
+	__u8 how;		/* enum rqs_wake_how; 0: not seen */
+	__u8 pad[3];
+	char comm[RQS_COMM_LEN];
+};
+
+#define RQS_RQ_UNKNOWN 0xffffffffU
+
 struct rqs_enqueue {
 	__u64 ts;		/* when it became runnable; 0: not waiting */
-	__u32 waker_tid;	/* -W */
-	__u8 how;		/* -W: enum rqs_wake_how */
-	__u8 pad[3];
-	char waker_comm[RQS_COMM_LEN];
+	struct rqs_waker waker;	/* -W */
 	__s32 cpu;		/* --cpu: the CPU whose run queue it joined */
-	__u32 rq_len;		/* --cpu: tasks already on that run queue, the running one included */
+	__u32 rq_len;		/* --cpu: tasks already on that run queue, the running
+				 * one included; RQS_RQ_UNKNOWN where it cannot be read */
 };
 
 /* -B: one task's time on the waiter's CPU inside the wait window */
 struct rqs_blame {
 	__u64 ns;
-	__u32 tid;
 	char comm[RQS_COMM_LEN];
+	__u32 tid;
+	__u32 pad;
 };
 
 /* One run-queue wait over the threshold: @pid waited @delta_ns before it ran;
@@ -68,6 +76,10 @@ struct rqs_event {
 #define RQS_EVENT_DETAILS_SIZE __builtin_offsetof(struct rqs_event, nr_blame)
 #define RQS_EVENT_BLAME_SIZE sizeof(struct rqs_event)
 
+/* What one event of @size bytes takes in the ring buffer: an 8-byte header
+ * (BPF_RINGBUF_HDR_SZ), the record, rounded up to 8 bytes. */
+#define RQS_RINGBUF_RECORD_BYTES(size) (((size) + 8 + 7) & ~7UL)
+
 /* Set by the frontend before load; read-only (and so constant-folded by
  * the verifier) in the programs. */
 struct rqs_config {
@@ -79,10 +91,12 @@ struct rqs_config {
 	__u8 cpu;        /* --cpu: record the run queue it joined */
 	__u8 details;    /* fill the event's details (any of -W, --cpu, -B, -j) */
 	__u8 blame;      /* -B: keep the per-CPU record of what ran */
-	__u8 comm_len;   /* -c: 0, or the length of comm's prefix to match */
 	__s32 cgroup_level; /* --cgroup: the directory's level in the v2 tree */
 	__u64 cgroup_id;    /* --cgroup: 0, or the directory's id (inode number) */
-	char comm[RQS_COMM_LEN]; /* -c: the prefix */
+	/* -c: a COMM matches when (comm ^ comm_want) & comm_mask is 0, both
+	 * read as two 8-byte words; comm_mask[0] is 0 when -c is off */
+	__u64 comm_want[2];
+	__u64 comm_mask[2];
 };
 
 /* Per-CPU counters, summed by the frontend. */
@@ -90,6 +104,7 @@ enum rqs_counter {
 	RQS_LOST_RINGBUF,    /* an event over the threshold found the ring buffer full */
 	RQS_LOST_STORAGE,    /* a wakeup could not be recorded (hash full, no storage) */
 	RQS_STORAGE_CREATED, /* task storage created for a task (task mode only) */
+	RQS_NEGATIVE_WAIT,   /* a switch-in earlier than its enqueue time: dropped */
 	RQS_NR_COUNTERS,
 };
 

@@ -27,4 +27,14 @@ static __always_inline bool task_is_running(struct task_struct *task)
 	return ((struct task_struct___pre_5_14 *)task)->state == RQS_TASK_RUNNING;
 }
 
+/* The kernel's task_on_cpu(): @task is running, or is being switched out on
+ * its CPU (kernel/sched/sched.h). task_struct::on_cpu exists with
+ * CONFIG_SMP; on a uniprocessor kernel only current can be on the CPU. */
+static __always_inline bool task_is_on_cpu(struct task_struct *task)
+{
+	if (bpf_core_field_exists(task->on_cpu))
+		return task->on_cpu;
+	return task == bpf_get_current_task_btf();
+}
+
 #endif

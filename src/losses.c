@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <bpf/bpf.h>
 
 #include "json.h"
 #include "losses.h"
+#include "stale.h"
 
 /* Walking the whole hash map costs two syscalls an entry: not every second. */
 #define STALE_SCAN_EVERY 10
@@ -16,32 +13,6 @@ void loss_report_init(struct loss_report *r, enum storage_mode mode,
 		      unsigned int hash_entries)
 {
 	*r = (struct loss_report){ .mode = mode, .hash_entries = hash_entries };
-}
-
-static bool thread_exists(__u32 tid)
-{
-	char path[32];
-
-	snprintf(path, sizeof(path), "/proc/%u", tid);
-	return access(path, F_OK) == 0;
-}
-
-int count_stale_entries(const struct tracer *t, unsigned long long *stale,
-			unsigned long long *entries)
-{
-	__u32 key, next;
-	__u32 *prev = NULL;
-	int fd = bpf_map__fd(t->start);
-
-	*stale = *entries = 0;
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		(*entries)++;
-		if (!thread_exists(next))
-			(*stale)++;
-		key = next;
-		prev = &key;
-	}
-	return errno == ENOENT ? 0 : -errno;
 }
 
 /* {"type":"lost","what":...,"count":N,"final":bool[,"hash_entries":E]} */
@@ -74,7 +45,7 @@ static void report_storage(const struct loss_report *r, __u64 n, const char *whe
 void loss_report_update(struct loss_report *r, const struct tracer *t, bool final)
 {
 	const char *when = final ? " in all" : "";
-	unsigned long long stale, entries;
+	struct stale_count sc;
 	__u64 *shown = final ? (__u64[RQS_NR_COUNTERS]){ 0 } : r->reported;
 
 	if (tracer_read_counters(t, r->totals))
@@ -89,26 +60,33 @@ void loss_report_update(struct loss_report *r, const struct tracer *t, bool fina
 		report_storage(r, r->totals[RQS_LOST_STORAGE] - shown[RQS_LOST_STORAGE], when);
 		json_lost(r, "wakeups", r->totals[RQS_LOST_STORAGE] - shown[RQS_LOST_STORAGE], final);
 	}
+	if (r->totals[RQS_NEGATIVE_WAIT] > shown[RQS_NEGATIVE_WAIT]) {
+		fprintf(stderr, RQS_NAME ": %llu waits dropped%s: switch-in before the enqueue time (clock went backwards)\n",
+			(unsigned long long)(r->totals[RQS_NEGATIVE_WAIT] - shown[RQS_NEGATIVE_WAIT]),
+			when);
+		json_lost(r, "negative_waits", r->totals[RQS_NEGATIVE_WAIT] - shown[RQS_NEGATIVE_WAIT], final);
+	}
 	for (int i = 0; i < RQS_NR_COUNTERS; i++)
 		r->reported[i] = r->totals[i];
 
 	if (r->mode != STORAGE_HASH || (!final && ++r->updates % STALE_SCAN_EVERY))
 		return;
-	if (count_stale_entries(t, &stale, &entries))
+	if (count_stale_entries(bpf_map__fd(t->start), bpf_map__max_entries(t->start), &sc) ||
+	    !sc.stale_known)
 		return;
-	if (final ? stale > 0 : stale > r->stale) {
+	if (final ? sc.stale > 0 : sc.stale > r->stale) {
 		fprintf(stderr, RQS_NAME ": %llu hash map entries left by exited threads (%llu entries in use)\n",
-			stale, entries);
+			sc.stale, sc.entries);
 		if (r->json) {
 			struct json_obj j;
 
 			json_begin(&j, r->json, "stale");
-			json_u64(&j, "count", stale);
-			json_u64(&j, "entries", entries);
+			json_u64(&j, "count", sc.stale);
+			json_u64(&j, "entries", sc.entries);
 			json_bool(&j, "final", final);
 			json_end(&j);
 			fflush(r->json);
 		}
 	}
-	r->stale = stale;
+	r->stale = sc.stale;
 }

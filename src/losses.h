@@ -22,8 +22,5 @@ struct loss_report {
 void loss_report_init(struct loss_report *r, enum storage_mode mode,
 		      unsigned int hash_entries);
 void loss_report_update(struct loss_report *r, const struct tracer *t, bool final);
-/* Hash mode: entries left for threads that no longer exist. */
-int count_stale_entries(const struct tracer *t, unsigned long long *stale,
-			unsigned long long *entries);
 
 #endif

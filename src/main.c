@@ -130,6 +130,16 @@ static int choose_storage(const struct options *opts, enum storage_mode *mode)
 		return 0;
 	}
 	err = probe_task_storage();
+	if (!err && task_storage_unsafe_on_rt()) {
+		if (opts->storage == STORAGE_TASK) {
+			fprintf(stderr, RQS_NAME ": warning: --storage=task on a PREEMPT_RT kernel before Linux 6.4: task storage is allocated under the run-queue lock, where PREEMPT_RT forbids it\n");
+			*mode = STORAGE_TASK;
+			return 0;
+		}
+		fprintf(stderr, RQS_NAME ": notice: using --storage=hash: task storage on a PREEMPT_RT kernel before Linux 6.4 is allocated under the run-queue lock, where PREEMPT_RT forbids it\n");
+		*mode = STORAGE_HASH;
+		return 0;
+	}
 	if (!err) {
 		*mode = STORAGE_TASK;
 		return 0;

@@ -11,5 +11,8 @@ bool have_bpf_privileges(void);
 bool have_kernel_btf(void);
 /* 0 when tracing programs can use task local storage, else a negative errno. */
 int probe_task_storage(void);
+/* A PREEMPT_RT kernel whose task storage allocates from the slab under raw
+ * spinlocks (before Linux 6.4): the tracer must not create storage there. */
+bool task_storage_unsafe_on_rt(void);
 
 #endif

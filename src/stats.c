@@ -11,14 +11,19 @@
 
 #include "losses.h"
 #include "prog_stats.h"
+#include "stale.h"
 #include "stats.h"
 
 int stats_enable(struct stats_session *s)
 {
 	s->fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	if (s->fd < 0) {
-		fprintf(stderr, RQS_NAME ": cannot enable BPF statistics: %s\n",
-			strerror(errno));
+		/* BPF_ENABLE_STATS checks CAP_SYS_ADMIN, not CAP_BPF/CAP_PERFMON */
+		if (errno == EPERM)
+			fprintf(stderr, RQS_NAME ": cannot enable BPF statistics for --stats: it needs CAP_SYS_ADMIN\n");
+		else
+			fprintf(stderr, RQS_NAME ": cannot enable BPF statistics for --stats: %s\n",
+				strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -76,7 +81,8 @@ static long long task_storage_bytes_per_task(unsigned int value_size)
 void stats_print(FILE *out, const struct tracer *t,
 		 unsigned long long events)
 {
-	unsigned long long stale, entries, map_bytes;
+	unsigned long long map_bytes;
+	struct stale_count sc;
 	__u64 c[RQS_NR_COUNTERS] = { 0 };
 	unsigned long long tasks;
 	long long per_task;
@@ -89,11 +95,18 @@ void stats_print(FILE *out, const struct tracer *t,
 		(unsigned long long)c[RQS_LOST_RINGBUF]);
 	fprintf(out, "stats: wakeups: not_recorded=%llu\n",
 		(unsigned long long)c[RQS_LOST_STORAGE]);
+	fprintf(out, "stats: waits: negative=%llu\n",
+		(unsigned long long)c[RQS_NEGATIVE_WAIT]);
 	if (t->mode == STORAGE_HASH) {
-		if (count_stale_entries(t, &stale, &entries))
-			stale = entries = 0;
-		fprintf(out, "stats: hash: max_entries=%u entries=%llu stale=%llu\n",
-			bpf_map__max_entries(t->start), entries, stale);
+		if (count_stale_entries(bpf_map__fd(t->start),
+					bpf_map__max_entries(t->start), &sc))
+			sc = (struct stale_count){ 0 };
+		if (sc.stale_known)
+			fprintf(out, "stats: hash: max_entries=%u entries=%llu stale=%llu\n",
+				bpf_map__max_entries(t->start), sc.entries, sc.stale);
+		else
+			fprintf(out, "stats: hash: max_entries=%u entries=%llu stale=unknown\n",
+				bpf_map__max_entries(t->start), sc.entries);
 		fprintf(out, "stats: memory: bytes=%llu map=%llu\n", map_bytes, map_bytes);
 		return;
 	}

@@ -98,6 +98,32 @@ out:
 	prefill_bpf__destroy(skel);
 }
 
+/* -W's programs (bpf/waker.bpf.h) are loaded with -W only */
+static void select_programs(struct tracer *t, const struct options *opts)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, t->obj) {
+		const char *name = bpf_program__name(prog);
+
+		if (!strcmp(name, "handle_sched_waking") || !strncmp(name, "irqctx_", 7))
+			bpf_program__set_autoload(prog, opts->waker);
+	}
+}
+
+/* -c NAME: NAME's bytes, and a mask over them (in memory order, so that the
+ * words compare the same whatever the byte order) */
+static void set_comm_filter(struct rqs_config *cfg, const char *comm)
+{
+	unsigned char want[RQS_COMM_LEN] = { 0 }, mask[RQS_COMM_LEN] = { 0 };
+	size_t len = strlen(comm);
+
+	memcpy(want, comm, len);
+	memset(mask, 0xff, len);
+	memcpy(cfg->comm_want, want, sizeof(want));
+	memcpy(cfg->comm_mask, mask, sizeof(mask));
+}
+
 int tracer_start(struct tracer *t, const struct options *opts,
 		 enum storage_mode mode, ring_buffer_sample_fn on_event, void *ctx)
 {
@@ -123,12 +149,15 @@ int tracer_start(struct tracer *t, const struct options *opts,
 	cfg->cpu = opts->cpu;
 	cfg->blame = opts->blame > 0;
 	cfg->details = opts->waker || opts->cpu || opts->blame || opts->json;
-	cfg->comm_len = (__u8)strlen(opts->comm);
-	memcpy(cfg->comm, opts->comm, cfg->comm_len);
+	set_comm_filter(cfg, opts->comm);
 	cfg->cgroup_id = opts->cgroup_id;
 	cfg->cgroup_level = opts->cgroup_level;
+	select_programs(t, opts);
 	if (mode == STORAGE_HASH) {
-		err = bpf_map__set_max_entries(t->start, opts->hash_entries);
+		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "wakers"),
+					       opts->hash_entries);
+		if (!err)
+			err = bpf_map__set_max_entries(t->start, opts->hash_entries);
 		if (err) {
 			fail("cannot size the hash map", err);
 			goto out;

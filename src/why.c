@@ -52,6 +52,11 @@ unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
 	for (i = 0; i < slots; i++) {
 		const struct rqs_blame *b = &e->blame[i];
 
+		/* a slot outside the wait; or the waiter's own run, which can
+		 * only touch the window's edge (the ring's clock is not the
+		 * wait's): neither ran instead */
+		if (!b->ns || b->tid == e->pid)
+			continue;
 		total += b->ns;
 		for (j = 0; j < n && all[j].tid != b->tid; j++)
 			;
@@ -94,16 +99,19 @@ void why_columns(FILE *out, const struct rqs_event *e, const struct options *o)
 	unsigned int n, cover;
 
 	if (o->waker) {
-		comm_of(comm, e->enq.waker_comm);
-		fprintf(out, " %-16s %-9u %-9s", comm, e->enq.waker_tid,
-			wake_how_name(e->enq.how));
+		comm_of(comm, e->enq.waker.comm);
+		fprintf(out, " %-16s %-9u %-9s", comm, e->enq.waker.tid,
+			wake_how_name(e->enq.waker.how));
 	}
 	if (o->cpu) {
 		if (e->enq.cpu >= 0 && e->enq.cpu != e->cpu)
 			snprintf(from, sizeof(from), "%d", e->enq.cpu);
 		else
 			strcpy(from, "-");
-		fprintf(out, " %-4d %-4s %-4u", e->cpu, from, e->enq.rq_len);
+		if (e->enq.rq_len == RQS_RQ_UNKNOWN)
+			fprintf(out, " %-4d %-4s %-4s", e->cpu, from, "-");
+		else
+			fprintf(out, " %-4d %-4s %-4u", e->cpu, from, e->enq.rq_len);
 	}
 	if (o->blame) {
 		n = blame_summary(e, b, o->blame, &cover);
@@ -122,16 +130,19 @@ void why_json(struct json_obj *j, const struct rqs_event *e, const struct option
 	unsigned int n, cover;
 
 	if (o->waker) {
-		json_str(j, "waker_comm", e->enq.waker_comm, RQS_COMM_LEN);
-		json_u64(j, "waker_tid", e->enq.waker_tid);
-		json_str(j, "wake", wake_how_name(e->enq.how), RQS_COMM_LEN);
+		json_str(j, "waker_comm", e->enq.waker.comm, RQS_COMM_LEN);
+		json_u64(j, "waker_tid", e->enq.waker.tid);
+		json_str(j, "wake", wake_how_name(e->enq.waker.how), RQS_COMM_LEN);
 	}
 	if (o->cpu) {
 		if (e->enq.cpu >= 0 && e->enq.cpu != e->cpu)
 			json_i64(j, "from_cpu", e->enq.cpu);
 		else
 			json_null(j, "from_cpu");
-		json_u64(j, "rq", e->enq.rq_len);
+		if (e->enq.rq_len == RQS_RQ_UNKNOWN)
+			json_null(j, "rq");
+		else
+			json_u64(j, "rq", e->enq.rq_len);
 	}
 	if (o->blame) {
 		n = blame_summary(e, b, o->blame, &cover);

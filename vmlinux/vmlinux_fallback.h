@@ -33,6 +33,7 @@ enum bpf_map_type {
 
 enum {
 	BPF_ANY = 0,
+	BPF_NOEXIST = 1,
 };
 
 enum {
@@ -52,7 +53,7 @@ enum {
 	BPF_RB_AVAIL_DATA = 0,
 };
 
-/* kernel/sched/sched.h; see bpf/rq_clock.bpf.h */
+/* kernel/sched/sched.h; read only by the benchmark's bench/rq_clock.bpf.h */
 struct rq {
 	__u64 clock;
 } __attribute__((preserve_access_index));
@@ -62,7 +63,7 @@ struct cfs_rq {
 } __attribute__((preserve_access_index));
 
 /* include/linux/bpf_local_storage.h: read directly only by the benchmark's
- * bpf/lookup_steps.bpf.c */
+ * bench/lookup_steps.bpf.c */
 struct bpf_local_storage_map {
 	__u16 cache_idx;
 } __attribute__((preserve_access_index));
@@ -82,6 +83,7 @@ struct sched_entity {
 
 struct task_struct {
 	unsigned int __state;
+	int on_cpu;
 	pid_t pid;
 	pid_t tgid;
 	char comm[16];

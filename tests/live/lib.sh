@@ -3,6 +3,7 @@
 # "ok N - name # SKIP missing PREREQ (reason)"; with CI=true a skip is a
 # failure, because CI must run the live tests.
 #   test_case "PREREQ,PREREQ" "description" function
+# TESTS=regex runs only the test functions it matches (the rest skip).
 # Prerequisites: ROOT, BTF, TASK_STORAGE, PERF, VALGRIND, MULTICPU, and
 # CMD_name: the command "name" is installed.
 
@@ -56,6 +57,12 @@ have_prereq() {
 test_case() {
 	local prereqs=$1 desc=$2 fn=$3 missing= out rc
 	test_count=$((test_count + 1))
+	# TESTS=regex (by hand): run only the test functions it matches
+	if [ -n "${TESTS:-}" ] && ! [[ $fn =~ $TESTS ]]; then
+		echo "ok $test_count - $desc # SKIP not in TESTS=$TESTS"
+		test_skipped=$((test_skipped + 1))
+		return
+	fi
 	if ! have_prereq "$prereqs"; then
 		if [ "${CI:-}" = true ]; then
 			echo "not ok $test_count - $desc # missing $missing, and CI=true requires live tests to run"

@@ -226,7 +226,7 @@ t_valgrind_clean() {
 		"$RQS" -P --stats 1000 > out 2> err &
 	vg=$!
 	bg_pids+=($vg)
-	for _ in $(seq 150); do grep -q '^TIME ' out && break; sleep 0.1; done
+	for _ in $(seq 400); do grep -q '^TIME ' out && break; sleep 0.1; done
 	grep -q '^TIME ' out || fail "did not start under valgrind: $(cat err)"
 	run_latgen gen -d 5 -n 3
 	kill -INT $vg

@@ -173,7 +173,7 @@ static void test_event_all_fields(void **state)
 	struct rqs_event e = {
 		.delta_ns = 20000000, .pid = 9, .task = "waiter", .prev_pid = 8, .prev_task = "hog",
 		.mono_ns = 5, .tgid = 7, .cpu = 1,
-		.enq = { .waker_tid = 8, .how = RQS_WAKE_PREEMPTED, .waker_comm = "hog",
+		.enq = { .waker = { .tid = 8, .how = RQS_WAKE_PREEMPTED, .comm = "hog" },
 			 .cpu = 0, .rq_len = 1 },
 		.nr_blame = 2,
 		.blame = { { .ns = 19999999, .tid = 8, .comm = "hog" },

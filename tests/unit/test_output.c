@@ -119,7 +119,7 @@ static void test_event_waker(void **state)
 {
 	struct event_args a = {
 		.e = { .delta_ns = 20013000, .pid = 1235, .task = "waiter",
-		       .enq = { .waker_tid = 1233, .how = RQS_WAKE_WAKEUP, .waker_comm = "latgen" } },
+		       .enq = { .waker = { .tid = 1233, .how = RQS_WAKE_WAKEUP, .comm = "latgen" } } },
 		.o.waker = true,
 	};
 	char *s;
@@ -128,15 +128,15 @@ static void test_event_waker(void **state)
 	s = render(event, &a);
 	assert_string_equal(s, "13:04:55 waiter           1235            20013 latgen           1233      wakeup   \n");
 	free(s);
-	a.e.enq.how = RQS_WAKE_PREEMPTED;
+	a.e.enq.waker.how = RQS_WAKE_PREEMPTED;
 	s = render(event, &a);
 	assert_non_null(strstr(s, " 1233      preempted\n"));
 	free(s);
-	a.e.enq.how = RQS_WAKE_SOFTIRQ;
+	a.e.enq.waker.how = RQS_WAKE_SOFTIRQ;
 	s = render(event, &a);
 	assert_non_null(strstr(s, " 1233      softirq  \n"));
 	free(s);
-	a.e.enq.how = 0;
+	a.e.enq.waker.how = 0;
 	s = render(event, &a);
 	assert_non_null(strstr(s, " 1233      -        \n"));
 	free(s);
