@@ -51,21 +51,24 @@ static __always_inline bool cgroup_wanted(struct task_struct *p)
 {
 	struct task_struct___rqs_cg *t = (void *)p;
 	struct cgroup___rqs *cg, *anc = NULL;
+	/* a plain local: inside bpf_core_read()'s access-index builtin,
+	 * cfg.cgroup_level would become a CO-RE relocation of rqs_config */
+	int level = cfg.cgroup_level;
 	__u64 id = 0;
 
 	if (!cfg.cgroup_id)
 		return true;
 	cg = t->cgroups->dfl_cgrp;
-	if (!cg || cg->level < cfg.cgroup_level)
+	if (!cg || cg->level < level)
 		return false;
 	/* a flexible array: the verifier allows no direct load from it */
 	if (bpf_core_field_exists(cg->ancestors)) {
-		bpf_core_read(&anc, sizeof(anc), &cg->ancestors[cfg.cgroup_level]);
+		bpf_core_read(&anc, sizeof(anc), &cg->ancestors[level]);
 		if (anc)
 			id = BPF_CORE_READ(anc, kn, id);
 	} else {
 		bpf_core_read(&id, sizeof(id),
-			      &((struct cgroup___rqs_old *)cg)->ancestor_ids[cfg.cgroup_level]);
+			      &((struct cgroup___rqs_old *)cg)->ancestor_ids[level]);
 	}
 	return id == cfg.cgroup_id;
 }

@@ -302,4 +302,5 @@ test_case ROOT,BTF,TASK_STORAGE,MULTICPU "a small hash map misses wakeups that t
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "threads older than the tracer woken at once: none lost" t_startup_burst
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "--stats counts match the events printed" t_stats_match_events
 test_case ROOT,BTF,VALGRIND,MULTICPU "valgrind-clean userspace" t_valgrind_clean
+. "$(dirname "$0")/why.sh"
 test_done

@@ -308,9 +308,14 @@ static void *waiter_main(void *unused)
 	for (;;) {
 		char byte;
 
-		/* -M: back to the hog's CPU, from wherever the last round moved it */
-		if (mode == MODE_MIGRATE && (err = pin_self(target_cpu)))
-			fail("sched_setaffinity (waiter)", err);
+		/* -M: back to the hog's CPU, from wherever the last round moved
+		 * it, once the hog is done (else it would queue behind it again) */
+		if (mode == MODE_MIGRATE && round) {
+			while (atomic_load_explicit(&hog_done, memory_order_acquire) != round)
+				sleep_ns(100000);
+			if ((err = pin_self(target_cpu)))
+				fail("sched_setaffinity (waiter)", err);
+		}
 		ivcsw_before = involuntary_switches();
 		/* the wait below is the only place this thread sleeps after this */
 		atomic_store_explicit(&waiter_armed, round + 1, memory_order_release);
