@@ -31,19 +31,24 @@ t_waker_names_waker() {
 
 # A CPU-bound waiter that the hog preempts waits while still runnable: the
 # wait exists only through the re-queue at sched_switch, and its waker is
-# the hog that took the CPU
+# the hog that took the CPU (-f: a SCHED_FIFO waiter below the hog, which
+# no fair task can preempt first)
 t_preempted_wait_reported() {
-	start_tracer rqs -W 10000
-	run_latgen gen -P -d 30 -n 4
+	start_tracer rqs -W -B 3 10000
+	run_latgen gen -P -f -d 30 -n 4
 	sleep 0.3
 	stop_tracer "$tracer_pid"
 	match_waits gen.out rqs.out "$waiter_tid"
-	# a round where something else preempted the waiter first (preempted=1)
-	# names that task: only the others are checked
+	# a round where a stop-class task (migration/N) preempted the waiter
+	# first names that task: only it may stand in for the hog
 	paste <(preempted_of gen.out) <(waiter_lines rqs.out) > rounds
-	bad=$(awk -F'\t' -v h="$hog_tid" '$1 == 0 { split($2, f, " "); if (!(f[5] == "hog" && f[6] == h && f[7] == "preempted")) print $2 }' rounds)
+	bad=$(awk -F'\t' -v h="$hog_tid" '$1 == 0 { split($2, f, " "); if (!(f[5] == "hog" && f[6] == h && f[7] == "preempted") && f[5] !~ /^migration\//) print $2 }' rounds)
 	[ -z "$bad" ] || fail "preempted waits not named 'hog $hog_tid preempted': $bad"
 	[ "$(awk -F'\t' '$1 == 0' rounds | wc -l)" -ge 2 ] || fail "fewer than 2 rounds preempted by the hog alone: $(cat gen.out)"
+	# -B: the waiter ran up to the wait's start, never instead of itself
+	! grep -q "\[$waiter_tid\]=" rounds || fail "the waiter in its own RAN INSTEAD: $(cat rounds)"
+	bad=$(awk -F'\t' -v h="$hog_tid" '$1 == 0 { split($2, f, " "); if (f[9] !~ "^hog\\[" h "\\]=") print $2 }' rounds)
+	[ -z "$bad" ] || fail "the hog is not first in RAN INSTEAD: $bad"
 	note "$(head -1 rounds | cut -f2)"
 }
 
@@ -265,7 +270,7 @@ t_json_losses_and_stats() {
 t_duration() {
 	start=$(date +%s%N)
 	set +e
-	"$RQS" -d 3 > out 2> err
+	timeout -s KILL 10 "$RQS" -d 3 > out 2> err
 	rc=$?
 	set -e
 	ms=$((($(date +%s%N) - start) / 1000000))

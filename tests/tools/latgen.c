@@ -30,6 +30,8 @@
  *       the clock, the controller wakes the hog, which preempts it at once
  *       (the waiter waits still runnable), and the waiter reports the
  *       largest gap between two of its clock reads in the round: its wait
+ *       (with -f, SCHED_FIFO 5 below the hog's 10, only the hog, or a
+ *       stop-class task such as migration/N, can preempt it)
  *   -M  migration while queued: as the default, but half way through the
  *       wait the controller moves the waiter's affinity to its own CPU, so
  *       it leaves the hog's run queue for the controller's and runs there
@@ -438,8 +440,6 @@ int main(int argc, char **argv)
 		bad_usage("at most one of -w -P -M -T, got", "several");
 	if (mode == MODE_TIMER && delay_ms <= TIMER_LEAD_NS / 1000000 * 2)
 		bad_usage("-T needs DELAY_MS over 10, got", "a smaller -d");
-	if (mode == MODE_PREEMPT && waiter_fifo)
-		bad_usage("the hog cannot preempt a SCHED_FIFO waiter:", "-P -f");
 
 	/* CPUs this process may use (online and allowed by its cpuset) */
 	if (sched_getaffinity(0, sizeof(allowed), &allowed))
