@@ -10,6 +10,9 @@
  * holds RQS_RINGBUF_WAKEUP_BYTES unread. */
 #define RQS_POLL_MS 100
 #define RQS_RINGBUF_WAKEUP_BYTES (RQS_RINGBUF_BYTES / 2)
+/* -B: a ring buffer this many times larger, for its 1.1 KB events (the
+ * reader is still woken at RQS_RINGBUF_WAKEUP_BYTES unread) */
+#define RQS_RINGBUF_BLAME_FACTOR 8
 
 /* -B: slots of the per-CPU record of what ran; -B N takes at most this many */
 #define RQS_BLAME_SLOTS 32

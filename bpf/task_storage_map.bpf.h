@@ -4,6 +4,8 @@
 #ifndef TASK_STORAGE_MAP_BPF_H
 #define TASK_STORAGE_MAP_BPF_H
 
+#include "runqslower.h"	/* struct rqs_enqueue: the floors allocate the same */
+
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);

@@ -153,6 +153,15 @@ int tracer_start(struct tracer *t, const struct options *opts,
 	cfg->cgroup_id = opts->cgroup_id;
 	cfg->cgroup_level = opts->cgroup_level;
 	select_programs(t, opts);
+	/* -B's events carry RQS_BLAME_SLOTS slots, 1.1 KB: room for as many */
+	if (opts->blame) {
+		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "events"),
+					       RQS_RINGBUF_BYTES * RQS_RINGBUF_BLAME_FACTOR);
+		if (err) {
+			fail("cannot size the ring buffer", err);
+			goto out;
+		}
+	}
 	if (mode == STORAGE_HASH) {
 		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "wakers"),
 					       opts->hash_entries);
