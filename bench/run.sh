@@ -12,6 +12,8 @@
 #             the three dependent loads a task storage lookup makes, made
 #             without the helper (build/rqs-floor --lookup-steps N)
 #   task      runqslower-ts --storage=task --stats 10000
+#   task-rqclock  the same, built with the run queue's clock instead of
+#             CLOCK_MONOTONIC (build/bench-rqclock/: the clock's cost)
 #   hash      runqslower-ts --storage=hash --stats 10000 (10240 entries)
 # and, on pipe-pinned and sleep-10000 only, each option of issue #13 on top
 # of task mode:
@@ -41,9 +43,9 @@ RAW=$TOP/build/bench
 MIN_US=10000
 ALL_WORKLOADS="pipe pipe-pinned messaging sleep-100 sleep-1000 sleep-10000 sleep-30000 herd-10000 herd-30000"
 WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
-MODES="untraced floor lookup task hash"
+MODES="untraced floor lookup task task-rqclock hash"
 # where a lookup's time goes, where it is long
-STEP_MODES="untraced floor load1 load2 load3 lookup task hash"
+STEP_MODES="untraced floor load1 load2 load3 lookup task task-rqclock hash"
 # each option's own cost (issue #13), on top of task mode
 OPT_MODES="waker cpu blame json text0 json0"
 modes_of() {
@@ -57,7 +59,8 @@ modes_of() {
 
 die() { echo "bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (BPF, SCHED stats, 30000 threads)"
-for f in "$RQS" "$FLOOR" "$SLEEPERS"; do [ -x "$f" ] || die "missing $f: run make first"; done
+RQS_RQCLOCK=$TOP/build/bench-rqclock/runqslower-ts
+for f in "$RQS" "$RQS_RQCLOCK" "$FLOOR" "$SLEEPERS"; do [ -x "$f" ] || die "missing $f: run make first"; done
 command -v perf > /dev/null || die "perf is not installed (Debian: linux-perf)"
 command -v jq > /dev/null || die "jq is not installed (the -j configurations' statistics)"
 
@@ -153,6 +156,9 @@ one_run() {
 		tracer=$! ;;
 	task | hash)
 		"$RQS" --storage="$mode" --stats "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
+		tracer=$! ;;
+	task-rqclock)
+		"$RQS_RQCLOCK" --storage=task --stats "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
 	waker | cpu | blame | json | text0 | json0)
 		# shellcheck disable=SC2046

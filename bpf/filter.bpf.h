@@ -1,11 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* -c and --cgroup: filters on the task that is made runnable (never on
- * `current`, which at a wakeup is the waker), checked where it is queued;
- * a task never queued is never reported. Needs `cfg`. */
+/* -p and -t (traced()), shared by the tracing programs and the prefill
+ * iterator, and -c and --cgroup (wanted()): filters on the task that is made
+ * runnable (never on `current`, which at a wakeup is the waker), the latter
+ * checked only where it is queued, so that a task never queued is never
+ * reported. The including file declares `const volatile struct rqs_config
+ * cfg`. The
+ * verifier knows cfg's values (read-only, frozen map) and removes the
+ * branches they make dead: without -p no compare is left, with one process
+ * one. */
 #ifndef FILTER_BPF_H
 #define FILTER_BPF_H
 
 #include <bpf/bpf_core_read.h>
+
+static __always_inline bool traced(struct task_struct *p)
+{
+	if (cfg.ntgids) {
+		__s32 tgid = p->tgid;
+		bool found = false;
+
+#pragma unroll
+		for (int i = 0; i < RQS_MAX_TGIDS; i++) {
+			if (i >= cfg.ntgids)
+				break;
+			if (tgid == cfg.targ_tgids[i]) {
+				found = true;
+				break;
+			}
+		}
+		if (!found)
+			return false;
+	}
+	if (cfg.targ_pid && p->pid != cfg.targ_pid)
+		return false;
+	return true;
+}
 
 /* -c: COMM starts with the prefix; two masked 8-byte compares */
 static __always_inline bool comm_wanted(struct task_struct *p)

@@ -19,6 +19,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile struct rqs_config cfg = {};
 __u64 created, failed;
 
+#include "filter.bpf.h"
+
 SEC("iter.s/task")
 int prefill(struct bpf_iter__task *ctx)
 {
@@ -26,9 +28,7 @@ int prefill(struct bpf_iter__task *ctx)
 
 	if (!task || !task->pid)
 		return 0;
-	if (cfg.targ_tgid && task->tgid != cfg.targ_tgid)
-		return 0;
-	if (cfg.targ_pid && task->pid != cfg.targ_pid)
+	if (!traced(task))
 		return 0;
 	if (bpf_task_storage_get(&start, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE))
 		created++;

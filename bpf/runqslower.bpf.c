@@ -41,19 +41,11 @@ static __always_inline void count(__u32 counter)
 
 #include "why.bpf.h"
 #include "blame.bpf.h"
-#include "filter.bpf.h"
 #include RQS_STORAGE_HEADER
 
-static __always_inline bool traced(struct task_struct *p)
-{
-	if (cfg.targ_tgid && p->tgid != cfg.targ_tgid)
-		return false;
-	if (cfg.targ_pid && p->pid != cfg.targ_pid)
-		return false;
-	return true;
-}
+#include "filter.bpf.h"
 
-/* traced(), and the filters only the queueing side applies (filter.bpf.h) */
+/* traced(), and the filters only the queueing side applies */
 static __always_inline bool traced_enqueue(struct task_struct *p)
 {
 	return traced(p) && wanted(p);
@@ -96,7 +88,10 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		return;
 	}
 	e->delta_ns = w->delta_ns;
+	/* CLOCK_MONOTONIC: the frontend converts it to wall-clock time */
+	e->ts_ns = w->now;
 	e->pid = next->pid;
+	e->tgid = next->tgid;
 	bpf_probe_read_kernel(e->task, sizeof(e->task), next->comm);
 	if (cfg.previous) {
 		e->prev_pid = prev->pid;
@@ -106,8 +101,6 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		e->prev_task[0] = '\0';
 	}
 	if (cfg.details) {
-		e->mono_ns = w->now;
-		e->tgid = next->tgid;
 		e->cpu = bpf_get_smp_processor_id();
 		e->enq = w->why;
 	}

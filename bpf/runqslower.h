@@ -13,6 +13,8 @@
 /* -B: a ring buffer this many times larger, for its 1.1 KB events (the
  * reader is still woken at RQS_RINGBUF_WAKEUP_BYTES unread) */
 #define RQS_RINGBUF_BLAME_FACTOR 8
+/* -p takes at most this many processes */
+#define RQS_MAX_TGIDS 16
 
 /* -B: slots of the per-CPU record of what ran; -B N takes at most this many */
 #define RQS_BLAME_SLOTS 32
@@ -54,20 +56,23 @@ struct rqs_blame {
 	__u32 pad;
 };
 
-/* One run-queue wait over the threshold: @pid waited @delta_ns before it ran;
- * @prev_pid was the task it replaced on the CPU. The fields from @mono_ns on
- * are reserved and filled only with cfg.details (-W, --cpu, -B, -j), @blame
- * only with cfg.blame: see rqs_event_size(). */
+/* One run-queue wait over the threshold: @pid (of process @tgid) waited
+ * @delta_ns before it ran at @ts_ns (bpf_ktime_get_ns(), CLOCK_MONOTONIC);
+ * @prev_pid was the task it replaced on the CPU. The fields from @cpu on are
+ * reserved and filled only with cfg.details (-W, --cpu, -B, -j), @blame only
+ * with cfg.blame: see RQS_EVENT_*_SIZE. */
 struct rqs_event {
 	__u64 delta_ns;
 	__u32 pid;
 	__u32 prev_pid;
 	char task[RQS_COMM_LEN];
 	char prev_task[RQS_COMM_LEN];
-	/* cfg.details */
-	__u64 mono_ns;		/* when it ran: CLOCK_MONOTONIC */
+	__u64 ts_ns;
 	__u32 tgid;
+	__u32 pad;
+	/* cfg.details */
 	__s32 cpu;		/* the CPU it ran on */
+	__u32 pad1;
 	struct rqs_enqueue enq;	/* how and where it was queued (-W, --cpu) */
 	/* cfg.blame */
 	__u32 nr_blame;		/* entries used in @blame */
@@ -75,7 +80,7 @@ struct rqs_event {
 	struct rqs_blame blame[RQS_BLAME_SLOTS];
 };
 
-#define RQS_EVENT_BASE_SIZE __builtin_offsetof(struct rqs_event, mono_ns)
+#define RQS_EVENT_BASE_SIZE __builtin_offsetof(struct rqs_event, cpu)
 #define RQS_EVENT_DETAILS_SIZE __builtin_offsetof(struct rqs_event, nr_blame)
 #define RQS_EVENT_BLAME_SIZE sizeof(struct rqs_event)
 
@@ -87,7 +92,8 @@ struct rqs_event {
  * the verifier) in the programs. */
 struct rqs_config {
 	__u64 min_ns;    /* report waits >= min_ns; 0 reports every wait */
-	__s32 targ_tgid; /* 0: every process */
+	__s32 targ_tgids[RQS_MAX_TGIDS]; /* the first ntgids are traced */
+	__u32 ntgids;	 /* 0: every process */
 	__s32 targ_pid;  /* 0: every thread */
 	__u8 previous;   /* also record the previous task */
 	__u8 waker;      /* -W: record who made it runnable */
@@ -101,6 +107,7 @@ struct rqs_config {
 	__u64 comm_want[2];
 	__u64 comm_mask[2];
 };
+
 
 /* Per-CPU counters, summed by the frontend. */
 enum rqs_counter {

@@ -10,7 +10,7 @@
 #include "args.h"
 #include "version.h"
 
-enum { OPT_HASH_ENTRIES = 256, OPT_STATS, OPT_CPU, OPT_CGROUP };
+enum { OPT_HASH_ENTRIES = 256, OPT_STATS, OPT_TIME, OPT_TGID, OPT_CPU, OPT_CGROUP };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -18,6 +18,9 @@ static const struct option long_options[] = {
 	{ "previous", no_argument, NULL, 'P' },
 	{ "storage", required_argument, NULL, 'm' },
 	{ "hash-entries", required_argument, NULL, OPT_HASH_ENTRIES },
+	{ "timestamp", no_argument, NULL, 'T' },
+	{ "time", required_argument, NULL, OPT_TIME },
+	{ "tgid", no_argument, NULL, OPT_TGID },
 	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "waker", no_argument, NULL, 'W' },
 	{ "cpu", no_argument, NULL, OPT_CPU },
@@ -37,12 +40,20 @@ void print_usage(FILE *out)
 	fprintf(out,
 "Usage: " RQS_NAME " [OPTIONS] [MIN_US]\n"
 "Trace run-queue waits (wakeup or preemption until the task runs) longer\n"
-"than MIN_US microseconds (default 10000; 0 prints every wait).\n"
+"than MIN_US microseconds (default 10000; 0 prints every wait; a unit may\n"
+"follow: 500us, 10ms, 1s; at most 1 hour).\n"
 "\n"
 "Options:\n"
-"  -p, --pid PID           trace this process (all its threads) only\n"
+"  -p, --pid PID[,PID...]  trace these processes (all their threads) only; up to\n"
+"                          %d, comma-separated or with -p repeated; a thread's\n"
+"                          TID means its process\n"
 "  -t, --tid TID           trace this thread only\n"
 "  -P, --previous          also print the task that ran before (PREV COMM, PREV TID)\n"
+"  -T, --timestamp         TIME with microseconds (HH:MM:SS.uuuuuu), same as --time=us\n"
+"      --time FORMAT       TIME column: hms (default, HH:MM:SS), us (HH:MM:SS.uuuuuu)\n"
+"                          or mono (seconds of CLOCK_MONOTONIC, as perf -k mono);\n"
+"                          the time the task ran, not the time the line was printed\n"
+"      --tgid              print the process ID (TGID) after TID\n"
 "  -m, --storage MODE      where wakeup times are kept: task (task local storage),\n"
 "                          hash (TID-keyed hash map), auto (default: task where the\n"
 "                          kernel supports it, else hash)\n"
@@ -65,17 +76,23 @@ void print_usage(FILE *out)
 "\n"
 "Examples:\n"
 "  " RQS_NAME "              # waits over 10 ms, system-wide\n"
-"  " RQS_NAME " 1000         # waits over 1 ms\n"
+"  " RQS_NAME " 1ms          # waits over 1 ms\n"
 "  " RQS_NAME " -p 185       # waits over 10 ms of process 185's threads\n"
+"  " RQS_NAME " -p 185,190   # ... of processes 185 and 190\n"
 "  " RQS_NAME " -t 188       # waits over 10 ms of thread 188\n"
 "  " RQS_NAME " -P 5000      # waits over 5 ms, with the task that ran before\n"
+"  " RQS_NAME " -T --tgid    # with microsecond times and process IDs\n"
 "  " RQS_NAME " -m hash      # keep wakeup times in a hash map, as runqslower did\n"
 "  " RQS_NAME " -W --cpu     # who woke each late task, and on which CPU it waited\n"
-"  " RQS_NAME " -B 5 1000    # waits over 1 ms, with the 5 tasks that ran instead\n"
+"  " RQS_NAME " -B 5 1ms     # waits over 1 ms, with the 5 tasks that ran instead\n"
 "  " RQS_NAME " -j -d 10 | jq .   # 10 s of JSON\n"
 "  " RQS_NAME " -c nginx --cgroup /system.slice/nginx.service\n"
 "\n"
-"Exit status: 0 on success or interrupt, 1 on a runtime error, 2 on a usage error.\n");
+"It stops by itself when the traced processes or thread have exited, or when\n"
+"the reader of its output has gone. SIGINT, SIGTERM and SIGHUP end it after the\n"
+"waits already seen are printed; a second one ends it at once.\n"
+"Exit status: 0 on success or interrupt, 1 on a runtime error, 2 on a usage error.\n",
+		RQS_MAX_TGIDS);
 }
 
 const char *storage_mode_name(enum storage_mode mode)
@@ -91,25 +108,45 @@ const char *storage_mode_name(enum storage_mode mode)
 	return "auto";
 }
 
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Leading decimal digits: 0 with *rest past them (*v is ULLONG_MAX when
+ * they overflow), or -1 with *why. */
+static int parse_digits(const char *s, unsigned long long *v, const char **rest,
+			const char **why)
+{
+	char *end;
+
+	if (!is_digit(*s)) {
+		*why = s[0] == '-' && is_digit(s[1]) ? "negative" : "not a number";
+		return -1;
+	}
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (errno == ERANGE)
+		*v = ULLONG_MAX;
+	*rest = end;
+	return 0;
+}
+
 /* A decimal number in [min, max]; no sign, no trailing junk. */
 static int parse_number(const char *s, unsigned long long min,
 			unsigned long long max, unsigned long long *out,
 			const char **why)
 {
 	unsigned long long v;
-	char *end;
+	const char *rest;
 
-	if (*s < '0' || *s > '9') {
-		*why = *s == '-' ? "negative" : "not a number";
+	if (parse_digits(s, &v, &rest, why))
 		return -1;
-	}
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (*end) {
+	if (*rest) {
 		*why = "not a number";
 		return -1;
 	}
-	if (errno == ERANGE || v > max) {
+	if (v > max) {
 		*why = "too large";
 		return -1;
 	}
@@ -133,18 +170,142 @@ static bool parse_value(FILE *err, const char *what, const char *s,
 	return false;
 }
 
-/* --name=value: an option that takes no value, or an unknown one */
-static void long_option_error(FILE *err, const char *arg)
+/* MIN_US: microseconds, or a whole number with a unit, at most an hour.
+ * The limit is checked before multiplying, so nothing can wrap. */
+static bool parse_min_us(FILE *err, const char *s, unsigned long long *out)
 {
-	size_t len = strcspn(arg + 2, "=");
+	static const struct {
+		const char *suffix;
+		unsigned long long us;
+	} units[] = { { "", 1 }, { "us", 1 }, { "ms", 1000 }, { "s", 1000000 } };
+	const char *why, *rest;
+	unsigned long long v;
 
-	for (const struct option *o = long_options; o->name; o++) {
-		if (strlen(o->name) == len && !strncmp(o->name, arg + 2, len)) {
-			fprintf(err, RQS_NAME ": option '--%s' takes no value\n", o->name);
-			return;
-		}
+	if (parse_digits(s, &v, &rest, &why)) {
+		if (s[0] == '-' && s[1] && !is_digit(s[1]))
+			fprintf(err, RQS_NAME ": invalid MIN_US '%s': not a number (after '--', arguments are not options)\n", s);
+		else if (!strcmp(why, "negative"))
+			fprintf(err, RQS_NAME ": invalid MIN_US '%s': negative\n", s);
+		else
+			goto not_a_number;
+		return false;
 	}
-	fprintf(err, RQS_NAME ": unknown option '%s'\n", arg);
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(rest, units[i].suffix))
+			continue;
+		if (v > RQS_MAX_MIN_US / units[i].us) {
+			fprintf(err, RQS_NAME ": invalid MIN_US '%s': more than %llu us (1 hour)\n",
+				s, RQS_MAX_MIN_US);
+			return false;
+		}
+		*out = v * units[i].us;
+		return true;
+	}
+not_a_number:
+	fprintf(err, RQS_NAME ": invalid MIN_US '%s': not a whole number of microseconds, or of us, ms or s (as in 10ms)\n",
+		s);
+	return false;
+}
+
+/* -p: one PID or a comma-separated list; repeated -p add to the list. */
+static bool parse_pids(FILE *err, const char *arg, struct options *opts)
+{
+	const char *p = arg;
+
+	for (;;) {
+		int len = (int)strcspn(p, ",");
+		const char *why = NULL, *rest;
+		unsigned long long v = 0;
+		bool dup = false;
+
+		if (parse_digits(p, &v, &rest, &why) == 0) {
+			if (rest != p + len)
+				why = "not a number";
+			else if (v > INT_MAX)
+				why = "too large";
+			else if (v < 1)
+				why = "too small";
+		}
+		if (why) {
+			fprintf(err, RQS_NAME ": invalid PID '%.*s': %s\n", len, p, why);
+			return false;
+		}
+		for (int i = 0; i < opts->npids; i++)
+			dup |= opts->pids[i] == (int)v;
+		if (!dup) {
+			if (opts->npids == RQS_MAX_TGIDS) {
+				fprintf(err, RQS_NAME ": too many processes for -p: at most %d\n",
+					RQS_MAX_TGIDS);
+				return false;
+			}
+			opts->pids[opts->npids++] = (int)v;
+		}
+		p += len;
+		if (!*p)
+			return true;
+		p++;
+	}
+}
+
+static bool parse_storage(FILE *err, const char *arg, enum storage_mode *mode)
+{
+	unsigned long long v;
+	const char *why;
+
+	if (!strcmp(arg, "task")) {
+		*mode = STORAGE_TASK;
+	} else if (!strcmp(arg, "hash")) {
+		*mode = STORAGE_HASH;
+	} else if (!strcmp(arg, "auto")) {
+		*mode = STORAGE_AUTO;
+	} else if (parse_number(arg, 0, ULLONG_MAX, &v, &why) == 0) {
+		/* runqlat's -m means milliseconds */
+		fprintf(err, RQS_NAME ": invalid storage mode '%s': expected task, hash or auto (-m is the storage mode here; for a threshold in milliseconds, give MIN_US as %sms)\n",
+			arg, arg);
+		return false;
+	} else {
+		fprintf(err, RQS_NAME ": invalid storage mode '%s': expected task, hash or auto\n",
+			arg);
+		return false;
+	}
+	return true;
+}
+
+static bool parse_time_format(FILE *err, const char *arg, enum time_format *time)
+{
+	if (!strcmp(arg, "hms"))
+		*time = TIME_HMS;
+	else if (!strcmp(arg, "us"))
+		*time = TIME_US;
+	else if (!strcmp(arg, "mono"))
+		*time = TIME_MONO;
+	else {
+		fprintf(err, RQS_NAME ": invalid time format '%s': expected hms, us or mono\n", arg);
+		return false;
+	}
+	return true;
+}
+
+/* The long option @arg ("--name[=value]") names, exactly or as the only
+ * option it is a prefix of; NULL for none. *ambiguous is set when several
+ * match. */
+static const struct option *find_long_option(const char *arg, bool *ambiguous)
+{
+	const struct option *found = NULL;
+	size_t len = strcspn(arg + 2, "=");
+	int matches = 0;
+
+	*ambiguous = false;
+	for (const struct option *o = long_options; o->name; o++) {
+		if (strncmp(o->name, arg + 2, len))
+			continue;
+		if (strlen(o->name) == len)
+			return o;
+		found = o;
+		matches++;
+	}
+	*ambiguous = matches > 1;
+	return matches == 1 ? found : NULL;
 }
 
 /* -B takes an optional N: -B5, --blame=5, or -B 5 when the next argument is
@@ -171,11 +332,40 @@ static bool parse_blame(int argc, char **argv, FILE *err, unsigned int *blame)
 	return false;
 }
 
+/* getopt_long's '?' and ':' in words that are true of what was typed.
+ * @long_opt: the failing element was a long option, argv[optind - 1]. */
+static void option_error(FILE *err, int c, bool long_opt, const char *arg)
+{
+	const struct option *o;
+	bool ambiguous;
+
+	if (!long_opt) {
+		if (c == ':')
+			fprintf(err, RQS_NAME ": option '-%c' needs an argument\n", optopt);
+		else
+			fprintf(err, RQS_NAME ": unknown option '-%c'\n", optopt);
+		return;
+	}
+	o = find_long_option(arg, &ambiguous);
+	if (c == ':' && o)
+		fprintf(err, RQS_NAME ": option '--%s' needs an argument\n", o->name);
+	else if (o && o->has_arg == no_argument && strchr(arg, '='))
+		fprintf(err, RQS_NAME ": option '--%s' takes no argument\n", o->name);
+	else if (ambiguous)
+		fprintf(err, RQS_NAME ": option '%.*s' is ambiguous\n",
+			(int)strcspn(arg, "="), arg);
+	else
+		fprintf(err, RQS_NAME ": unknown option '%.*s'\n",
+			(int)strcspn(arg, "="), arg);
+}
+
 enum parse_result parse_args(int argc, char **argv, struct options *opts,
 			     FILE *out, FILE *err)
 {
+	const char *after_pid = NULL; /* the word after the last "-p PID" */
+	bool tid_given = false;
 	unsigned long long v;
-	int c;
+	int c, before;
 
 	*opts = (struct options){
 		.min_us = RQS_DEFAULT_MIN_US,
@@ -185,55 +375,69 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 
 	optind = 0; /* glibc: full re-initialisation, so tests can call again */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":p:t:Pm:vVhWB::jc:d:", long_options, NULL)) != -1) {
+	for (;;) {
+		before = optind;
+		c = getopt_long(argc, argv, ":p:t:PTm:vVhWB::jc:d:", long_options, NULL);
+		if (c == -1)
+			break;
 		switch (c) {
 		case 'p':
-			if (!parse_value(err, "PID", optarg, 1, INT_MAX, &v))
+			if (!parse_pids(err, optarg, opts))
 				return PARSE_USAGE;
-			opts->pid = (int)v;
+			/* GNU getopt moves non-options to the end, but has not
+			 * yet touched the words after this one */
+			after_pid = optarg == argv[optind - 1] && optind < argc ?
+				    argv[optind] : NULL;
 			break;
 		case 't':
+			if (tid_given) {
+				fprintf(err, RQS_NAME ": -t/--tid given twice: it traces one thread (-p traces processes)\n");
+				return PARSE_USAGE;
+			}
 			if (!parse_value(err, "TID", optarg, 1, INT_MAX, &v))
 				return PARSE_USAGE;
 			opts->tid = (int)v;
+			tid_given = true;
 			break;
 		case 'P':
 			opts->previous = true;
 			break;
-		case 'm':
-			if (!strcmp(optarg, "task")) {
-				opts->storage = STORAGE_TASK;
-			} else if (!strcmp(optarg, "hash")) {
-				opts->storage = STORAGE_HASH;
-			} else if (!strcmp(optarg, "auto")) {
-				opts->storage = STORAGE_AUTO;
-			} else {
-				fprintf(err, RQS_NAME ": invalid storage mode '%s': expected task, hash or auto\n",
-					optarg);
+		case 'T':
+			opts->format.time = TIME_US;
+			break;
+		case OPT_TIME:
+			if (!parse_time_format(err, optarg, &opts->format.time))
 				return PARSE_USAGE;
-			}
+			break;
+		case OPT_TGID:
+			opts->format.tgid = true;
+			break;
+		case 'm':
+			if (!parse_storage(err, optarg, &opts->storage))
+				return PARSE_USAGE;
 			break;
 		case OPT_HASH_ENTRIES:
 			/* the kernel caps hash maps well below this; it says so at load */
 			if (!parse_value(err, "hash entry count", optarg, 1, UINT32_MAX, &v))
 				return PARSE_USAGE;
 			opts->hash_entries = (unsigned int)v;
+			opts->hash_entries_set = true;
 			break;
 		case OPT_STATS:
 			opts->stats = true;
 			break;
 		case 'W':
-			opts->waker = true;
+			opts->format.waker = true;
 			break;
 		case OPT_CPU:
-			opts->cpu = true;
+			opts->format.cpu = true;
 			break;
 		case 'B':
-			if (!parse_blame(argc, argv, err, &opts->blame))
+			if (!parse_blame(argc, argv, err, &opts->format.blame))
 				return PARSE_USAGE;
 			break;
 		case 'j':
-			opts->json = true;
+			opts->format.json = true;
 			break;
 		case 'c':
 			if (!*optarg || strlen(optarg) > RQS_MAX_COMM) {
@@ -263,36 +467,45 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 		case 'h':
 			print_usage(out);
 			return PARSE_EXIT;
-		case ':':
-			fprintf(err, RQS_NAME ": option '%s' needs an argument\n",
-				argv[optind - 1]);
-			return PARSE_USAGE;
 		default:
-			if (!strncmp(argv[optind - 1], "--", 2) && strchr(argv[optind - 1], '='))
-				long_option_error(err, argv[optind - 1]);
-			else if (optopt && optopt < 256 && strncmp(argv[optind - 1], "--", 2))
-				fprintf(err, RQS_NAME ": unknown option '-%c'\n", optopt);
-			else
-				fprintf(err, RQS_NAME ": unknown option '%s'\n",
-					argv[optind - 1]);
+			/* a long option always moves optind past itself; a short
+			 * one inside a cluster ("-xP") does not */
+			option_error(err, c, optind > before && optind > 0 &&
+				     !strncmp(argv[optind - 1], "--", 2),
+				     argv[optind > 0 ? optind - 1 : 0]);
 			return PARSE_USAGE;
 		}
 	}
+	opts->format.previous = opts->previous;
 
-	if (opts->pid && opts->tid) {
+	if (opts->npids && opts->tid) {
 		fprintf(err, RQS_NAME ": -p/--pid and -t/--tid cannot be used together\n");
 		return PARSE_USAGE;
 	}
 	if (optind < argc) {
-		/* ns = (us + 1) * 1000 must not overflow */
-		if (!parse_value(err, "MIN_US", argv[optind], 0,
-				 UINT64_MAX / 1000 - 1, &opts->min_us))
+		if (!parse_min_us(err, argv[optind], &opts->min_us))
 			return PARSE_USAGE;
+		opts->min_us_after_pid = argv[optind] == after_pid &&
+			!argv[optind][strspn(argv[optind], "0123456789")];
 		optind++;
 	}
 	if (optind < argc) {
-		fprintf(err, RQS_NAME ": unexpected argument '%s'\n", argv[optind]);
+		if (opts->npids)
+			fprintf(err, RQS_NAME ": unexpected argument '%s': MIN_US is '%s' (give several processes as -p PID,PID)\n",
+				argv[optind], argv[optind - 1]);
+		else
+			fprintf(err, RQS_NAME ": unexpected argument '%s'\n", argv[optind]);
 		return PARSE_USAGE;
 	}
+	if (opts->hash_entries_set && opts->storage == STORAGE_TASK)
+		warn_unused_options(opts, STORAGE_TASK, err);
 	return PARSE_RUN;
+}
+
+void warn_unused_options(const struct options *opts, enum storage_mode mode,
+			 FILE *err)
+{
+	if (opts->hash_entries_set && mode != STORAGE_HASH)
+		fprintf(err, RQS_NAME ": warning: --hash-entries %u has no effect: it sizes the hash map of --storage=hash, and task storage is in use\n",
+			opts->hash_entries);
 }

@@ -5,13 +5,19 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "output.h"
+
 #define RQS_NAME "runqslower-ts"
 #define RQS_DEFAULT_MIN_US 10000ULL
 #define RQS_DEFAULT_HASH_ENTRIES 10240U
 #define RQS_DEFAULT_BLAME 3U
 #define RQS_MAX_BLAME 32U	/* RQS_BLAME_SLOTS */
+/* -W, --cpu, -B and -j are in struct output_format (output.h) */
 #define RQS_MAX_COMM 15		/* bytes of a task name, without the NUL */
 #define RQS_MAX_DURATION 31536000ULL	/* -d: a year */
+/* One hour: waits longer than that are not scheduling latency; the limit
+ * also keeps (MIN_US + 1) * 1000 far from the BPF side's signed compare. */
+#define RQS_MAX_MIN_US 3600000000ULL
 
 enum storage_mode {
 	STORAGE_AUTO,
@@ -21,22 +27,24 @@ enum storage_mode {
 
 struct options {
 	unsigned long long min_us;
-	int pid;	/* tgid to trace, 0 for all */
-	int tid;	/* thread to trace, 0 for all */
+	int pids[RQS_MAX_TGIDS]; /* processes (tgids) to trace */
+	int npids;		 /* 0: every process */
+	int tid;		 /* thread to trace, 0 for all */
 	bool previous;
 	bool verbose;
 	bool stats;
 	enum storage_mode storage;
 	unsigned int hash_entries;
-	bool waker;		/* -W */
-	bool cpu;		/* --cpu */
-	bool json;		/* -j */
-	unsigned int blame;	/* -B: tasks listed, 0 when off */
 	char comm[RQS_MAX_COMM + 1];	/* -c: "" when off */
 	const char *cgroup;	/* --cgroup: NULL when off */
 	unsigned long long cgroup_id;	/* --cgroup, resolved at start: cgroup.c */
 	int cgroup_level;
 	unsigned long long duration;	/* -d: seconds, 0 until interrupted */
+	bool hash_entries_set;
+	struct output_format format;
+	/* MIN_US came right after a -p PID on the command line: "-p 1 2"
+	 * (an unquoted $(pidof x)) means threshold 2, which is said at start */
+	bool min_us_after_pid;
 };
 
 enum parse_result {
@@ -47,6 +55,10 @@ enum parse_result {
 
 enum parse_result parse_args(int argc, char **argv, struct options *opts,
 			     FILE *out, FILE *err);
+/* Options that have no effect with the storage mode chosen: one warning
+ * line each on err. */
+void warn_unused_options(const struct options *opts, enum storage_mode mode,
+			 FILE *err);
 const char *storage_mode_name(enum storage_mode mode);
 void print_usage(FILE *out);
 

@@ -17,8 +17,13 @@ int json_banner(FILE *out, const struct options *o, const char *storage)
 	json_str(&j, "version", RQS_VERSION, sizeof(RQS_VERSION));
 	json_u64(&j, "min_us", o->min_us);
 	json_str(&j, "storage", storage, strlen(storage));
-	if (o->pid)
-		json_i64(&j, "filter_pid", o->pid);
+	if (o->npids) {
+		json_key(&j, "filter_pids");
+		fputc('[', out);
+		for (int i = 0; i < o->npids; i++)
+			fprintf(out, i ? ",%d" : "%d", o->pids[i]);
+		fputc(']', out);
+	}
 	if (o->tid)
 		json_i64(&j, "filter_tid", o->tid);
 	if (o->comm[0])
@@ -26,9 +31,9 @@ int json_banner(FILE *out, const struct options *o, const char *storage)
 	if (o->cgroup)
 		json_str(&j, "filter_cgroup", o->cgroup, strlen(o->cgroup));
 	json_bool(&j, "previous", o->previous);
-	json_bool(&j, "waker", o->waker);
-	json_bool(&j, "cpu", o->cpu);
-	json_u64(&j, "blame", o->blame);
+	json_bool(&j, "waker", o->format.waker);
+	json_bool(&j, "cpu", o->format.cpu);
+	json_u64(&j, "blame", o->format.blame);
 	json_u64(&j, "duration_s", o->duration);
 	return json_end(&j);
 }
@@ -49,16 +54,16 @@ static void format_time(char *buf, size_t size, long long wall_ns)
 	snprintf(buf, size, "%s.%06ld%.3s:%s", date, us, zone, zone + 3);
 }
 
-int json_event(FILE *out, const struct rqs_event *e, long long wall_ns,
-	       const struct options *o)
+int json_event(FILE *out, const struct rqs_event *e, long long real_minus_mono_ns,
+	       const struct output_format *o)
 {
 	struct json_obj j;
 	char when[48];
 
-	format_time(when, sizeof(when), wall_ns);
+	format_time(when, sizeof(when), (long long)e->ts_ns + real_minus_mono_ns);
 	json_begin(&j, out, "event");
 	json_str(&j, "time", when, sizeof(when));
-	json_u64(&j, "mono_ns", e->mono_ns);
+	json_u64(&j, "mono_ns", e->ts_ns);
 	json_i64(&j, "cpu", e->cpu);
 	json_str(&j, "comm", e->task, RQS_COMM_LEN);
 	json_u64(&j, "pid", e->tgid);

@@ -11,9 +11,10 @@
 
 /* {"type":"start",...}: what the run traces */
 int json_banner(FILE *out, const struct options *o, const char *storage);
-/* {"type":"event",...}: @wall_ns is when it ran, ns since the epoch */
-int json_event(FILE *out, const struct rqs_event *e, long long wall_ns,
-	       const struct options *o);
+/* {"type":"event",...}: @real_minus_mono_ns converts its CLOCK_MONOTONIC
+ * time to wall-clock time (see output.h) */
+int json_event(FILE *out, const struct rqs_event *e, long long real_minus_mono_ns,
+	       const struct output_format *f);
 /* Each "stats: WHAT: [NAME ]key=value ..." line of @text as
  * {"type":"stats","what":WHAT[,"name":NAME],key:value,...}, values that are
  * numbers as numbers. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* runqslower-ts: print run-queue waits longer than a threshold. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
@@ -18,16 +20,40 @@
 #include "output.h"
 #include "probe.h"
 #include "stats.h"
+#include "target.h"
 #include "tracer.h"
+#include "watch.h"
 #include "why.h"
 
 #define LOSS_REPORT_NS 1000000000ULL
 
 static volatile sig_atomic_t exiting;
 
+/* A second signal: the user will not wait for a reader that does not read.
+ * Say so if stderr can take the line without blocking, then die of the
+ * signal (its default action), as the shell expects of an interrupt. */
+static void force_exit(int sig)
+{
+	static const char msg[] = RQS_NAME ": second signal: exiting at once, waits not yet written are lost\n";
+	struct pollfd pfd = { .fd = STDERR_FILENO, .events = POLLOUT };
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t set;
+
+	if (poll(&pfd, 1, 0) == 1 && pfd.revents == POLLOUT)
+		(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
 static void on_signal(int sig)
 {
-	(void)sig;
+	if (exiting)
+		force_exit(sig);
 	exiting = 1;
 }
 
@@ -42,28 +68,18 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 }
 
 struct printer {
-	const struct options *opts;
-	size_t event_size;
+	const struct output_format *format;
+	size_t event_size; /* what the options make the programs fill */
+	long long real_minus_mono; /* refreshed before each batch */
 	bool write_failed;
 	unsigned long long events;
 };
 
-static long long clock_ns(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static int write_event(const struct printer *p, const struct rqs_event *e)
 {
-	long long wall_ns;
-
-	if (!p->opts->json)
-		return print_event(stdout, e, time(NULL), p->opts);
-	wall_ns = clock_ns(CLOCK_REALTIME) - (clock_ns(CLOCK_MONOTONIC) - (long long)e->mono_ns);
-	return json_event(stdout, e, wall_ns, p->opts);
+	if (p->format->json)
+		return json_event(stdout, e, p->real_minus_mono, p->format);
+	return print_event(stdout, e, p->format, p->real_minus_mono);
 }
 
 static int on_event(void *ctx, void *data, size_t size)
@@ -82,7 +98,10 @@ static int on_event(void *ctx, void *data, size_t size)
 
 static unsigned long long monotonic_ns(void)
 {
-	return (unsigned long long)clock_ns(CLOCK_MONOTONIC);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* -d: ms to wait in the next poll (at most RQS_POLL_MS), 0 once it is over */
@@ -99,7 +118,7 @@ static int poll_ms_before(unsigned long long deadline)
 	return RQS_POLL_MS;
 }
 
-/* --stats: as text on stderr, or -j: as JSON records on stdout */
+/* --stats: as text on stderr, or with -j as JSON records on stdout */
 static void print_stats(const struct options *opts, const struct tracer *t,
 			unsigned long long events)
 {
@@ -107,7 +126,7 @@ static void print_stats(const struct options *opts, const struct tracer *t,
 	size_t len = 0;
 	FILE *f;
 
-	if (!opts->json) {
+	if (!opts->format.json) {
 		stats_print(stderr, t, events);
 		return;
 	}
@@ -157,12 +176,17 @@ static int choose_storage(const struct options *opts, enum storage_mode *mode)
 	return 0;
 }
 
+/* SA_RESTART: a write to a reader that is slow to read goes on after the
+ * signal, so the waits already taken from the ring buffer are printed; a
+ * second signal ends it (force_exit). SIGHUP, a closed terminal or ssh
+ * session, ends the run like SIGTERM. */
 static int install_signal_handlers(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(SIGHUP, &sa, NULL))
 		return -1;
 	/* a closed pipe ends the run quietly through the failed write */
 	sa.sa_handler = SIG_IGN;
@@ -171,12 +195,14 @@ static int install_signal_handlers(void)
 
 static int trace(const struct options *opts, enum storage_mode mode)
 {
-	struct printer printer = { .opts = opts, .event_size = event_size_for(opts) };
+	struct printer printer = { .format = &opts->format,
+				   .event_size = event_size_for(&opts->format) };
 	unsigned long long next_loss_report, deadline = 0;
 	struct stats_session stats = { .fd = -1 };
 	struct loss_report losses;
+	struct watch watch;
 	struct tracer t;
-	int err, ret = 0;
+	int err, ready, ret = 0;
 
 	if (opts->stats && stats_enable(&stats))
 		return 1;
@@ -184,12 +210,17 @@ static int trace(const struct options *opts, enum storage_mode mode)
 		stats_disable(&stats);
 		return 1;
 	}
+	if (watch_init(&watch, opts, tracer_epoll_fd(&t), RQS_PROC)) {
+		tracer_stop(&t);
+		stats_disable(&stats);
+		return 1;
+	}
 	loss_report_init(&losses, mode, opts->hash_entries);
-	if (opts->json)
+	if (opts->format.json)
 		losses.json = stdout;
 
-	if ((opts->json ? json_banner(stdout, opts, storage_mode_name(mode)) :
-			  print_banner(stdout, opts)) < 0 || fflush(stdout))
+	if ((opts->format.json ? json_banner(stdout, opts, storage_mode_name(mode)) :
+	     print_banner(stdout, opts->min_us, &opts->format)) < 0 || fflush(stdout))
 		printer.write_failed = true;
 	next_loss_report = monotonic_ns() + LOSS_REPORT_NS;
 	if (opts->duration)
@@ -199,7 +230,20 @@ static int trace(const struct options *opts, enum storage_mode mode)
 
 		if (deadline && !timeout)
 			break;
-		err = tracer_poll(&t, timeout);
+		ready = watch_wait(&watch, timeout);
+		if (ready < 0) {
+			fprintf(stderr, RQS_NAME ": cannot poll the ring buffer: %s\n",
+				strerror(-ready));
+			ret = 1;
+			break;
+		}
+		/* the reader has gone: nothing more can be written */
+		if (ready & WATCH_READER_GONE) {
+			printer.write_failed = true;
+			break;
+		}
+		printer.real_minus_mono = real_minus_mono_ns();
+		err = tracer_poll(&t, 0);
 		if (err < 0 && err != -EINTR && !printer.write_failed) {
 			fprintf(stderr, RQS_NAME ": cannot poll the ring buffer: %s\n",
 				strerror(-err));
@@ -213,15 +257,20 @@ static int trace(const struct options *opts, enum storage_mode mode)
 			loss_report_update(&losses, &t, false);
 			next_loss_report = monotonic_ns() + LOSS_REPORT_NS;
 		}
+		/* the final drain below prints their last waits */
+		if (ready & WATCH_TARGETS_GONE)
+			break;
 	}
 	/* events already in the buffer still count and still print */
 	if (!printer.write_failed) {
+		printer.real_minus_mono = real_minus_mono_ns();
 		tracer_poll(&t, 0);
 		fflush(stdout);
 	}
 	loss_report_update(&losses, &t, true);
 	if (opts->stats)
 		print_stats(opts, &t, printer.events);
+	watch_fini(&watch);
 	stats_disable(&stats);
 	tracer_stop(&t);
 	return ret;
@@ -234,6 +283,12 @@ int main(int argc, char **argv)
 	struct options opts;
 	int ret;
 
+	/* first: a signal during start-up must not be lost, even when the
+	 * shell started this with SIGINT ignored (a background job) */
+	if (install_signal_handlers()) {
+		fprintf(stderr, RQS_NAME ": cannot install signal handlers: %s\n", strerror(errno));
+		return 1;
+	}
 	switch (parse_args(argc, argv, &opts, stdout, stderr)) {
 	case PARSE_EXIT:
 		return 0;
@@ -242,6 +297,9 @@ int main(int argc, char **argv)
 	case PARSE_RUN:
 		break;
 	}
+	verbose = opts.verbose;
+	libbpf_set_print(libbpf_print);
+
 	if (opts.cgroup) {
 		ret = cgroup_resolve(opts.cgroup, &cgroup);
 		if (ret)
@@ -249,8 +307,8 @@ int main(int argc, char **argv)
 		opts.cgroup_id = cgroup.id;
 		opts.cgroup_level = cgroup.level;
 	}
-	verbose = opts.verbose;
-	libbpf_set_print(libbpf_print);
+	if (targets_resolve(&opts, RQS_PROC, stderr))
+		return 1;
 
 	if (!have_bpf_privileges()) {
 		fprintf(stderr, RQS_NAME ": permission denied: run as root, or with CAP_BPF and CAP_PERFMON\n");
@@ -260,14 +318,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, RQS_NAME ": kernel BTF not found at " RQS_KERNEL_BTF ": this kernel was built without CONFIG_DEBUG_INFO_BTF\n");
 		return 1;
 	}
-	if (install_signal_handlers()) {
-		fprintf(stderr, RQS_NAME ": cannot install signal handlers: %s\n", strerror(errno));
-		return 1;
-	}
 	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
 	setrlimit(RLIMIT_MEMLOCK, &(struct rlimit){ RLIM_INFINITY, RLIM_INFINITY });
 	ret = choose_storage(&opts, &mode);
 	if (ret)
 		return ret;
+	/* with -m task, parse_args() has said it */
+	if (opts.storage == STORAGE_AUTO)
+		warn_unused_options(&opts, mode, stderr);
+	/* interrupted while starting: nothing to trace, nothing lost */
+	if (exiting)
+		return 0;
 	return trace(&opts, mode);
 }

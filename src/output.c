@@ -1,16 +1,29 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <string.h>
+#include <time.h>
 
 #include "output.h"
 #include "why.h"
 
-int print_banner(FILE *out, const struct options *o)
+#define NSEC_PER_SEC 1000000000LL
+
+/* HH:MM:SS, HH:MM:SS.uuuuuu, and seconds.uuuuuu padded to the second */
+static int time_width(enum time_format time)
 {
-	fprintf(out, "Tracing run queue latency higher than %llu us\n", o->min_us);
-	fprintf(out, "%-8s %-16s %-6s %14s", "TIME", "COMM", "TID", "LAT(us)");
-	if (o->previous)
-		fprintf(out, " %-16s %-6s", "PREV COMM", "PREV TID");
-	why_header(out, o);
+	return time == TIME_HMS ? 8 : 15;
+}
+
+int print_banner(FILE *out, unsigned long long min_us, const struct output_format *f)
+{
+	fprintf(out, "Tracing run queue latency higher than %llu us\n", min_us);
+	fprintf(out, "%-*s %-16s %-6s", time_width(f->time),
+		f->time == TIME_MONO ? "TIME(s)" : "TIME", "COMM", "TID");
+	if (f->tgid)
+		fprintf(out, " %-6s", "TGID");
+	fprintf(out, " %14s", "LAT(us)");
+	if (f->previous)
+		fprintf(out, " %-16s %s", "PREV COMM", "PREV TID");
+	why_header(out, f);
 	return fprintf(out, "\n");
 }
 
@@ -21,20 +34,52 @@ static void copy_comm(char dst[RQS_COMM_LEN + 1], const char src[RQS_COMM_LEN])
 	dst[RQS_COMM_LEN] = '\0';
 }
 
-int print_event(FILE *out, const struct rqs_event *e, time_t when, const struct options *o)
+long long real_minus_mono_ns(void)
 {
-	char ts[32], task[RQS_COMM_LEN + 1], prev_task[RQS_COMM_LEN + 1];
+	struct timespec real, mono;
+
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	return (real.tv_sec - mono.tv_sec) * NSEC_PER_SEC + (real.tv_nsec - mono.tv_nsec);
+}
+
+static void format_time(char *buf, size_t size, enum time_format time,
+			unsigned long long mono_ns, long long real_minus_mono)
+{
+	long long real_ns = (long long)mono_ns + real_minus_mono;
+	time_t sec = (time_t)(real_ns / NSEC_PER_SEC);
+	long usec = (long)(real_ns % NSEC_PER_SEC / 1000);
 	struct tm tm;
 
-	if (!localtime_r(&when, &tm) || !strftime(ts, sizeof(ts), "%H:%M:%S", &tm))
-		strcpy(ts, "??:??:??");
-	copy_comm(task, e->task);
-	fprintf(out, "%-8s %-16s %-6u %14llu", ts, task, e->pid,
-		(unsigned long long)(e->delta_ns / 1000));
-	if (o->previous) {
-		copy_comm(prev_task, e->prev_task);
-		fprintf(out, " %-16s %-6u", prev_task, e->prev_pid);
+	if (time == TIME_MONO) {
+		snprintf(buf, size, "%llu.%06llu", mono_ns / NSEC_PER_SEC,
+			 mono_ns % NSEC_PER_SEC / 1000);
+		return;
 	}
-	why_columns(out, e, o);
+	if (real_ns < 0 || !localtime_r(&sec, &tm) || !strftime(buf, size, "%H:%M:%S", &tm)) {
+		snprintf(buf, size, "%s", time == TIME_US ? "??:??:??.??????" : "??:??:??");
+		return;
+	}
+	if (time == TIME_US)
+		snprintf(buf + 8, size - 8, ".%06ld", usec);
+}
+
+int print_event(FILE *out, const struct rqs_event *e, const struct output_format *f,
+		long long real_minus_mono)
+{
+	char ts[48], task[RQS_COMM_LEN + 1], prev_task[RQS_COMM_LEN + 1];
+	format_time(ts, sizeof(ts), f->time, e->ts_ns, real_minus_mono);
+	copy_comm(task, e->task);
+	fprintf(out, "%-*s %-16s %-6u", time_width(f->time), ts, task, e->pid);
+	if (f->tgid)
+		fprintf(out, " %-6u", e->tgid);
+	fprintf(out, " %14llu", (unsigned long long)(e->delta_ns / 1000));
+	if (f->previous) {
+		copy_comm(prev_task, e->prev_task);
+		/* the last column is not padded */
+		fprintf(out, why_columns_follow(f) ? " %-16s %-8u" : " %-16s %u",
+			prev_task, e->prev_pid);
+	}
+	why_columns(out, e, f);
 	return fprintf(out, "\n");
 }

@@ -131,8 +131,12 @@ int count_stale_entries(int map_fd, unsigned int max_entries,
 	out->stale_known = in_initial_pid_ns();
 	if (!out->stale_known)
 		goto out;
+	/* A key read above may belong to a task that has run (deleting it),
+	 * exited and been reaped since: stale only if still there once /proc
+	 * has no such thread; a thread that is gone never runs again. */
 	for (size_t i = 0; i < n; i++)
-		if (!thread_exists(keys[i]))
+		if (!thread_exists(keys[i]) &&
+		    bpf_map_lookup_elem(map_fd, &keys[i], &values[0]) == 0)
 			out->stale++;
 out:
 	free(keys);

@@ -63,6 +63,14 @@ static int events_fd(const struct tracer *t)
 	return bpf_map__fd(t->hash_skel->maps.events);
 }
 
+static void set_filter(struct rqs_config *cfg, const struct options *opts)
+{
+	for (int i = 0; i < opts->npids; i++)
+		cfg->targ_tgids[i] = opts->pids[i];
+	cfg->ntgids = opts->npids;
+	cfg->targ_pid = opts->tid;
+}
+
 /* Task mode: give existing tasks their storage now, from a sleepable task
  * iterator (see bpf/prefill.bpf.c). Best effort: where the kernel lacks
  * sleepable iterators, first wakeups allocate as before (and any failure is
@@ -77,8 +85,7 @@ static void prefill_task_storage(struct tracer *t, const struct options *opts)
 	skel = prefill_bpf__open();
 	if (!skel)
 		return;
-	skel->rodata->cfg.targ_tgid = opts->pid;
-	skel->rodata->cfg.targ_pid = opts->tid;
+	set_filter(&skel->rodata->cfg, opts);
 	if (bpf_map__reuse_fd(skel->maps.start, bpf_map__fd(t->start)) ||
 	    prefill_bpf__load(skel))
 		goto out;
@@ -107,7 +114,7 @@ static void select_programs(struct tracer *t, const struct options *opts)
 		const char *name = bpf_program__name(prog);
 
 		if (!strcmp(name, "handle_sched_waking") || !strncmp(name, "irqctx_", 7))
-			bpf_program__set_autoload(prog, opts->waker);
+			bpf_program__set_autoload(prog, opts->format.waker);
 	}
 }
 
@@ -142,19 +149,19 @@ int tracer_start(struct tracer *t, const struct options *opts,
 		goto out;
 	}
 	cfg->min_ns = opts->min_us ? (opts->min_us + 1) * 1000 : 0;
-	cfg->targ_tgid = opts->pid;
-	cfg->targ_pid = opts->tid;
+	set_filter(cfg, opts);
 	cfg->previous = opts->previous;
-	cfg->waker = opts->waker;
-	cfg->cpu = opts->cpu;
-	cfg->blame = opts->blame > 0;
-	cfg->details = opts->waker || opts->cpu || opts->blame || opts->json;
+	cfg->waker = opts->format.waker;
+	cfg->cpu = opts->format.cpu;
+	cfg->blame = opts->format.blame > 0;
+	cfg->details = opts->format.waker || opts->format.cpu || opts->format.blame ||
+		       opts->format.json;
 	set_comm_filter(cfg, opts->comm);
 	cfg->cgroup_id = opts->cgroup_id;
 	cfg->cgroup_level = opts->cgroup_level;
 	select_programs(t, opts);
 	/* -B's events carry RQS_BLAME_SLOTS slots, 1.1 KB: room for as many */
-	if (opts->blame) {
+	if (opts->format.blame) {
 		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "events"),
 					       RQS_RINGBUF_BYTES * RQS_RINGBUF_BLAME_FACTOR);
 		if (err) {
@@ -215,6 +222,11 @@ int tracer_poll(struct tracer *t, int timeout_ms)
 	if (err < 0)
 		return err;
 	return ring_buffer__consume(t->rb);
+}
+
+int tracer_epoll_fd(const struct tracer *t)
+{
+	return ring_buffer__epoll_fd(t->rb);
 }
 
 int tracer_read_counters(const struct tracer *t, __u64 totals[RQS_NR_COUNTERS])

@@ -29,6 +29,8 @@ struct tracer {
 int tracer_start(struct tracer *t, const struct options *opts,
 		 enum storage_mode mode, ring_buffer_sample_fn on_event, void *ctx);
 int tracer_poll(struct tracer *t, int timeout_ms);
+/* An epoll fd that is readable when the ring buffer wakes its reader. */
+int tracer_epoll_fd(const struct tracer *t);
 int tracer_read_counters(const struct tracer *t, __u64 totals[RQS_NR_COUNTERS]);
 void tracer_stop(struct tracer *t);
 

@@ -4,13 +4,18 @@
 
 #include "why.h"
 
-size_t event_size_for(const struct options *o)
+size_t event_size_for(const struct output_format *f)
 {
-	if (o->blame)
+	if (f->blame)
 		return RQS_EVENT_BLAME_SIZE;
-	if (o->waker || o->cpu || o->json)
+	if (f->waker || f->cpu || f->json)
 		return RQS_EVENT_DETAILS_SIZE;
 	return RQS_EVENT_BASE_SIZE;
+}
+
+bool why_columns_follow(const struct output_format *f)
+{
+	return f->waker || f->cpu || f->blame;
 }
 
 const char *wake_how_name(unsigned int how)
@@ -82,39 +87,41 @@ unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
 	return n;
 }
 
-void why_header(FILE *out, const struct options *o)
+void why_header(FILE *out, const struct output_format *f)
 {
-	if (o->waker)
-		fprintf(out, " %-16s %-9s %-9s", "WAKER COMM", "WAKER TID", "WAKE");
-	if (o->cpu)
-		fprintf(out, " %-4s %-4s %-4s", "CPU", "FROM", "RQ");
-	if (o->blame)
+	if (f->waker)
+		fprintf(out, f->cpu || f->blame ? " %-16s %-9s %-9s" : " %-16s %-9s %s",
+			"WAKER COMM", "WAKER TID", "WAKE");
+	if (f->cpu)
+		fprintf(out, f->blame ? " %-4s %-4s %-4s" : " %-4s %-4s %s", "CPU", "FROM", "RQ");
+	if (f->blame)
 		fprintf(out, " %5s %s", "COVER", "RAN INSTEAD");
 }
 
-void why_columns(FILE *out, const struct rqs_event *e, const struct options *o)
+void why_columns(FILE *out, const struct rqs_event *e, const struct output_format *f)
 {
 	struct blame_entry b[RQS_BLAME_SLOTS];
-	char comm[RQS_COMM_LEN + 1], from[16];
+	char comm[RQS_COMM_LEN + 1], from[16], rq[16];
 	unsigned int n, cover;
 
-	if (o->waker) {
+	if (f->waker) {
 		comm_of(comm, e->enq.waker.comm);
-		fprintf(out, " %-16s %-9u %-9s", comm, e->enq.waker.tid,
-			wake_how_name(e->enq.waker.how));
+		fprintf(out, f->cpu || f->blame ? " %-16s %-9u %-9s" : " %-16s %-9u %s",
+			comm, e->enq.waker.tid, wake_how_name(e->enq.waker.how));
 	}
-	if (o->cpu) {
+	if (f->cpu) {
 		if (e->enq.cpu >= 0 && e->enq.cpu != e->cpu)
 			snprintf(from, sizeof(from), "%d", e->enq.cpu);
 		else
 			strcpy(from, "-");
 		if (e->enq.rq_len == RQS_RQ_UNKNOWN)
-			fprintf(out, " %-4d %-4s %-4s", e->cpu, from, "-");
+			strcpy(rq, "-");
 		else
-			fprintf(out, " %-4d %-4s %-4u", e->cpu, from, e->enq.rq_len);
+			snprintf(rq, sizeof(rq), "%u", e->enq.rq_len);
+		fprintf(out, f->blame ? " %-4d %-4s %-4s" : " %-4d %-4s %s", e->cpu, from, rq);
 	}
-	if (o->blame) {
-		n = blame_summary(e, b, o->blame, &cover);
+	if (f->blame) {
+		n = blame_summary(e, b, f->blame, &cover);
 		fprintf(out, " %4u%%", cover);
 		if (!n)
 			fputs(" -", out);
@@ -123,7 +130,7 @@ void why_columns(FILE *out, const struct rqs_event *e, const struct options *o)
 	}
 }
 
-void why_json(struct json_obj *j, const struct rqs_event *e, const struct options *o)
+void why_json(struct json_obj *j, const struct rqs_event *e, const struct output_format *o)
 {
 	struct blame_entry b[RQS_BLAME_SLOTS];
 	struct json_obj item;

@@ -9,8 +9,8 @@
 #include <linux/types.h>
 
 #include "../bpf/runqslower.h"
-#include "args.h"
 #include "json.h"
+#include "output.h"
 
 struct blame_entry {
 	unsigned int tid;
@@ -18,15 +18,18 @@ struct blame_entry {
 	unsigned long long ns;
 };
 
-/* The bytes of an event the programs fill for these options. */
-size_t event_size_for(const struct options *o);
+/* The bytes of an event the programs fill for this output. */
+size_t event_size_for(const struct output_format *f);
+/* Whether -W, --cpu or -B columns follow the classic ones. */
+bool why_columns_follow(const struct output_format *f);
 const char *wake_how_name(unsigned int how);
 /* -B: the event's slots summed by TID, largest first, at most @max of them;
  * *cover_pct: their total over the wait (0-100), all of them counted. */
 unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
 			   unsigned int max, unsigned int *cover_pct);
-void why_header(FILE *out, const struct options *o);
-void why_columns(FILE *out, const struct rqs_event *e, const struct options *o);
-void why_json(struct json_obj *j, const struct rqs_event *e, const struct options *o);
+/* Each column after a space; the last one not padded. */
+void why_header(FILE *out, const struct output_format *f);
+void why_columns(FILE *out, const struct rqs_event *e, const struct output_format *f);
+void why_json(struct json_obj *j, const struct rqs_event *e, const struct output_format *f);
 
 #endif

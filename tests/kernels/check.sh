@@ -6,7 +6,13 @@
 # print nothing at or below 10 ms, and exit 0 on SIGINT; auto mode must pick
 # task storage (no fallback notice). One line each:
 #   VMTEST LABEL MODE ok (...)   or   VMTEST LABEL MODE FAIL: why
-RQS=$1 LATGEN=$2 label=$3
+# On a kernel that preempts in kernel mode (preempt=full, PREEMPT_RT),
+# qwake's waiter, preempted inside its futex wait and woken while still
+# queued, must be reported from the preemption, in both modes (queued-task,
+# queued-hash); auto picks the hash map on PREEMPT_RT before 6.4. QWAKE and
+# QWAKE_MATCH (the generator, tests/tools/qwake-match.awk) are the 4th and
+# 5th arguments; QWAKE_SCALE (default 10) stretches qwake's timings.
+RQS=$1 LATGEN=$2 label=$3 QWAKE=${4:-} QWAKE_MATCH=${5:-}
 tmp=${TMPDIR:-/tmp}/vmtest.$$
 mkdir -p "$tmp"
 
@@ -110,6 +116,59 @@ check_mode() {
 		}' "$gen" "$out"
 }
 
+# preempts_in_kernel: the running kernel preempts tasks in kernel mode
+preempts_in_kernel() {
+	uname -v | grep -q PREEMPT_RT && return 0
+	grep -q '(full)\|(lazy)' /sys/kernel/debug/sched/preempt 2> /dev/null
+}
+
+check_queued() {
+	mode=$1 out=$tmp/q$1.out err=$tmp/q$1.err gen=$tmp/q$1.gen
+	scale=${QWAKE_SCALE:-10}
+	if [ -z "$QWAKE" ]; then
+		return
+	fi
+	if ! preempts_in_kernel; then
+		echo "VMTEST $label queued-$mode ok (not run: this kernel does not preempt in kernel mode: $(cat /sys/kernel/debug/sched/preempt 2> /dev/null || uname -v))"
+		return
+	fi
+	"$RQS" -m "$mode" $((scale * 1000)) > "$out" 2> "$err" &
+	pid=$!
+	if ! started "$pid" "$out"; then
+		echo "VMTEST $label queued-$mode FAIL: did not start: $(head -c 300 "$err")"
+		kill -9 "$pid" 2> /dev/null
+		return
+	fi
+	"$QWAKE" -n 200 -q 3 -x "$scale" > "$gen" 2> "$tmp/qgen.err" &
+	gen_pid=$!
+	if ! exits_within "$gen_pid" 300; then
+		echo "VMTEST $label queued-$mode FAIL: qwake still running after 300 s: $(tail -2 "$gen" | tr '\n' ' ')"
+		kill -9 "$gen_pid" "$pid"
+		{ wait "$gen_pid" "$pid"; } 2> /dev/null
+		return
+	fi
+	sleep 1
+	kill -INT "$pid"
+	if ! exits_within "$pid" 60; then
+		echo "VMTEST $label queued-$mode FAIL: still running 60 s after SIGINT"
+		kill -9 "$pid"
+	fi
+	wait "$pid"
+	verdict=$(awk -v min_us=$((scale * 1000)) -v pct=10 -v slack_us=$((scale * 200)) -f "$QWAKE_MATCH" "$gen" "$out")
+	queued=$(sed -n 's/^done .*queued=\([0-9]*\).*/\1/p' "$gen")
+	case $verdict in
+	ok*)
+		if [ "${queued:-0}" -ge 1 ]; then
+			echo "VMTEST $label queued-$mode ok ($verdict)"
+		else
+			echo "VMTEST $label queued-$mode FAIL: no round was woken while queued ($verdict)"
+		fi ;;
+	*) echo "VMTEST $label queued-$mode FAIL: ${verdict#FAIL: } ($(tail -1 "$gen") $(head -c 300 "$tmp/qgen.err"))"
+	   sed 's/^/VMDIAG gen /' "$gen" | head -40
+	   sed 's/^/VMDIAG tool /' "$out" | head -40 ;;
+	esac
+}
+
 check_auto() {
 	"$RQS" 999999999 > "$tmp/auto.out" 2> "$tmp/auto.err" &
 	pid=$!
@@ -127,7 +186,20 @@ check_auto() {
 		return
 	fi
 	wait "$pid"
-	if grep -q 'notice' "$tmp/auto.err"; then
+	# task storage, except on PREEMPT_RT before 6.4 (see src/probe.c)
+	want=task
+	if uname -v | grep -q PREEMPT_RT; then
+		case $(uname -r) in
+		[1-5].* | 6.[0-3].* | 6.[0-3]) want=hash ;;
+		esac
+	fi
+	if [ $want = hash ]; then
+		if grep -q 'notice: using --storage=hash: task storage on a PREEMPT_RT kernel' "$tmp/auto.err"; then
+			echo "VMTEST $label auto ok (hash: $(cat "$tmp/auto.err"))"
+		else
+			echo "VMTEST $label auto FAIL: PREEMPT_RT before 6.4 and no fallback to the hash map: $(cat "$tmp/auto.err")"
+		fi
+	elif grep -q 'notice' "$tmp/auto.err"; then
 		echo "VMTEST $label auto FAIL: fell back: $(cat "$tmp/auto.err")"
 	else
 		echo "VMTEST $label auto ok (task storage, version $("$RQS" --version | cut -d' ' -f2))"
@@ -137,4 +209,6 @@ check_auto() {
 check_mode task
 check_mode hash
 check_auto
+check_queued task
+check_queued hash
 rm -rf "$tmp"

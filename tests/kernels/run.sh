@@ -1,15 +1,18 @@
 #!/bin/bash
 # make vmtest: the same static binary on Debian's 6.1, 6.1 PREEMPT_RT and
-# 6.12 kernels under QEMU (TCG: no KVM needed) and natively on the running
+# 6.12 kernels under QEMU (TCG: no KVM needed), booted with preempt=full so
+# that tasks are preempted in kernel mode, and natively on the running
 # kernel; tests/kernels/check.sh decides. TAP on stdout.
 #   VMTEST_CACHE   where kernels are kept (default /var/cache/runqslower-ts-vmtest)
 #   VMTEST_TIMEOUT seconds a boot may take (default 600; one takes 7-40 s,
 #                  and a hang inside a check ends it in at most 3 min)
+#   VMTEST_KERNELS regex of the labels to boot (by hand; default all)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$PWD
 RQS=$TOP/build/static/runqslower-ts
 LATGEN=$TOP/build/static/latgen
+QWAKE=$TOP/build/static/qwake
 CACHE=${VMTEST_CACHE:-/var/cache/runqslower-ts-vmtest}
 TIMEOUT=${VMTEST_TIMEOUT:-600}
 LOGS=$TOP/build/vmtest
@@ -30,7 +33,7 @@ tap() { # tap ok|not-ok|skip DESC
 # hung process was) as comments
 report() {
 	local mode line
-	for mode in task hash auto; do
+	for mode in task hash auto queued-task queued-hash; do
 		line=$(grep -a "^VMTEST [^ ]* $mode " "$2" | head -1 | tr -d '\r')
 		if [ -z "$line" ]; then
 			tap not-ok "$1 $mode: no result${3:+, $3} (see $2)"
@@ -71,6 +74,8 @@ mkdir -p "$root"/{bin,proc,sys,dev,tmp}
 cp /bin/busybox "$root/bin/busybox"
 cp "$RQS" "$root/runqslower-ts"
 cp "$LATGEN" "$root/latgen"
+cp "$QWAKE" "$root/qwake"
+cp tests/tools/qwake-match.awk "$root/qwake-match.awk"
 cp tests/kernels/check.sh "$root/check.sh"
 cp tests/kernels/init "$root/init"
 ( cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -n -1 ) > "$LOGS/initramfs.cpio.gz"
@@ -82,12 +87,17 @@ if ! kernels=$(tests/kernels/fetch.sh "$CACHE" 2> "$LOGS/fetch.err"); then
 fi
 while read -r label version vmlinuz; do
 	[ -n "$label" ] || continue
+	# VMTEST_KERNELS=regex (by hand): boot only the labels it matches
+	if [ -n "${VMTEST_KERNELS:-}" ] && ! [[ $label =~ ^(${VMTEST_KERNELS})$ ]]; then
+		tap skip "$label" "not in VMTEST_KERNELS=$VMTEST_KERNELS"
+		continue
+	fi
 	log=$LOGS/$label.log
 	t0=$SECONDS
 	timeout "$TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m 1024 \
 		-nodefaults -display none -no-reboot -serial stdio \
 		-kernel "$vmlinuz" -initrd "$LOGS/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 quiet mitigations=off" < /dev/null > "$log" 2>&1
+		-append "console=ttyS0 panic=-1 quiet mitigations=off preempt=full" < /dev/null > "$log" 2>&1
 	rc=$?
 	echo "# $label ($version): boot and checks took $((SECONDS - t0)) s"
 	if [ $rc = 124 ]; then
@@ -100,7 +110,7 @@ while read -r label version vmlinuz; do
 done <<< "$kernels"
 
 log=$LOGS/native.log
-sh tests/kernels/check.sh "$RQS" "$LATGEN" "$(uname -r)" > "$log" 2>&1
+sh tests/kernels/check.sh "$RQS" "$LATGEN" "$(uname -r)" "$QWAKE" tests/tools/qwake-match.awk > "$log" 2>&1
 report "native" "$log"
 
 echo "1..$n"

@@ -128,7 +128,7 @@ start_tracer() {
 	tracer_pid=$!
 	bg_pids+=("$tracer_pid")
 	for _ in $(seq 100); do
-		grep -qE '^(TIME |\{"type":"start")' "$name.out" 2>/dev/null && return 0
+		grep -qE '^(TIME|\{"type":"start")' "$name.out" 2>/dev/null && return 0
 		kill -0 "$tracer_pid" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -136,10 +136,12 @@ start_tracer() {
 	fail "tracer '$*' did not start"
 }
 
-# stop_tracer PID: SIGINT, and its exit status must be 0.
+# stop_tracer PID: SIGINT, and its exit status must be 0. With -p or -t
+# it may have ended by itself already, when its target exited (its PID
+# stays ours until the wait).
 stop_tracer() {
 	local rc
-	kill -INT "$1"
+	kill -INT "$1" 2>/dev/null || true
 	wait "$1"
 	rc=$?
 	[ $rc = 0 ] || fail "tracer exited $rc after SIGINT"

@@ -286,6 +286,331 @@ t_startup_burst() {
 	grep -q '^stats: wakeups: not_recorded=0$' task.err || fail "wakeups lost: $(cat task.err)"
 }
 
+# iwi: IRQ work interrupts on every CPU so far (the ring buffer's reader
+# wakeups are irq_work self-IPIs)
+iwi() { awk '/^ *IWI:/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i } END { print n + 0 }' /proc/interrupts; }
+
+t_ringbuf_wakeup_once() {
+	# a stopped reader: the ring buffer goes past half full, where the
+	# report that crosses the mark wakes the reader, and none after it
+	start_tracer rqs --stats 0
+	kill -STOP "$tracer_pid"
+	before=$(iwi)
+	"$SLEEPERS" -n 200 -r 40000 -t 2 > /dev/null
+	after=$(iwi)
+	kill -CONT "$tracer_pid"
+	sleep 0.5
+	stop_tracer "$tracer_pid"
+	emitted=$(sed -n 's/^stats: events: emitted=\([0-9]*\) lost_ringbuf=\([0-9]*\)$/\1 \2/p' rqs.err)
+	set -- $emitted
+	note "reader stopped for 2 s: $1 events in the ring buffer, $2 lost, $((after - before)) IRQ work interrupts on the machine meanwhile"
+	[ "${1:-0}" -gt 1000 ] && [ "${2:-0}" -gt 0 ] || fail "the ring buffer did not fill: $(cat rqs.err)"
+	[ $((after - before)) -le 50 ] || fail "$((after - before)) IRQ work interrupts while the stopped reader's ring buffer filled past half"
+}
+
+# bpf_map_id_of PID NAME: the ID of the BPF map NAME process PID holds
+bpf_map_id_of() {
+	local f id
+	for f in /proc/"$1"/fdinfo/*; do
+		id=$(sed -n 's/^map_id:[[:space:]]*//p' "$f" 2> /dev/null)
+		[ -n "$id" ] || continue
+		bpftool map show id "$id" 2> /dev/null | grep -q " name $2 " && { echo "$id"; return; }
+	done
+}
+
+# le32 N / le64 N: N as bpftool's hex bytes, little-endian
+le32() { printf '%02x %02x %02x %02x' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
+le64() { echo "$(le32 "$1") 00 00 00 00"; }
+
+t_hash_stale_exact() {
+	# under a load that adds and deletes entries all the time, 40 entries of
+	# threads known to have exited must be counted once each
+	# herds of 2000 threads: thousands of entries added and deleted within ms
+	# (-p: the tracer adds and deletes only the load's entries, so that no
+	# other task's entry can count)
+	"$SLEEPERS" -n 2000 -r 40000 -b -w 20 -t 8 > /dev/null 2> load.err &
+	load=$!
+	bg_pids+=($load)
+	start_tracer rqs -m hash --stats -p "$load" 1000000
+	map=$(bpf_map_id_of "$tracer_pid" start)
+	[ -n "$map" ] || fail "no 'start' map held by the tracer"
+	for i in $(seq 40); do
+		sh -c 'echo $$' >> exited.tids
+	done
+	sleep 300 & sleeper=$!
+	bg_pids+=($sleeper)
+	for tid in $(cat exited.tids) $sleeper; do
+		[ ! -d /proc/"$tid" ] || [ "$tid" = $sleeper ] || fail "TID $tid has not exited"
+		bpftool map update id "$map" key hex $(le32 "$tid") value hex $(le64 12345) ||
+			fail "bpftool map update for TID $tid failed"
+	done
+	sleep 2
+	stop_tracer "$tracer_pid"
+	note "$(grep -E 'left by exited|stats: hash' rqs.err | tr '\n' ' ')"
+	grep -qE '^runqslower-ts: 40 hash map entries left by exited threads \([0-9]+ entries in use\)$' rqs.err ||
+		fail "final stale count is not 40: $(cat rqs.err)"
+	grep -qE '^stats: hash: max_entries=10240 entries=[0-9]+ stale=40$' rqs.err ||
+		fail "--stats stale count is not 40: $(grep 'stats: hash' rqs.err)"
+}
+
+t_wakeup_on_cpu_starts_no_wait() {
+	# pingpong's threads are woken in place, still on their CPU, then sleep
+	# 300 ms: a wait started at such a wakeup would be kept by the next one
+	# and reported as about 300 ms
+	start_tracer rqs 100000
+	"$TOP/build/pingpong" -z 300 -H 3 > pp.out 2> pp.err || fail "pingpong: $(cat pp.err)"
+	sleep 0.3
+	stop_tracer "$tracer_pid"
+	tids=$(sed -n 's/.*tids=\([0-9]*\),\([0-9]*\).*/\1 \2/p' pp.out)
+	set -- $tids
+	note "$(tail -1 pp.out)"
+	grep -q ' hits=3$' pp.out || fail "no 3 in-place wakeups: $(tail -1 pp.out)"
+	lines=$(awk -v a="$1" -v b="$2" 'NR > 2 && ($3 == a || $3 == b)' rqs.out)
+	[ -z "$lines" ] || fail "waits over 100 ms reported for pingpong's threads: $lines"
+}
+
+t_stale_count_races() {
+	# the stale count against a hash map whose keys another thread deletes
+	# and adds again without pause (a key walk would restart and count twice)
+	"$TOP/build/stale_race" -s 40 -l 500 -n 200 > race.out 2>&1 || fail "$(cat race.out)"
+	note "$(cat race.out)"
+}
+
+t_hash_stale_pidns() {
+	# in another pid namespace, /proc cannot tell which host TIDs exited
+	unshare -p -f --mount-proc "$RQS" -m hash --stats 1000000 > rqs.out 2> rqs.err &
+	bg_pids+=($!)
+	for _ in $(seq 100); do grep -q '^TIME ' rqs.out && break; sleep 0.1; done
+	grep -q '^TIME ' rqs.out || fail "did not start in a pid namespace: $(cat rqs.err)"
+	sleep 0.5
+	pkill -INT -f "^$RQS -m hash --stats 1000000" || true
+	wait "${bg_pids[-1]}" || fail "exit status $? in a pid namespace: $(cat rqs.err)"
+	bg_pids=()
+	grep -qE '^stats: hash: max_entries=10240 entries=[0-9]+ stale=unknown$' rqs.err ||
+		fail "stale not 'unknown' in a pid namespace: $(cat rqs.err)"
+	! grep -q 'left by exited' rqs.err || fail "stale verdict from the wrong /proc: $(cat rqs.err)"
+}
+
+# a PID or TID that cannot exist: above kernel.pid_max
+absent_id() { echo $(($(cat /proc/sys/kernel/pid_max) + 1)); }
+
+t_missing_pid_tid() {
+	id=$(absent_id)
+	for args in "-p $id" "-p $$,$id" "-t $id"; do
+		set +e
+		timeout 10 "$RQS" $args > out 2> err
+		rc=$?
+		set -e
+		[ $rc = 1 ] || fail "'$args': exit $rc: $(cat err)"
+		[ ! -s out ] || fail "'$args' printed: $(cat out)"
+		[ "$(wc -l < err)" = 1 ] || fail "'$args': expected one line: $(cat err)"
+		grep -qE "^runqslower-ts: (process $id: no such process|thread $id: no such thread)$" err ||
+			fail "'$args': $(cat err)"
+		note "$args: $(cat err)"
+	done
+}
+
+# waiting_exit PID SECONDS: until PID (a child) has exited; its status in $exit_rc
+waiting_exit() {
+	for _ in $(seq $(($2 * 10))); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$1" 2>/dev/null && fail "pid $1 still running after $2 s"
+	exit_rc=0
+	wait "$1" || exit_rc=$?
+}
+
+t_pids_exit() {
+	# a TID given to -p means its process; a list; the run ends, status 0,
+	# with the final reports, when the last of them has exited
+	start_latgen_paused gen -d 30 -n 3
+	sleep 4 &
+	other=$!
+	bg_pids+=($other)
+	start_tracer rqs -p "$other,$waiter_tid" --stats 15ms
+	tracer=$tracer_pid
+	wait "$latgen_bg"
+	sleep 0.5
+	kill -0 "$tracer" || fail "stopped while process $other still ran: $(cat rqs.err)"
+	grep -q "^runqslower-ts: process $latgen_pid has exited$" rqs.err ||
+		fail "no notice of process $latgen_pid's exit: $(cat rqs.err)"
+	waiting_exit "$tracer" 6
+	[ $exit_rc = 0 ] || fail "exit $exit_rc after the traced processes exited"
+	grep -qx "runqslower-ts: notice: $waiter_tid is a thread of process $latgen_pid: tracing process $latgen_pid (-t $waiter_tid traces the thread alone)" rqs.err ||
+		fail "no notice for the TID given to -p: $(cat rqs.err)"
+	grep -q "^runqslower-ts: process $other has exited$" rqs.err ||
+		fail "no notice of process $other's exit: $(cat rqs.err)"
+	grep -q '^stats: events: emitted=' rqs.err || fail "no final reports: $(cat rqs.err)"
+	match_waits gen.out rqs.out "$waiter_tid"
+	tids=$(awk 'NR > 2 { print $3 }' rqs.out | sort -u)
+	for t in $tids; do
+		case " $waiter_tid $hog_tid $latgen_pid $other " in *" $t "*) ;; *) fail "printed TID $t" ;; esac
+	done
+	note "$(grep -v '^stats' rqs.err | tr '\n' ' ')"
+}
+
+t_tid_exit() {
+	start_latgen_paused gen -d 30 -n 3
+	start_tracer rqs -t "$waiter_tid" 15ms
+	tracer=$tracer_pid
+	wait "$latgen_bg"
+	waiting_exit "$tracer" 3
+	[ $exit_rc = 0 ] || fail "exit $exit_rc after the traced thread exited"
+	grep -qx "runqslower-ts: thread $waiter_tid has exited" rqs.err || fail "$(cat rqs.err)"
+	match_waits gen.out rqs.out "$waiter_tid"
+}
+
+t_head_high_threshold() {
+	# head exits after the header: the tool must notice at once, not at
+	# the next line it writes (none comes at a one-hour threshold)
+	local start end rc
+	start=$(date +%s%N)
+	set +e
+	timeout 10 "$RQS" 3600000000 2> err | head -2 > out
+	rc=${PIPESTATUS[0]}
+	set -e
+	end=$(date +%s%N)
+	[ "$rc" = 0 ] || fail "exit $rc after head exited"
+	[ "$(wc -l < out)" = 2 ] || fail "head saw: $(cat out)"
+	[ ! -s err ] || fail "stderr: $(cat err)"
+	[ $(((end - start) / 1000000)) -lt 5000 ] || fail "took $(((end - start) / 1000000)) ms"
+	note "'$(basename "$RQS") 3600000000 | head -2' ended in $(((end - start) / 1000000)) ms (start-up included)"
+}
+
+t_sighup() {
+	start_tracer rqs --stats 1000
+	kill -HUP "$tracer_pid"
+	waiting_exit "$tracer_pid" 5
+	bg_pids=()
+	[ $exit_rc = 0 ] || fail "exit $exit_rc after SIGHUP"
+	grep -q '^stats: events: emitted=[0-9]* lost_ringbuf=[0-9]*$' rqs.err ||
+		fail "no final reports after SIGHUP: $(cat rqs.err)"
+}
+
+# caught_sigint PID: SIGINT (bit 2) is in /proc/PID/status's SigCgt
+caught_sigint() {
+	local key value
+	while read -r key value; do
+		[ "$key" = SigCgt: ] && { [ $((0x$value & 2)) != 0 ]; return; }
+	done < "/proc/$1/status" 2>/dev/null
+	return 1
+}
+
+t_sigint_at_startup() {
+	# started as a background job of a script is: with SIGINT ignored.
+	# One SIGINT while it starts (programs loading) ends it, status 0.
+	(trap '' INT; exec "$RQS" 0 > out 2> err) &
+	pid=$!
+	bg_pids+=($pid)
+	for _ in $(seq 2000); do caught_sigint "$pid" && break; done
+	caught_sigint "$pid" || fail "SIGINT never caught: $(cat err)"
+	grep -q '^TIME' out && header=before || header=after
+	kill -INT "$pid"
+	waiting_exit "$pid" 10
+	bg_pids=()
+	[ $exit_rc = 0 ] || fail "exit $exit_rc after a SIGINT at start-up"
+	[ ! -s err ] || fail "stderr: $(cat err)"
+	note "SIGINT sent with the header printed $header it"
+	# the handlers come first: before the arguments are checked against
+	# /proc, before privileges, BTF and BPF
+	timeout -s KILL 10 strace -o trace.txt -e trace=rt_sigaction,openat,capget,bpf \
+		"$RQS" -t "$(absent_id)" > /dev/null 2>&1 || true
+	first=$(grep -nE 'rt_sigaction\(SIGINT, \{sa_handler=0x' trace.txt | head -1 | cut -d: -f1)
+	work=$(grep -nE 'openat\(AT_FDCWD, "/(proc|sys)/|capget|bpf\(' trace.txt | head -1 | cut -d: -f1)
+	[ -n "$first" ] || fail "no SIGINT handler installed: $(head -50 trace.txt)"
+	[ -n "$work" ] && [ "$first" -lt "$work" ] ||
+		fail "start-up work before the SIGINT handler: $(sed -n "${work:-1},${first}p" trace.txt | head)"
+}
+
+# blocked_in_write PID: its output pipe is full and it waits in write()
+blocked_in_write() {
+	case $(cat /proc/"$1"/wchan 2>/dev/null) in
+	pipe_write | anon_pipe_write) return 0 ;; # the latter on newer kernels
+	*) return 1 ;;
+	esac
+}
+
+# start_blocked NAME: the tool, every wait, writing into a FIFO that this
+# shell holds open (fd 3) and does not read, with wakeups going on, until
+# the tool is stuck in write(); $blocked_pid
+start_blocked() {
+	mkfifo "$1.fifo"
+	"$RQS" --stats 0 > "$1.fifo" 2> "$1.err" &
+	blocked_pid=$!
+	bg_pids+=($blocked_pid)
+	exec 3< "$1.fifo"
+	"$SLEEPERS" -n 50 -r 2000 -t 4 > /dev/null &
+	bg_pids+=($!)
+	for _ in $(seq 100); do blocked_in_write "$blocked_pid" && break; sleep 0.1; done
+	blocked_in_write "$blocked_pid" || fail "not blocked in write: $(cat /proc/$blocked_pid/wchan): $(cat "$1.err")"
+}
+
+t_blocked_output_sigint() {
+	# Ctrl-C while stdout is blocked: every wait taken from the ring
+	# buffer is still printed once the reader reads, status 0
+	start_blocked rqs
+	kill -INT "$blocked_pid"
+	sleep 1
+	if kill -0 "$blocked_pid" 2>/dev/null; then still=yes; else still=no; fi
+	cat <&3 > rqs.out
+	exec 3<&-
+	waiting_exit "$blocked_pid" 10
+	bg_pids=()
+	[ $exit_rc = 0 ] || fail "exit $exit_rc"
+	printed=$(($(wc -l < rqs.out) - 2))
+	emitted=$(sed -n 's/^stats: events: emitted=\([0-9]*\) .*/\1/p' rqs.err)
+	note "blocked in write at SIGINT; still running 1 s later: $still; emitted=$emitted, lines printed $printed; $(grep 'lost in all' rqs.err || echo 'no events lost')"
+	[ -n "$emitted" ] || fail "no stats: $(cat rqs.err)"
+	[ "$printed" = "$emitted" ] || fail "emitted $emitted waits, printed $printed"
+	[ "$emitted" -gt 1000 ] || fail "only $emitted waits: the pipe cannot have been full"
+}
+
+t_blocked_output_second_signal() {
+	# a second signal ends it at once, killed by that signal, with a line
+	start_blocked rqs
+	kill -INT "$blocked_pid"
+	sleep 0.3
+	kill -INT "$blocked_pid"
+	for _ in $(seq 30); do kill -0 "$blocked_pid" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$blocked_pid" 2>/dev/null && fail "still running 3 s after a second SIGINT"
+	exit_rc=0
+	wait "$blocked_pid" || exit_rc=$?
+	bg_pids=()
+	cat <&3 > /dev/null
+	exec 3<&-
+	[ $exit_rc = 130 ] || fail "exit status $exit_rc, expected 130 (killed by SIGINT)"
+	grep -qx 'runqslower-ts: second signal: exiting at once, waits not yet written are lost' rqs.err ||
+		fail "stderr: $(cat rqs.err)"
+}
+
+t_timestamps() {
+	# TIME is when the task ran, not when the line was printed: against
+	# the waiter's own clock readings right after it ran
+	start_tracer mono --time=mono 10ms
+	mono_pid=$tracer_pid
+	TZ=UTC start_tracer wall -T 10ms
+	wall_pid=$tracer_pid
+	run_latgen gen -d 20 -n 3 -i 50
+	sleep 0.3
+	stop_tracer "$mono_pid"
+	stop_tracer "$wall_pid"
+	mapfile -t want_mono < <(sed -n 's/^wait_us=.* ran_mono_us=\([0-9]*\).*/\1/p' gen.out)
+	mapfile -t want_real < <(sed -n 's/^wait_us=.* ran_real_us=\([0-9]*\).*/\1/p' gen.out)
+	mapfile -t got_mono < <(awk -v t="$waiter_tid" 'NR > 2 && $3 == t { sub(/\./, "", $1); printf "%.0f\n", $1 }' mono.out)
+	mapfile -t got_wall < <(awk -v t="$waiter_tid" 'NR > 2 && $3 == t { split($1, a, /[:.]/); printf "%.0f\n", ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000000 + a[4] }' wall.out)
+	[ ${#got_mono[@]} = 3 ] && [ ${#got_wall[@]} = 3 ] || fail "expected 3 waits each: $(cat mono.out wall.out)"
+	head -2 wall.out | tail -1 | grep -q '^TIME            COMM' || fail "-T header: $(head -2 wall.out)"
+	head -2 mono.out | tail -1 | grep -q '^TIME(s)         COMM' || fail "--time=mono header: $(head -2 mono.out)"
+	for i in 0 1 2; do
+		dm=$((got_mono[i] - want_mono[i]))
+		dw=$((got_wall[i] - want_real[i] % 86400000000))
+		# across midnight
+		[ $dw -gt 43200000000 ] && dw=$((dw - 86400000000))
+		[ $dw -lt -43200000000 ] && dw=$((dw + 86400000000))
+		note "wait $((i + 1)): --time=mono ${dm#-} us from the waiter's CLOCK_MONOTONIC, -T ${dw#-} us from its CLOCK_REALTIME"
+		[ ${dm#-} -le 1000 ] || fail "--time=mono: ${got_mono[i]} us, the waiter ran at ${want_mono[i]} us"
+		[ ${dw#-} -le 1000 ] || fail "-T: ${got_wall[i]} us of the day, the waiter ran at ${want_real[i]} us"
+	done
+}
+
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "reports the generated wait's TID and latency (task storage)" t_reports_generated_wait
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "prints nothing at or below the threshold" t_nothing_below_threshold
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-p traces a process: all its threads, no others" t_pid_filter
@@ -302,5 +627,19 @@ test_case ROOT,BTF,TASK_STORAGE,MULTICPU "a small hash map misses wakeups that t
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "threads older than the tracer woken at once: none lost" t_startup_burst
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "--stats counts match the events printed" t_stats_match_events
 test_case ROOT,BTF,VALGRIND,MULTICPU "valgrind-clean userspace" t_valgrind_clean
+test_case ROOT,BTF,MULTICPU "the ring buffer wakes a stopped reader once, not at every report" t_ringbuf_wakeup_once
+test_case ROOT,BTF,CMD_bpftool "hash mode counts entries of exited threads exactly, under load" t_hash_stale_exact
+test_case ROOT,BTF,MULTICPU "a wakeup of a task still on its CPU starts no wait" t_wakeup_on_cpu_starts_no_wait
+test_case ROOT "the stale count reads each key once while the map changes" t_stale_count_races
+test_case ROOT,BTF,CMD_unshare "hash mode's stale count is unknown in another pid namespace" t_hash_stale_pidns
+test_case ROOT "a PID or TID that does not exist: one line, exit 1" t_missing_pid_tid
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-p with a TID and a list: ends, status 0, when the last process exits" t_pids_exit
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-t: ends, status 0, when the thread exits" t_tid_exit
+test_case ROOT,BTF "| head with a high threshold: ends at once, status 0" t_head_high_threshold
+test_case ROOT,BTF "SIGHUP ends it like SIGTERM: status 0, final reports" t_sighup
+test_case ROOT,BTF,CMD_strace "SIGINT at start-up, started with SIGINT ignored: status 0" t_sigint_at_startup
+test_case ROOT,BTF,MULTICPU "SIGINT while stdout is blocked: every wait printed, status 0" t_blocked_output_sigint
+test_case ROOT,BTF,MULTICPU "a second signal while stdout is blocked ends it at once" t_blocked_output_second_signal
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "TIME is the switch-in time (-T, --time=mono)" t_timestamps
 . "$(dirname "$0")/why.sh"
 test_done

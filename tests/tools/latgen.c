@@ -44,8 +44,10 @@
  * stdout (line-buffered):
  *   latgen pid=P waiter_tid=W hog_tid=H controller_tid=C cpu=N delay_ms=D
  *          [waker_tid=K] [controller_cpu=C]
- *   wait_us=U [cpu=N]               one per round; cpu= (the CPU the waiter
- *                                   ran on) with -M
+ *   wait_us=U ran_mono_us=M ran_real_us=R [cpu=N]
+ *                                   one per round; M and R: when the waiter
+ *                                   ran, CLOCK_MONOTONIC and CLOCK_REALTIME;
+ *                                   cpu= (the CPU it ran on) with -M
  *   done
  * A round in which the waiter was involuntarily switched out after it woke
  * and before it read the clock gets " preempted=1" after wait_us=U: U then
@@ -115,6 +117,7 @@ static _Atomic int quit;
 
 static _Atomic long long t_wake_ns;	/* controller's clock just before waking */
 static long long measured_ns;		/* published by the release store of 'reported' */
+static long long ran_mono_ns, ran_real_ns; /* when the waiter ran, likewise */
 static int was_preempted;
 static int ran_on_cpu;
 
@@ -139,6 +142,14 @@ static long long clock_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static long long real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
 	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
@@ -333,6 +344,8 @@ static void *waiter_main(void *unused)
 			return NULL;
 		if (mode == MODE_PREEMPT) {
 			measured_ns = spin_through_preemption(round);
+			ran_mono_ns = clock_ns();
+			ran_real_ns = real_ns();
 			/* the hog's preemption is expected: more is a second wait */
 			was_preempted = involuntary_switches() - ivcsw_before > 1;
 			publish(&reported, round);
@@ -350,6 +363,8 @@ static void *waiter_main(void *unused)
 				;
 		}
 		t_run = clock_ns();
+		ran_real_ns = real_ns();
+		ran_mono_ns = t_run;
 		ran_on_cpu = sched_getcpu();
 		measured_ns = t_run - atomic_load_explicit(&t_wake_ns, memory_order_acquire);
 		was_preempted = involuntary_switches() != ivcsw_before;
@@ -554,8 +569,9 @@ int main(int argc, char **argv)
 		}
 
 		await_change(&reported, round - 1);
-		printf("wait_us=%lld%s", (measured_ns + 500) / 1000,
-		       was_preempted ? " preempted=1" : "");
+		printf("wait_us=%lld%s ran_mono_us=%lld ran_real_us=%lld",
+		       (measured_ns + 500) / 1000, was_preempted ? " preempted=1" : "",
+		       ran_mono_ns / 1000, ran_real_ns / 1000);
 		if (mode == MODE_MIGRATE)
 			printf(" cpu=%d", ran_on_cpu);
 		printf("\n");

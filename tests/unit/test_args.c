@@ -71,17 +71,17 @@ static void test_defaults(void **state)
 	(void)state;
 	assert_int_equal(parse(&c, &o, NULL), PARSE_RUN);
 	assert_int_equal(o.min_us, 10000);
-	assert_int_equal(o.pid, 0);
+	assert_int_equal(o.npids, 0);
 	assert_int_equal(o.tid, 0);
 	assert_false(o.previous);
 	assert_false(o.verbose);
 	assert_false(o.stats);
 	assert_int_equal(o.storage, STORAGE_AUTO);
 	assert_int_equal(o.hash_entries, 10240);
-	assert_false(o.waker);
-	assert_false(o.cpu);
-	assert_false(o.json);
-	assert_int_equal(o.blame, 0);
+	assert_false(o.format.waker);
+	assert_false(o.format.cpu);
+	assert_false(o.format.json);
+	assert_int_equal(o.format.blame, 0);
 	assert_string_equal(o.comm, "");
 	assert_null(o.cgroup);
 	assert_int_equal(o.duration, 0);
@@ -101,9 +101,48 @@ static void test_min_us(void **state)
 	assert_int_equal(parse(&c, &o, "0", NULL), PARSE_RUN);
 	assert_int_equal(o.min_us, 0);
 	capture_free(&c);
-	assert_int_equal(parse(&c, &o, "18446744073709550", NULL), PARSE_RUN);
-	assert_int_equal(o.min_us, 18446744073709550ULL);
+	assert_int_equal(parse(&c, &o, "3600000000", NULL), PARSE_RUN);
+	assert_int_equal(o.min_us, RQS_MAX_MIN_US);
 	capture_free(&c);
+}
+
+static void test_min_us_units(void **state)
+{
+	static const struct {
+		const char *arg;
+		unsigned long long us;
+	} cases[] = {
+		{ "250us", 250 },	{ "10ms", 10000 },     { "1s", 1000000 },
+		{ "0ms", 0 },		{ "0s", 0 },	       { "3600s", 3600000000ULL },
+		{ "3600000ms", 3600000000ULL }, { "007ms", 7000 },
+	};
+	struct capture c = { 0 };
+	struct options o;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(parse(&c, &o, cases[i].arg, NULL), PARSE_RUN);
+		assert_int_equal(o.min_us, cases[i].us);
+		assert_int_equal(c.err_len, 0);
+		capture_free(&c);
+	}
+}
+
+/* the limit, checked before any multiplication: nothing wraps */
+static void test_min_us_limit(void **state)
+{
+	(void)state;
+	assert_usage_error("invalid MIN_US '3600000001': more than 3600000000 us (1 hour)",
+			   "3600000001");
+	assert_usage_error("more than 3600000000 us (1 hour)", "9223372036854775");
+	assert_usage_error("more than 3600000000 us (1 hour)", "18446744073709551");
+	assert_usage_error("more than 3600000000 us (1 hour)", "99999999999999999999");
+	assert_usage_error("more than 3600000000 us (1 hour)", "3601s");
+	assert_usage_error("more than 3600000000 us (1 hour)", "3600001ms");
+	/* v * 1000000 would wrap to a small number in 64 bits */
+	assert_usage_error("more than 3600000000 us (1 hour)", "18446744073710s");
+	assert_usage_error("more than 3600000000 us (1 hour)", "18446744073709552ms");
+	assert_usage_error("more than 3600000000 us (1 hour)", "99999999999999999999999s");
 }
 
 static void test_short_options(void **state)
@@ -114,7 +153,8 @@ static void test_short_options(void **state)
 	(void)state;
 	assert_int_equal(parse(&c, &o, "-p", "185", "-P", "-v", "-m", "hash", "5000", NULL),
 			 PARSE_RUN);
-	assert_int_equal(o.pid, 185);
+	assert_int_equal(o.npids, 1);
+	assert_int_equal(o.pids[0], 185);
 	assert_int_equal(o.tid, 0);
 	assert_true(o.previous);
 	assert_true(o.verbose);
@@ -145,7 +185,7 @@ static void test_long_options(void **state)
 	assert_int_equal(o.min_us, 7);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, "--pid", "2147483647", NULL), PARSE_RUN);
-	assert_int_equal(o.pid, 2147483647);
+	assert_int_equal(o.pids[0], 2147483647);
 	capture_free(&c);
 }
 
@@ -157,25 +197,25 @@ static void test_why_options(void **state)
 	(void)state;
 	assert_int_equal(parse(&c, &o, "-W", "--cpu", "-j", "-c", "nginx", "--cgroup",
 			       "/system.slice", "-d", "3", "500", NULL), PARSE_RUN);
-	assert_true(o.waker);
-	assert_true(o.cpu);
-	assert_true(o.json);
+	assert_true(o.format.waker);
+	assert_true(o.format.cpu);
+	assert_true(o.format.json);
 	assert_string_equal(o.comm, "nginx");
 	assert_string_equal(o.cgroup, "/system.slice");
 	assert_int_equal(o.duration, 3);
 	assert_int_equal(o.min_us, 500);
-	assert_int_equal(o.blame, 0);
+	assert_int_equal(o.format.blame, 0);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, "--waker", "--json", "--comm=123456789012345",
 			       "--cgroup=x", "--duration=31536000", NULL), PARSE_RUN);
-	assert_true(o.waker);
-	assert_true(o.json);
+	assert_true(o.format.waker);
+	assert_true(o.format.json);
 	assert_string_equal(o.comm, "123456789012345");
 	assert_int_equal(o.duration, 31536000);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, "-WjcX", NULL), PARSE_RUN);
-	assert_true(o.waker);
-	assert_true(o.json);
+	assert_true(o.format.waker);
+	assert_true(o.format.json);
 	assert_string_equal(o.comm, "X");
 	capture_free(&c);
 }
@@ -189,34 +229,34 @@ static void test_blame(void **state)
 	/* no N: the default, and a following MIN_US-looking word is N only
 	 * when it is a number right after -B */
 	assert_int_equal(parse(&c, &o, "-B", NULL), PARSE_RUN);
-	assert_int_equal(o.blame, 3);
+	assert_int_equal(o.format.blame, 3);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, "-B", "-W", "700", NULL), PARSE_RUN);
-	assert_int_equal(o.blame, 3);
+	assert_int_equal(o.format.blame, 3);
 	assert_int_equal(o.min_us, 700);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, "700", "--blame", NULL), PARSE_RUN);
-	assert_int_equal(o.blame, 3);
+	assert_int_equal(o.format.blame, 3);
 	assert_int_equal(o.min_us, 700);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, "-B", "5", "1000", NULL), PARSE_RUN);
-	assert_int_equal(o.blame, 5);
+	assert_int_equal(o.format.blame, 5);
 	assert_int_equal(o.min_us, 1000);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, "-B7", NULL), PARSE_RUN);
-	assert_int_equal(o.blame, 7);
+	assert_int_equal(o.format.blame, 7);
 	assert_int_equal(o.min_us, 10000);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, "--blame=32", "0", NULL), PARSE_RUN);
-	assert_int_equal(o.blame, 32);
+	assert_int_equal(o.format.blame, 32);
 	assert_int_equal(o.min_us, 0);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, "--blame", "1", NULL), PARSE_RUN);
-	assert_int_equal(o.blame, 1);
+	assert_int_equal(o.format.blame, 1);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, "-WB", "2", NULL), PARSE_RUN);
-	assert_true(o.waker);
-	assert_int_equal(o.blame, 2);
+	assert_true(o.format.waker);
+	assert_int_equal(o.format.blame, 2);
 	capture_free(&c);
 }
 
@@ -242,15 +282,24 @@ static void test_help_and_version(void **state)
 static void test_bad_numbers(void **state)
 {
 	(void)state;
-	assert_usage_error("not a number", "abc");
-	assert_usage_error("not a number", "10x");
-	assert_usage_error("not a number", "");
-	assert_usage_error("not a number", " 10");
-	assert_usage_error("not a number", "+10");
-	assert_usage_error("not a number", "1e3");
-	assert_usage_error("too large", "99999999999999999999");
-	assert_usage_error("too large", "18446744073709551");
-	assert_usage_error("negative", "--", "-5");
+	/* MIN_US: the error names the unit */
+	assert_usage_error("invalid MIN_US 'abc': not a whole number of microseconds, or of us, ms or s (as in 10ms)", "abc");
+	assert_usage_error("not a whole number of microseconds", "10x");
+	assert_usage_error("not a whole number of microseconds", "10 ms");
+	assert_usage_error("not a whole number of microseconds", "10MS");
+	assert_usage_error("not a whole number of microseconds", "1.5ms");
+	assert_usage_error("not a whole number of microseconds", "10m");
+	assert_usage_error("not a whole number of microseconds", "ms");
+	assert_usage_error("not a whole number of microseconds", "");
+	assert_usage_error("not a whole number of microseconds", " 10");
+	assert_usage_error("not a whole number of microseconds", "+10");
+	assert_usage_error("not a whole number of microseconds", "1e3");
+	assert_usage_error("invalid MIN_US '-5': negative", "--", "-5");
+	assert_usage_error("invalid MIN_US '-5ms': negative", "--", "-5ms");
+	assert_usage_error("not a whole number of microseconds", "-");
+	/* what "-- -p 3" says is true: '-p' is no option there, and no number */
+	assert_usage_error("invalid MIN_US '-p': not a number (after '--', arguments are not options)",
+			   "--", "-p", "3");
 	assert_usage_error("invalid PID 'x'", "-p", "x");
 	assert_usage_error("negative", "-p", "-1");
 	assert_usage_error("too small", "-p", "0");
@@ -280,9 +329,9 @@ static void test_bad_filters(void **state)
 	assert_usage_error("needs an argument", "-c");
 	assert_usage_error("needs an argument", "--cgroup");
 	assert_usage_error("invalid cgroup path '': empty", "--cgroup=");
-	assert_usage_error("option '--json' takes no value", "--json=1");
-	assert_usage_error("option '--stats' takes no value", "--stats=1");
-	assert_usage_error("unknown option '--bogus=1'", "--bogus=1");
+	assert_usage_error("option '--json' takes no argument", "--json=1");
+	assert_usage_error("option '--waker' takes no argument", "--waker=1");
+	assert_usage_error("unknown option '--bogus'", "--bogus=1");
 }
 
 static void test_bad_usage(void **state)
@@ -290,13 +339,173 @@ static void test_bad_usage(void **state)
 	(void)state;
 	assert_usage_error("unknown option '-x'", "-x");
 	assert_usage_error("unknown option '--bogus'", "--bogus");
+	assert_usage_error("unknown option '--bogus'", "--bogus=1");
 	assert_usage_error("unknown option '-5'", "-5");
-	assert_usage_error("needs an argument", "-p");
-	assert_usage_error("needs an argument", "--storage");
+	/* inside a cluster, after a long option: still the short one */
+	assert_usage_error("unknown option '-x'", "-xP");
+	assert_usage_error("unknown option '-x'", "--stats", "-xP");
+	assert_usage_error("unknown option '-x'", "5", "-Px");
+	assert_usage_error("option '-p' needs an argument", "-p");
+	assert_usage_error("option '-p' needs an argument", "-Pp");
+	assert_usage_error("option '--storage' needs an argument", "--storage");
+	assert_usage_error("option '--pid' needs an argument", "--pi");
+	/* --help=x used to say "unknown option '-h'" */
+	assert_usage_error("option '--help' takes no argument", "--help=x");
+	assert_usage_error("option '--help' takes no argument", "--hel=x");
+	assert_usage_error("option '--stats' takes no argument", "--stats=1");
+	assert_usage_error("option '--h' is ambiguous", "--h");
+	assert_usage_error("option '--t' is ambiguous", "--t=1");
 	assert_usage_error("unexpected argument '2'", "1", "2");
 	assert_usage_error("cannot be used together", "-p", "1", "-t", "2");
-	assert_usage_error("invalid storage mode 'tasks'", "-m", "tasks");
+	assert_usage_error("invalid storage mode 'tasks': expected task, hash or auto\n", "-m", "tasks");
 	assert_usage_error("invalid storage mode ''", "--storage=");
+	assert_usage_error("invalid time format 'ns': expected hms, us or mono", "--time", "ns");
+}
+
+/* runqlat's -m means milliseconds: say what -m is here */
+static void test_storage_mode_number(void **state)
+{
+	(void)state;
+	assert_usage_error("invalid storage mode '10': expected task, hash or auto (-m is the storage mode here; for a threshold in milliseconds, give MIN_US as 10ms)",
+			   "-m", "10");
+}
+
+static void test_pid_lists(void **state)
+{
+	struct capture c = { 0 };
+	struct options o;
+
+	(void)state;
+	assert_int_equal(parse(&c, &o, "-p", "10,20", "-p", "30", "--pid=10", "-p40", NULL),
+			 PARSE_RUN);
+	assert_int_equal(o.npids, 4);
+	assert_int_equal(o.pids[0], 10);
+	assert_int_equal(o.pids[1], 20);
+	assert_int_equal(o.pids[2], 30);
+	assert_int_equal(o.pids[3], 40);
+	assert_int_equal(c.err_len, 0);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-p", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16", NULL),
+			 PARSE_RUN);
+	assert_int_equal(o.npids, RQS_MAX_TGIDS);
+	capture_free(&c);
+	assert_usage_error("too many processes for -p: at most 16",
+			   "-p", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16", "-p", "17");
+	assert_usage_error("invalid PID '': not a number", "-p", "1,,2");
+	assert_usage_error("invalid PID '': not a number", "-p", "1,");
+	assert_usage_error("invalid PID 'x': not a number", "-p", "1,x");
+	assert_usage_error("invalid PID '2 3': not a number", "-p", "1,2 3");
+	assert_usage_error("invalid PID '0': too small", "-p", "5,0");
+	assert_usage_error("invalid PID '99999999999999999999999999': too large",
+			   "-p", "99999999999999999999999999");
+	assert_usage_error("cannot be used together", "-p", "1,2", "-t", "2");
+}
+
+/* "-p 1 2 3", an unquoted $(pidof x): the third is an error that says why */
+static void test_pid_then_numbers(void **state)
+{
+	struct capture c = { 0 };
+	struct options o;
+
+	(void)state;
+	assert_usage_error("unexpected argument '3': MIN_US is '2' (give several processes as -p PID,PID)",
+			   "-p", "1", "2", "3");
+	assert_int_equal(parse(&c, &o, "-p", "1", "2", NULL), PARSE_RUN);
+	assert_int_equal(o.min_us, 2);
+	assert_true(o.min_us_after_pid);
+	capture_free(&c);
+	/* with options in between, or a unit, it is meant as a threshold */
+	assert_int_equal(parse(&c, &o, "-p", "1", "-P", "2", NULL), PARSE_RUN);
+	assert_false(o.min_us_after_pid);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-p", "1", "2ms", NULL), PARSE_RUN);
+	assert_false(o.min_us_after_pid);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-p1", "2", NULL), PARSE_RUN);
+	assert_false(o.min_us_after_pid);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "2", "-p", "1", NULL), PARSE_RUN);
+	assert_false(o.min_us_after_pid);
+	capture_free(&c);
+	/* GNU getopt moves "2" after the options: still seen as after -p 1 */
+	assert_int_equal(parse(&c, &o, "-p", "1", "2", "-P", NULL), PARSE_RUN);
+	assert_true(o.min_us_after_pid);
+	assert_int_equal(o.min_us, 2);
+	capture_free(&c);
+}
+
+static void test_tid_twice(void **state)
+{
+	(void)state;
+	assert_usage_error("-t/--tid given twice: it traces one thread (-p traces processes)",
+			   "-t", "1", "-t", "2");
+}
+
+static void test_time_and_tgid(void **state)
+{
+	struct capture c = { 0 };
+	struct options o;
+
+	(void)state;
+	assert_int_equal(parse(&c, &o, NULL), PARSE_RUN);
+	assert_int_equal(o.format.time, TIME_HMS);
+	assert_false(o.format.tgid);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-T", "--tgid", "-P", NULL), PARSE_RUN);
+	assert_int_equal(o.format.time, TIME_US);
+	assert_true(o.format.tgid);
+	assert_true(o.format.previous);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "--timestamp", NULL), PARSE_RUN);
+	assert_int_equal(o.format.time, TIME_US);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "--time=mono", NULL), PARSE_RUN);
+	assert_int_equal(o.format.time, TIME_MONO);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-T", "--time", "hms", NULL), PARSE_RUN);
+	assert_int_equal(o.format.time, TIME_HMS);
+	capture_free(&c);
+}
+
+/* --hash-entries without hash mode: a warning, not an error */
+static void test_hash_entries_unused(void **state)
+{
+	struct capture c = { 0 };
+	struct options o;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(parse(&c, &o, "-m", "task", "--hash-entries", "64", NULL), PARSE_RUN);
+	assert_string_equal(c.err, "runqslower-ts: warning: --hash-entries 64 has no effect: it sizes the hash map of --storage=hash, and task storage is in use\n");
+	capture_free(&c);
+	/* hash and auto: nothing at parse time */
+	assert_int_equal(parse(&c, &o, "-m", "hash", "--hash-entries", "64", NULL), PARSE_RUN);
+	assert_int_equal(c.err_len, 0);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "--hash-entries", "64", NULL), PARSE_RUN);
+	assert_int_equal(c.err_len, 0);
+	/* auto: once the mode is chosen */
+	f = open_memstream(&buf, &len);
+	warn_unused_options(&o, STORAGE_HASH, f);
+	fflush(f);
+	assert_int_equal(len, 0);
+	warn_unused_options(&o, STORAGE_TASK, f);
+	fclose(f);
+	assert_non_null(strstr(buf, "warning: --hash-entries 64 has no effect"));
+	assert_int_equal(count_lines(buf), 1);
+	free(buf);
+	capture_free(&c);
+	/* the default size, not given: no warning */
+	assert_int_equal(parse(&c, &o, NULL), PARSE_RUN);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	warn_unused_options(&o, STORAGE_TASK, f);
+	fclose(f);
+	assert_int_equal(len, 0);
+	free(buf);
+	capture_free(&c);
 }
 
 static void test_reparse_resets(void **state)
@@ -308,15 +517,15 @@ static void test_reparse_resets(void **state)
 	assert_int_equal(parse(&c, &o, "-p", "9", "-P", NULL), PARSE_RUN);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, NULL), PARSE_RUN);
-	assert_int_equal(o.pid, 0);
+	assert_int_equal(o.npids, 0);
 	assert_false(o.previous);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, "-W", "-B", "-c", "a", "--cgroup", "/x", "-d", "2", NULL),
 			 PARSE_RUN);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, NULL), PARSE_RUN);
-	assert_false(o.waker);
-	assert_int_equal(o.blame, 0);
+	assert_false(o.format.waker);
+	assert_int_equal(o.format.blame, 0);
 	assert_string_equal(o.comm, "");
 	assert_null(o.cgroup);
 	assert_int_equal(o.duration, 0);
@@ -336,6 +545,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_min_us),
+		cmocka_unit_test(test_min_us_units),
+		cmocka_unit_test(test_min_us_limit),
 		cmocka_unit_test(test_short_options),
 		cmocka_unit_test(test_long_options),
 		cmocka_unit_test(test_why_options),
@@ -344,6 +555,12 @@ int main(void)
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_bad_numbers),
 		cmocka_unit_test(test_bad_usage),
+		cmocka_unit_test(test_storage_mode_number),
+		cmocka_unit_test(test_pid_lists),
+		cmocka_unit_test(test_pid_then_numbers),
+		cmocka_unit_test(test_tid_twice),
+		cmocka_unit_test(test_time_and_tgid),
+		cmocka_unit_test(test_hash_entries_unused),
 		cmocka_unit_test(test_reparse_resets),
 		cmocka_unit_test(test_storage_mode_name),
 	};

@@ -12,8 +12,10 @@
 #include "json_out.h"
 #include "why.h"
 
-/* 2021-03-04 13:04:55.250001 UTC */
-#define WALL_NS 1614863095250001999LL
+/* 2021-03-04 13:04:55.250001 UTC, as TS_NS (CLOCK_MONOTONIC) plus
+ * REAL_MINUS_MONO */
+#define TS_NS 12345678901234ULL
+#define REAL_MINUS_MONO (1614863095250001999LL - (long long)TS_NS)
 
 static char *escaped(const char *s, size_t len)
 {
@@ -138,13 +140,13 @@ static void test_is_number(void **state)
 	assert_false(json_is_number("12a"));
 }
 
-static char *render_event(const struct rqs_event *e, const struct options *o)
+static char *render_event(const struct rqs_event *e, const struct output_format *o)
 {
 	char *buf = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&buf, &n);
 
-	assert_int_equal(json_event(f, e, WALL_NS, o), 0);
+	assert_int_equal(json_event(f, e, REAL_MINUS_MONO, o), 0);
 	fclose(f);
 	return buf;
 }
@@ -154,15 +156,15 @@ static void test_event(void **state)
 	struct rqs_event e = {
 		.delta_ns = 20013999, .pid = 1235, .task = "wa\"it\\er",
 		.prev_pid = 1234, .prev_task = "hog",
-		.mono_ns = 987654321, .tgid = 1233, .cpu = 1,
+		.ts_ns = TS_NS, .tgid = 1233, .cpu = 1,
 	};
-	struct options o = { 0 };
+	struct output_format o = { 0 };
 	char *s;
 
 	(void)state;
 	s = render_event(&e, &o);
 	assert_string_equal(s,
-		"{\"type\":\"event\",\"time\":\"2021-03-04T13:04:55.250001+00:00\",\"mono_ns\":987654321,"
+		"{\"type\":\"event\",\"time\":\"2021-03-04T13:04:55.250001+00:00\",\"mono_ns\":12345678901234,"
 		"\"cpu\":1,\"comm\":\"wa\\\"it\\\\er\",\"pid\":1233,\"tid\":1235,\"lat_us\":20013,"
 		"\"lat_ns\":20013999}\n");
 	free(s);
@@ -172,20 +174,20 @@ static void test_event_all_fields(void **state)
 {
 	struct rqs_event e = {
 		.delta_ns = 20000000, .pid = 9, .task = "waiter", .prev_pid = 8, .prev_task = "hog",
-		.mono_ns = 5, .tgid = 7, .cpu = 1,
+		.ts_ns = TS_NS, .tgid = 7, .cpu = 1,
 		.enq = { .waker = { .tid = 8, .how = RQS_WAKE_PREEMPTED, .comm = "hog" },
 			 .cpu = 0, .rq_len = 1 },
 		.nr_blame = 2,
 		.blame = { { .ns = 19999999, .tid = 8, .comm = "hog" },
 			   { .ns = 1, .tid = 0, .comm = "swapper/1" } },
 	};
-	struct options o = { .previous = true, .waker = true, .cpu = true, .blame = 3 };
+	struct output_format o = { .previous = true, .waker = true, .cpu = true, .blame = 3 };
 	char *s;
 
 	(void)state;
 	s = render_event(&e, &o);
 	assert_string_equal(s,
-		"{\"type\":\"event\",\"time\":\"2021-03-04T13:04:55.250001+00:00\",\"mono_ns\":5,"
+		"{\"type\":\"event\",\"time\":\"2021-03-04T13:04:55.250001+00:00\",\"mono_ns\":12345678901234,"
 		"\"cpu\":1,\"comm\":\"waiter\",\"pid\":7,\"tid\":9,\"lat_us\":20000,\"lat_ns\":20000000,"
 		"\"prev_comm\":\"hog\",\"prev_tid\":8,"
 		"\"waker_comm\":\"hog\",\"waker_tid\":8,\"wake\":\"preempted\","
@@ -202,7 +204,7 @@ static void test_event_all_fields(void **state)
 
 static void test_banner(void **state)
 {
-	struct options o = { .min_us = 500, .tid = 4, .comm = "x\"y", .blame = 3, .duration = 3 };
+	struct options o = { .min_us = 500, .tid = 4, .comm = "x\"y", .format.blame = 3, .duration = 3 };
 	char *buf = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&buf, &n);

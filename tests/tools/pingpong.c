@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * pingpong: two threads on two CPUs hand a futex word back and forth. Now
+ * and then a wakeup finds its task still on its CPU, between queuing itself
+ * on the futex and schedule(), and ttwu_runnable() wakes it in place: its
+ * FUTEX_WAIT returns 0 with no voluntary switch. Such a "hit" thread then
+ * sleeps SLEEP_MS, and its next wakeup is an ordinary one. No run-queue wait
+ * of theirs is longer than a few hundred us on an idle machine: a tracer
+ * that started a wait at the in-place wakeup reports one of SLEEP_MS.
+ *
+ *   pingpong [-n MAX_EXCHANGES] [-H HITS] [-z SLEEP_MS]
+ *
+ * Stops after HITS hits (default 3) or MAX_EXCHANGES exchanges.
+ * stdout: "pingpong pid=P tids=A,B" first, "done exchanges=N hits=H" last.
+ * Exit status: 0; 1 on a system error; 2 on bad usage.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char usage_text[] = "usage: pingpong [-n MAX_EXCHANGES] [-H HITS] [-z SLEEP_MS]";
+
+#define TOOL_NAME "pingpong"
+#include "cli.h"
+
+static _Atomic uint32_t ball;	/* even: thread 0 to play, odd: thread 1 */
+static _Atomic uint32_t ready;
+static _Atomic int tids[2];
+static _Atomic long hits, done_exchanges;
+static _Atomic int finished;
+static long max_exchanges = 5000000, want_hits = 3, sleep_ms = 300;
+
+static long voluntary_switches(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_nvcsw;
+}
+
+static long futex_op(_Atomic uint32_t *w, int op, uint32_t val)
+{
+	return syscall(SYS_futex, (uint32_t *)w, op, val, NULL, NULL, 0);
+}
+
+static void *player(void *arg)
+{
+	long me = (long)arg;
+	cpu_set_t set;
+	uint32_t v;
+
+	CPU_ZERO(&set);
+	CPU_SET((int)me, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		fprintf(stderr, "pingpong: sched_setaffinity: %s\n", strerror(errno));
+		exit(1);
+	}
+	atomic_store(&tids[me], gettid());
+	atomic_fetch_add(&ready, 1);
+	for (;;) {
+		int hit = 0;
+		long before;
+
+		while (((v = atomic_load(&ball)) & 1) != (uint32_t)me) {
+			if (atomic_load(&finished))
+				return NULL;
+			before = voluntary_switches();
+			if (futex_op(&ball, FUTEX_WAIT_PRIVATE, v) == 0 &&
+			    voluntary_switches() == before)
+				hit = 1;
+		}
+		if (hit && atomic_fetch_add(&hits, 1) + 1 >= want_hits)
+			atomic_store(&finished, 1);
+		if (atomic_fetch_add(&done_exchanges, 1) + 1 >= max_exchanges)
+			atomic_store(&finished, 1);
+		atomic_store(&ball, v + 1);
+		futex_op(&ball, FUTEX_WAKE_PRIVATE, INT_MAX);
+		if (hit)
+			usleep(sleep_ms * 1000);
+		if (atomic_load(&finished)) {
+			atomic_fetch_add(&ball, 2); /* both see a change */
+			futex_op(&ball, FUTEX_WAKE_PRIVATE, INT_MAX);
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	pthread_t t[2];
+	int opt, err;
+
+	while ((opt = getopt(argc, argv, ":n:H:z:h")) != -1) {
+		switch (opt) {
+		case 'n': max_exchanges = parse_number(optarg, "MAX_EXCHANGES", 1, 1000000000); break;
+		case 'H': want_hits = parse_number(optarg, "HITS", 1, 1000); break;
+		case 'z': sleep_ms = parse_number(optarg, "SLEEP_MS", 0, 60000); break;
+		case ':': bad_option("missing the value of option", optopt);
+		case '?': bad_option("unknown option", optopt);
+		default: bad_usage(NULL, NULL);
+		}
+	}
+	for (long i = 0; i < 2; i++)
+		if ((err = pthread_create(&t[i], NULL, player, (void *)i))) {
+			fprintf(stderr, "pingpong: pthread_create: %s\n", strerror(err));
+			return 1;
+		}
+	while (atomic_load(&ready) < 2)
+		usleep(1000);
+	printf("pingpong pid=%d tids=%d,%d\n", (int)getpid(), atomic_load(&tids[0]),
+	       atomic_load(&tids[1]));
+	fflush(stdout);
+	pthread_join(t[0], NULL);
+	pthread_join(t[1], NULL);
+	printf("done exchanges=%ld hits=%ld\n", atomic_load(&done_exchanges), atomic_load(&hits));
+	return 0;
+}

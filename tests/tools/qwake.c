@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * qwake: a waiter preempted inside its wait, then woken while still queued,
+ * and the wait that follows measured by the generator itself.
+ *
+ *   qwake [-n ROUNDS] [-q QUEUED] [-s START_DELAY_MS] [-x SCALE]
+ *
+ * Three threads: a SCHED_OTHER waiter and a SCHED_FIFO hog pinned to the
+ * last usable CPU, and the main thread (the waker) on another. A round:
+ *   T        the hog's absolute timer fires on the waiter's CPU; the hog
+ *            reads the clock (t_hog) and spins HOG_SPIN_US;
+ *   T - d    the waiter has just entered FUTEX_WAIT (d sweeps 0..50 us over
+ *            the rounds, so that some rounds' timer lands between the
+ *            kernel's set_current_state() and schedule());
+ *   T + WAKE_AFTER_US   the waker reads the clock (t_wake) and wakes it.
+ * The waiter reads the clock when it runs (t_run). Which path the round took
+ * follows from the waiter's involuntary switches (getrusage) across the
+ * futex call and the call's result:
+ *   woken    not preempted: it slept, the wake made it runnable:
+ *            wait = t_run - t_wake
+ *   running  preempted before it queued itself on the futex (still
+ *            TASK_RUNNING: spinning, or on its way into the kernel); the word
+ *            changed meanwhile, FUTEX_WAIT says EAGAIN: wait = t_run - t_hog
+ *            (its wait began when the hog took the CPU)
+ *   queued   preempted after set_current_state() (switched out with
+ *            preempt=true, still on the run queue) and then woken while
+ *            queued, through ttwu_runnable(): FUTEX_WAIT returned 0, and
+ *            wait = t_run - t_hog, not t_run - t_wake
+ * Only kernels that preempt in kernel mode (preempt=full, PREEMPT_RT) give
+ * queued rounds. With -q, rounds go on (up to 20 times ROUNDS) until QUEUED
+ * queued rounds were seen. -x multiplies every duration (for emulators,
+ * whose timers are coarse): woken rounds wait about 2 ms x SCALE, the
+ * others about 3 ms x SCALE.
+ *
+ * stdout (line-buffered):
+ *   qwake pid=P waiter_tid=W hog_tid=H cpu=N
+ *   round=R path=woken|running|queued wait_us=U noisy=0|1 t=.. hog=.. wake=.. run=..
+ *   done rounds=R queued=Q running=N woken=M noisy=K
+ * (one round line per round; t, hog, wake and run are CLOCK_MONOTONIC ns:
+ * T, t_hog, t_wake, t_run). A noisy round is one in which the waiter or the
+ * hog was switched out more often than the round itself explains: another
+ * task took their CPU, and waits may have been split or added.
+ * Exit status: 0; 1 on a system error; 2 on bad usage.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <limits.h>
+#include <linux/futex.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HOG_PRIO 10
+#define WAITER_NICE (-10)	/* ahead of other fair tasks woken on its CPU */
+#define HOG_SPIN_US 3000
+#define WAKE_AFTER_US 1000
+#define LEAD_US 2000		/* T is this far after the round starts */
+#define SWEEP_STEPS 100
+#define SWEEP_STEP_NS 500	/* d = 0 .. 50 us */
+
+#if defined(__x86_64__) || defined(__i386__)
+#define cpu_relax() __builtin_ia32_pause()
+#elif defined(__aarch64__)
+#define cpu_relax() __asm__ __volatile__("yield")
+#else
+#define cpu_relax() do { } while (0)
+#endif
+
+static const char usage_text[] =
+	"usage: qwake [-n ROUNDS] [-q QUEUED] [-s START_DELAY_MS] [-x SCALE]";
+
+#define TOOL_NAME "qwake"
+#include "cli.h"
+
+static _Atomic uint32_t round_no;	/* main -> both: the round to serve */
+static _Atomic long long round_t;	/* main -> both: that round's T */
+static _Atomic long long round_d;	/* main -> waiter: that round's d */
+static _Atomic uint32_t word;		/* the waiter's futex: the last round woken */
+static _Atomic uint32_t hog_done;	/* hog -> main: round it spun for */
+static _Atomic uint32_t waiter_done;	/* waiter -> main: round it measured */
+static _Atomic uint32_t ready;		/* threads up */
+static _Atomic long long t_hog, t_wake;
+static long long t_run;			/* published by waiter_done */
+static int waiter_path;			/* 0 woken, 1 running, 2 queued */
+static int target_cpu, waker_cpu;
+static long scale = 1;
+static _Atomic int waiter_tid, hog_tid;
+
+static _Noreturn void fail(const char *what, int err)
+{
+	fprintf(stderr, "qwake: %s: %s\n", what, strerror(err));
+	exit(1);
+}
+
+static long long clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void sleep_until(long long ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000LL, .tv_nsec = ns % 1000000000LL };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+static long futex(_Atomic uint32_t *w, int op, uint32_t val)
+{
+	return syscall(SYS_futex, (uint32_t *)w, op, val, NULL, NULL, 0);
+}
+
+static uint32_t await_change(_Atomic uint32_t *w, uint32_t old)
+{
+	uint32_t now;
+
+	while ((now = atomic_load_explicit(w, memory_order_acquire)) == old)
+		futex(w, FUTEX_WAIT_PRIVATE, old);
+	return now;
+}
+
+static void publish(_Atomic uint32_t *w, uint32_t v)
+{
+	atomic_store_explicit(w, v, memory_order_release);
+	futex(w, FUTEX_WAKE_PRIVATE, INT_MAX);
+}
+
+static void pin_self(int cpu, const char *who)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		fail(who, errno);
+}
+
+static long involuntary_switches(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_nivcsw;
+}
+
+static long all_switches(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_nvcsw + ru.ru_nivcsw;
+}
+
+/* Each thread switches out exactly twice a round (its sleep between rounds,
+ * and its wait in the round); more means something else took its CPU, and
+ * the round's waits are not the ones the generator knows of. */
+#define SWITCHES_PER_ROUND 2
+static _Atomic long hog_switches, waiter_switches;
+
+static void *hog_main(void *unused)
+{
+	struct sched_param sp = { .sched_priority = HOG_PRIO };
+	uint32_t r = 0;
+	long long t;
+	long sw, last_sw = 0;
+
+	(void)unused;
+	pthread_setname_np(pthread_self(), "hog");
+	pin_self(target_cpu, "sched_setaffinity (hog)");
+	if (sched_setscheduler(0, SCHED_FIFO, &sp))
+		fail("sched_setscheduler (SCHED_FIFO hog)", errno);
+	atomic_store(&hog_tid, gettid());
+	atomic_fetch_add(&ready, 1);
+	futex(&ready, FUTEX_WAKE_PRIVATE, INT_MAX);
+	for (;;) {
+		r = await_change(&round_no, r);
+		if (r == UINT32_MAX)
+			return NULL;
+		sleep_until(atomic_load(&round_t));
+		t = clock_ns();
+		atomic_store(&t_hog, t);
+		while (clock_ns() < t + HOG_SPIN_US * 1000LL * scale)
+			cpu_relax();
+		sw = all_switches();
+		atomic_store(&hog_switches, sw - last_sw);
+		last_sw = sw;
+		publish(&hog_done, r);
+	}
+}
+
+static void *waiter_main(void *unused)
+{
+	uint32_t r = 0;
+	long before, sw, last_sw = 0;
+	long ret;
+	int err;
+
+	(void)unused;
+	pthread_setname_np(pthread_self(), "waiter");
+	pin_self(target_cpu, "sched_setaffinity (waiter)");
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), WAITER_NICE))
+		fail("setpriority (waiter)", errno);
+	atomic_store(&waiter_tid, gettid());
+	atomic_fetch_add(&ready, 1);
+	futex(&ready, FUTEX_WAKE_PRIVATE, INT_MAX);
+	for (;;) {
+		r = await_change(&round_no, r);
+		if (r == UINT32_MAX)
+			return NULL;
+		/* spin to T - d, then wait for the word to leave r - 1 */
+		while (clock_ns() < atomic_load(&round_t) - atomic_load(&round_d))
+			cpu_relax();
+		before = involuntary_switches();
+		ret = futex(&word, FUTEX_WAIT_PRIVATE, r - 1);
+		err = ret ? errno : 0;
+		t_run = clock_ns();
+		if (err == EAGAIN)
+			waiter_path = 1; /* never slept: runnable since the hog took the CPU */
+		else if (involuntary_switches() != before)
+			waiter_path = 2;
+		else
+			waiter_path = 0;
+		/* a spurious return (EINTR) still measures from the last event */
+		if (err && err != EAGAIN && err != EINTR)
+			fail("futex wait (waiter)", err);
+		await_change(&word, r - 1);
+		sw = all_switches();
+		atomic_store(&waiter_switches, sw - last_sw);
+		last_sw = sw;
+		publish(&waiter_done, r);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	long rounds = 100, want_queued = 0, start_delay_ms = 0;
+	long counts[3] = { 0 }, max_rounds, noisy_rounds = 0;
+	int noisy;
+	static const char *const path_name[] = { "woken", "running", "queued" };
+	pthread_t hog, waiter;
+	cpu_set_t allowed;
+	uint32_t r;
+	int opt, err;
+
+	while ((opt = getopt(argc, argv, ":n:q:s:x:h")) != -1) {
+		switch (opt) {
+		case 'n': rounds = parse_number(optarg, "ROUNDS", 1, 100000); break;
+		case 'q': want_queued = parse_number(optarg, "QUEUED", 0, 100000); break;
+		case 's': start_delay_ms = parse_number(optarg, "START_DELAY_MS", 0, 3600000); break;
+		case 'x': scale = parse_number(optarg, "SCALE", 1, 100); break;
+		case ':': bad_option("missing the value of option", optopt);
+		case '?': bad_option("unknown option", optopt);
+		default: bad_usage(NULL, NULL);
+		}
+	}
+	if (optind < argc)
+		bad_usage("unexpected argument", argv[optind]);
+	max_rounds = want_queued ? rounds * 20 : rounds;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		fail("sched_getaffinity", errno);
+	if (CPU_COUNT(&allowed) < 2) {
+		fprintf(stderr, "qwake: need 2 usable CPUs: %s\n", strerror(ENODEV));
+		return 1;
+	}
+	waker_cpu = -1;
+	for (int c = 0; c < CPU_SETSIZE; c++) {
+		if (!CPU_ISSET(c, &allowed))
+			continue;
+		if (waker_cpu < 0)
+			waker_cpu = c;
+		target_cpu = c;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	pin_self(waker_cpu, "sched_setaffinity (waker)");
+	if ((err = pthread_create(&hog, NULL, hog_main, NULL)) ||
+	    (err = pthread_create(&waiter, NULL, waiter_main, NULL)))
+		fail("pthread_create", err);
+	for (uint32_t n; (n = atomic_load(&ready)) < 2;)
+		await_change(&ready, n);
+	printf("qwake pid=%d waiter_tid=%d hog_tid=%d cpu=%d\n", (int)getpid(),
+	       atomic_load(&waiter_tid), atomic_load(&hog_tid), target_cpu);
+	if (start_delay_ms)
+		sleep_until(clock_ns() + start_delay_ms * 1000000LL);
+
+	for (r = 1; r <= (uint32_t)max_rounds; r++) {
+		long long T = clock_ns() + LEAD_US * 1000LL * scale, wait_ns;
+
+		if (r > (uint32_t)rounds && counts[2] >= want_queued)
+			break;
+		atomic_store(&round_t, T);
+		atomic_store(&round_d, (long long)((r - 1) % SWEEP_STEPS) * SWEEP_STEP_NS * scale);
+		publish(&round_no, r);
+		sleep_until(T + WAKE_AFTER_US * 1000LL * scale);
+		atomic_store(&t_wake, clock_ns());
+		publish(&word, r);
+		await_change(&waiter_done, r - 1);
+		await_change(&hog_done, r - 1);
+		wait_ns = t_run - (waiter_path ? atomic_load(&t_hog) : atomic_load(&t_wake));
+		counts[waiter_path]++;
+		/* round 1's counts include the threads' start-up */
+		noisy = r > 1 && (atomic_load(&hog_switches) != SWITCHES_PER_ROUND ||
+				  atomic_load(&waiter_switches) != SWITCHES_PER_ROUND);
+		noisy_rounds += noisy;
+		printf("round=%u path=%s wait_us=%lld noisy=%d t=%lld hog=%lld wake=%lld run=%lld\n",
+		       r, path_name[waiter_path], (wait_ns + 500) / 1000, noisy, T,
+		       atomic_load(&t_hog), atomic_load(&t_wake), t_run);
+	}
+	publish(&round_no, UINT32_MAX);
+	pthread_join(hog, NULL);
+	pthread_join(waiter, NULL);
+	printf("done rounds=%u queued=%ld running=%ld woken=%ld noisy=%ld\n", r - 1, counts[2],
+	       counts[1], counts[0], noisy_rounds);
+	return 0;
+}
