@@ -341,7 +341,8 @@ t_hash_stale_exact() {
 	bg_pids+=($sleeper)
 	for tid in $(cat exited.tids) $sleeper; do
 		[ ! -d /proc/"$tid" ] || [ "$tid" = $sleeper ] || fail "TID $tid has not exited"
-		bpftool map update id "$map" key hex $(le32 "$tid") value hex $(le64 12345) ||
+		# the value is struct rqs_enqueue: the time, then 32 bytes of details
+		bpftool map update id "$map" key hex $(le32 "$tid") value hex $(le64 12345) $(printf '00 %.0s' $(seq 32)) ||
 			fail "bpftool map update for TID $tid failed"
 	done
 	sleep 2

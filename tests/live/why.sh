@@ -6,6 +6,29 @@
 # waiter_lines FILE: the tool's text lines for $waiter_tid (COMM "waiter")
 waiter_lines() { awk -v tid="$waiter_tid" 'NR > 2 && $3 == tid' "$1"; }
 
+# matched_lines GEN_OUT TOOL_OUT: for each wait the generator made, in
+# order, the tool's line for $waiter_tid that reports it (LAT within 2% +
+# 200 us of the generator's own measure; a round the generator marks
+# preempted=1 holds a later wait too, so at most its figure). Fails when a
+# generated wait has no line. Other waits of the waiter, which a loaded
+# machine can add, are left out.
+matched_lines() {
+	awk -v tid="$waiter_tid" '
+		FNR == NR { if ($1 ~ /^wait_us=/) { n++; g[n] = substr($1, 9) + 0; pre[n] = ($2 == "preempted=1") } next }
+		FNR > 2 && $3 == tid { m++; lat[m] = $4 + 0; line[m] = $0 }
+		END {
+			j = 1
+			for (i = 1; i <= n; i++) {
+				for (; j <= m; j++) {
+					d = lat[j] - g[i]; if (d < 0) d = -d
+					if (pre[i] ? lat[j] <= g[i] + 200 && lat[j] >= 5000 : d <= g[i] / 50 + 200) break
+				}
+				if (j > m) { print "no line of the tool for generated wait " i " (" g[i] " us)" > "/dev/stderr"; exit 1 }
+				print line[j]; j++
+			}
+		}' "$1" "$2"
+}
+
 # -W: a thread on the other CPU wakes the waiter through a pipe; the
 # generator's controller wakes it through a futex; both named
 t_waker_names_waker() {
@@ -17,14 +40,12 @@ t_waker_names_waker() {
 	stop_tracer "$tracer_pid"
 	head -2 rqs.out | tail -1 | grep -q 'LAT(us) WAKER COMM       WAKER TID WAKE *$' || fail "no WAKER columns: $(head -2 rqs.out)"
 	waiter_tid=$pipe_waiter
-	match_waits gen.out rqs.out "$waiter_tid"
-	lines=$(waiter_lines rqs.out)
+	lines=$(matched_lines gen.out rqs.out) || fail "$(cat rqs.out)"
 	bad=$(awk -v w="$pipe_waker" '!($5 == "waker" && $6 == w && $7 == "wakeup")' <<<"$lines")
 	[ -z "$bad" ] || fail "pipe wakeups not named 'waker $pipe_waker wakeup': $bad"
 	note "pipe: $(wc -l <<<"$lines") waits, each woken by waker $pipe_waker: $(head -1 <<<"$lines")"
 	parse_latgen futex.out
-	lines=$(waiter_lines rqs.out)
-	[ "$(wc -l <<<"$lines")" = 2 ] || fail "futex: expected 2 waits of $waiter_tid: $lines"
+	lines=$(matched_lines futex.out rqs.out) || fail "$(cat rqs.out)"
 	bad=$(awk -v c="$controller_tid" '!($5 == "latgen" && $6 == c && $7 == "wakeup")' <<<"$lines")
 	[ -z "$bad" ] || fail "futex wakeups not named 'latgen $controller_tid wakeup': $bad"
 }
@@ -38,16 +59,18 @@ t_preempted_wait_reported() {
 	run_latgen gen -P -f -d 30 -n 4
 	sleep 0.3
 	stop_tracer "$tracer_pid"
-	match_waits gen.out rqs.out "$waiter_tid"
+	lines=$(matched_lines gen.out rqs.out) || fail "$(cat rqs.out)"
 	# a round where a stop-class task (migration/N) preempted the waiter
 	# first names that task: only it may stand in for the hog
-	paste <(preempted_of gen.out) <(waiter_lines rqs.out) > rounds
+	paste <(preempted_of gen.out) <(cat <<<"$lines") > rounds
 	bad=$(awk -F'\t' -v h="$hog_tid" '$1 == 0 { split($2, f, " "); if (!(f[5] == "hog" && f[6] == h && f[7] == "preempted") && f[5] !~ /^migration\//) print $2 }' rounds)
 	[ -z "$bad" ] || fail "preempted waits not named 'hog $hog_tid preempted': $bad"
 	[ "$(awk -F'\t' '$1 == 0' rounds | wc -l)" -ge 2 ] || fail "fewer than 2 rounds preempted by the hog alone: $(cat gen.out)"
 	# -B: the waiter ran up to the wait's start, never instead of itself
 	! grep -q "\[$waiter_tid\]=" rounds || fail "the waiter in its own RAN INSTEAD: $(cat rounds)"
-	bad=$(awk -F'\t' -v h="$hog_tid" '$1 == 0 { split($2, f, " "); if (f[9] !~ "^hog\\[" h "\\]=") print $2 }' rounds)
+	# in a round no longer than the hog's spin nothing else took the CPU
+	# for long (another generator's hog, on a shared machine, can)
+	bad=$(awk -F'\t' -v h="$hog_tid" '$1 == 0 { split($2, f, " "); if (f[4] <= 31000 && f[9] !~ "^hog\\[" h "\\]=") print $2 }' rounds)
 	[ -z "$bad" ] || fail "the hog is not first in RAN INSTEAD: $bad"
 	note "$(head -1 rounds | cut -f2)"
 }
@@ -60,8 +83,7 @@ t_waker_irq_marked() {
 	run_latgen gen -T -d 30 -n 3
 	sleep 0.3
 	stop_tracer "$tracer_pid"
-	lines=$(waiter_lines rqs.out)
-	[ "$(wc -l <<<"$lines")" = 3 ] || fail "expected 3 timer waits: $(cat rqs.out)"
+	lines=$(matched_lines gen.out rqs.out) || fail "$(cat rqs.out)"
 	bad=$(awk '$7 != "irq"' <<<"$lines")
 	[ -z "$bad" ] || fail "timer wakeups not marked irq: $bad"
 	note "$(head -1 <<<"$lines")"
@@ -75,11 +97,19 @@ t_blame_ranks_hog() {
 	run_latgen gen -d 30 -n 4
 	sleep 0.3
 	stop_tracer "$tracer_pid"
-	match_waits gen.out rqs.out "$waiter_tid"
 	mapfile -t gen < <(waits_of gen.out)
-	mapfile -t lines < <(waiter_lines rqs.out)
+	mapfile -t lines < <(matched_lines gen.out rqs.out) || fail "$(cat rqs.out)"
+	[ ${#lines[@]} = ${#gen[@]} ] || fail "$(cat rqs.out)"
+	clean=0
 	for i in "${!lines[@]}"; do
 		read -r _ _ _ lat cover first _ <<<"${lines[$i]}"
+		# a round longer than the hog's spin had something else on the CPU
+		# too (another generator's hog, on a shared machine): not checked
+		if [ "$lat" -gt 31000 ]; then
+			note "wait $((i + 1)): ${lat} us, longer than the hog's 30 ms: ${lines[$i]}"
+			continue
+		fi
+		clean=$((clean + 1))
 		[[ $first =~ ^hog\[$hog_tid\]=([0-9]+)us$ ]] || fail "first task that ran instead is not the hog: ${lines[$i]}"
 		held=${BASH_REMATCH[1]}
 		note "wait $((i + 1)): ${lat} us, hog held the CPU ${held} us of it, cover $cover"
@@ -87,6 +117,7 @@ t_blame_ranks_hog() {
 			fail "hog held $held us of a $lat us wait (generator: ${gen[$i]} us)"
 		[ "${cover%\%}" -ge 95 ] || fail "cover $cover of a wait the hog filled"
 	done
+	[ $clean -ge 2 ] || fail "fewer than 2 rounds the hog alone filled"
 }
 
 # --cpu: the waiter, queued behind the hog on its CPU, is moved (affinity)
@@ -96,8 +127,7 @@ t_cpu_from_migration() {
 	start_tracer rqs --cpu 5000
 	run_latgen gen -M -d 30 -n 3
 	sleep 0.3
-	lines=$(waiter_lines rqs.out)
-	[ "$(wc -l <<<"$lines")" = 3 ] || fail "expected 3 waits: $(cat rqs.out)"
+	lines=$(matched_lines gen.out rqs.out) || fail "$(cat rqs.out)"
 	ran=$(sed -n 's/.* cpu=\([0-9]*\)$/\1/p' gen.out | sort -u)
 	[ "$ran" = "$controller_cpu" ] || fail "generator's waiter ran on CPU $ran, not the controller's $controller_cpu"
 	bad=$(awk -v c="$controller_cpu" -v f="$target_cpu" '!($5 == c && $6 == f)' <<<"$lines")
@@ -106,8 +136,7 @@ t_cpu_from_migration() {
 	run_latgen plain -d 30 -n 2
 	sleep 0.3
 	stop_tracer "$tracer_pid"
-	lines=$(waiter_lines rqs.out)
-	[ "$(wc -l <<<"$lines")" = 2 ] || fail "expected 2 waits of $waiter_tid: $(cat rqs.out)"
+	lines=$(matched_lines plain.out rqs.out) || fail "$(cat rqs.out)"
 	bad=$(awk -v c="$target_cpu" '!($5 == c && $6 == "-" && $7 >= 1)' <<<"$lines")
 	[ -z "$bad" ] || fail "unmigrated waits not 'CPU $target_cpu FROM - RQ >= 1': $bad"
 	note "not migrated: $(head -1 <<<"$lines")"
@@ -127,7 +156,7 @@ t_comm_filter() {
 	tids=$(awk 'NR > 2 { print $3 }' rqs.out | sort -u)
 	[ "$tids" = "$waiter_tid" ] || fail "-c $name printed TIDs '$(echo $tids)', only $waiter_tid is named ${name}x"
 	awk -v p="$name" 'NR > 2 && index($2, p) != 1 { exit 1 }' rqs.out || fail "a COMM without the prefix: $(cat rqs.out)"
-	match_waits gen.out long.out "$waiter_tid"
+	matched_lines gen.out long.out > long.matched || fail "$(cat long.out)"
 	note "-c $name 0: $(($(wc -l < rqs.out) - 2)) waits, all of TID $waiter_tid"
 }
 
@@ -166,7 +195,7 @@ t_cgroup_filter() {
 	done
 	[ -z "$(lats_of rqs.out "$waiter_tid")" ] || fail "the generator outside the cgroup was printed"
 	waiter_tid=$in_waiter
-	match_waits in.out rel.out "$in_waiter"
+	matched_lines in.out rel.out > rel.matched || fail "$(cat rel.out)"
 	note "--cgroup $cg 0 printed TIDs $(echo $tids) of $(echo $in_tids)"
 }
 
@@ -228,9 +257,9 @@ assert len(events) == len(lines), f"{len(events)} JSON events, {len(lines)} text
 # PREV TID WAKER COMM WAKER TID WAKE CPU FROM RQ COVER RAN INSTEAD
 for e, l in zip(events, lines):
     tid, lat = l[26:47].split()
-    cols = [l[65:71], l[89:98], l[99:108], l[109:113], l[114:118], l[119:123]]
+    cols = [l[65:73], l[91:100], l[101:110], l[111:115], l[116:120], l[121:125]]
     prev_tid, waker_tid, wake, cpu, frm, rq = (c.strip().decode() for c in cols)
-    m = re.search(rb"\[(\d+)\]=\d+us", l[129:])
+    m = re.search(rb"\[(\d+)\]=\d+us", l[131:])
     text = (int(tid), int(prev_tid), int(waker_tid), wake, int(cpu), frm, rq, int(m.group(1)) if m else None)
     js = (e["tid"], e["prev_tid"], e["waker_tid"], e["wake"], e["cpu"],
           "-" if e["from_cpu"] is None else str(e["from_cpu"]), str(e["rq"]),

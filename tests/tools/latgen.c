@@ -37,7 +37,9 @@
  *       it leaves the hog's run queue for the controller's and runs there
  *   -T  timer: the waiter sleeps in clock_nanosleep() until an absolute
  *       time the controller picked inside the hog's spin, so the wakeup comes
- *       from the timer interrupt while the hog runs (t_wake is that time)
+ *       from the timer interrupt while the hog runs (t_wake is that time;
+ *       a round whose hog started after it, on a loaded machine, is made
+ *       again and not printed)
  * -N NAME names the waiter thread NAME (any bytes, at most 15) instead of
  * "waiter".
  *
@@ -86,7 +88,7 @@ static const char *waiter_name = "waiter";
 static int wake_pipe[2];
 #define MAX_DELAY_MS 500	/* well below RT throttling / the fair server's 950 ms */
 #define SETTLE_TIMEOUT_NS (10LL * 1000000000LL)
-#define TIMER_LEAD_NS 5000000LL	/* -T: the timer fires this long after the round starts */
+#define TIMER_LEAD_NS 10000000LL	/* -T: the timer fires this long after the round starts */
 
 #if defined(__x86_64__) || defined(__i386__)
 #define cpu_relax() __builtin_ia32_pause()
@@ -421,7 +423,7 @@ static void await_running(_Atomic uint32_t *word, uint32_t round, int tid, char 
 
 int main(int argc, char **argv)
 {
-	long delay_ms = 20, count = 5, interval_ms = 100, start_delay_ms = 0;
+	long delay_ms = 20, count = 5, interval_ms = 100, start_delay_ms = 0, late_rounds = 0;
 	long cpu_arg = -1;
 	int waiter_tid, hog_tid, waker_tid = 0, opt, err, usable = 0, modes = 0;
 	cpu_set_t allowed;
@@ -454,7 +456,7 @@ int main(int argc, char **argv)
 	if (modes > 1)
 		bad_usage("at most one of -w -P -M -T, got", "several");
 	if (mode == MODE_TIMER && delay_ms <= TIMER_LEAD_NS / 1000000 * 2)
-		bad_usage("-T needs DELAY_MS over 10, got", "a smaller -d");
+		bad_usage("-T needs DELAY_MS over 20, got", "a smaller -d");
 
 	/* CPUs this process may use (online and allowed by its cpuset) */
 	if (sched_getaffinity(0, sizeof(allowed), &allowed))
@@ -510,6 +512,7 @@ int main(int argc, char **argv)
 
 	for (uint32_t round = 1; round <= (uint32_t)count; round++) {
 		long long settle_deadline = clock_ns() + SETTLE_TIMEOUT_NS, t;
+		bool late = false;
 
 		if (round > 1 && interval_ms)
 			sleep_ns(interval_ms * 1000000LL);
@@ -547,8 +550,10 @@ int main(int argc, char **argv)
 					fail("SCHED_FIFO hog did not start running within 1 s", ETIMEDOUT);
 				cpu_relax();
 			}
+			/* a loaded machine started the hog after the timer: that
+			 * round does not count, and is made again */
 			if (mode == MODE_TIMER && clock_ns() >= atomic_load(&t_wake_ns))
-				fail("the hog started after the waiter's timer", ETIMEDOUT);
+				late = true;
 			if (mode == MODE_PIPE) {
 				atomic_store_explicit(&waiter_round, round, memory_order_release);
 				publish(&waker_round, round);
@@ -569,6 +574,12 @@ int main(int argc, char **argv)
 		}
 
 		await_change(&reported, round - 1);
+		if (late) {
+			if (++late_rounds > count + 10)
+				fail("the hog started after the waiter's timer, round after round", ETIMEDOUT);
+			count++;
+			continue;
+		}
 		printf("wait_us=%lld%s ran_mono_us=%lld ran_real_us=%lld",
 		       (measured_ns + 500) / 1000, was_preempted ? " preempted=1" : "",
 		       ran_mono_ns / 1000, ran_real_ns / 1000);
