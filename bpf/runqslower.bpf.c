@@ -45,18 +45,23 @@ static __always_inline void count(__u32 counter)
 
 #include "filter.bpf.h"
 
+/* Each program comes twice: handle_* with @ext false, where the code of
+ * -W, --cpu, -B, -j, -c and --cgroup is compiled out, and ext_* with it;
+ * the frontend loads one or the other (src/tracer.c), so that without these
+ * options not even their rodata loads are left. */
+
 /* traced(), and the filters only the queueing side applies */
-static __always_inline bool traced_enqueue(struct task_struct *p)
+static __always_inline bool traced_enqueue(struct task_struct *p, const bool ext)
 {
-	return traced(p) && wanted(p);
+	return traced(p) && (!ext || wanted(p));
 }
 
 /* @waker: see why_at_enqueue() */
 static __always_inline void enqueue(struct task_struct *p, __u64 now,
 				    bool keep_pending, struct task_struct *waker,
-				    __u8 how)
+				    __u8 how, const bool ext)
 {
-	if (!storage_put(p, now, keep_pending, waker, how))
+	if (!storage_put(p, now, keep_pending, waker, how, ext))
 		count(RQS_LOST_STORAGE);
 }
 
@@ -117,30 +122,29 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 /* First in the object, so the skeleton attaches it first: a wakeup recorded
  * before sched_switch is attached would never be consumed, and would then
  * be kept as pending by the task's next wakeup. */
-SEC("tp_btf/sched_switch")
-int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
-	     struct task_struct *next)
+static __always_inline int on_switch(bool preempt, struct task_struct *prev,
+				     struct task_struct *next, const bool ext)
 {
 	struct wait w;
 	__u64 now = 0, ts;
 	__s64 delta;
 
 	/* -B: every switch, whatever is traced: who held this CPU until now */
-	if (cfg.blame) {
+	if (ext && cfg.blame) {
 		w.blame_now = blame_clock(prev);
 		blame_record(prev, w.blame_now);
 	}
 	/* Switched out but still runnable: it waits on the run queue again,
 	 * from now (it has just run, so nothing is pending); next is what
 	 * took the CPU from it. */
-	if ((preempt || task_is_running(prev)) && prev->pid && traced_enqueue(prev)) {
+	if ((preempt || task_is_running(prev)) && prev->pid && traced_enqueue(prev, ext)) {
 		now = rqs_clock(prev);
-		enqueue(prev, now, false, next, RQS_WAKE_PREEMPTED);
+		enqueue(prev, now, false, next, RQS_WAKE_PREEMPTED, ext);
 	}
 
 	if (!next->pid || !traced(next))
 		return 0;
-	ts = storage_take(next, &w.why);
+	ts = storage_take(next, &w.why, ext);
 	if (!ts)
 		return 0;
 	if (!now)
@@ -158,6 +162,20 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 	return 0;
 }
 
+SEC("tp_btf/sched_switch")
+int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(preempt, prev, next, false);
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(ext_sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(preempt, prev, next, true);
+}
+
 /* A wakeup starts a wait only for a task that is neither on a CPU nor
  * queued already:
  * - on a CPU (p->on_cpu: running, or switching out), it has not left the
@@ -167,20 +185,42 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
  *   set_current_state() and schedule(), then woken by ttwu_runnable()), its
  *   wait began at that switch-out: the pending time is kept, as
  *   sched_info_enqueue() keeps last_queued. */
+static __always_inline int on_wakeup(struct task_struct *p, const bool ext)
+{
+	if (traced_enqueue(p, ext) && !task_is_on_cpu(p))
+		enqueue(p, rqs_clock(p), true, NULL, RQS_WAKE_WAKEUP, ext);
+	return 0;
+}
+
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 {
-	if (traced_enqueue(p) && !task_is_on_cpu(p))
-		enqueue(p, rqs_clock(p), true, NULL, RQS_WAKE_WAKEUP);
+	return on_wakeup(p, false);
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(ext_sched_wakeup, struct task_struct *p)
+{
+	return on_wakeup(p, true);
+}
+
+static __always_inline int on_wakeup_new(struct task_struct *p, const bool ext)
+{
+	if (traced_enqueue(p, ext))
+		enqueue(p, rqs_clock(p), false, NULL, RQS_WAKE_NEW, ext);
 	return 0;
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(handle_sched_wakeup_new, struct task_struct *p)
 {
-	if (traced_enqueue(p))
-		enqueue(p, rqs_clock(p), false, NULL, RQS_WAKE_NEW);
-	return 0;
+	return on_wakeup_new(p, false);
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(ext_sched_wakeup_new, struct task_struct *p)
+{
+	return on_wakeup_new(p, true);
 }
 
 /* -W: sched_waking and the interrupt-context tracepoints */

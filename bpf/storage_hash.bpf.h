@@ -39,14 +39,15 @@ static __always_inline void storage_note_waker(struct task_struct *p,
  * its -EEXIST is not a loss. */
 static __always_inline bool storage_put(struct task_struct *p, __u64 ts,
 					bool keep_pending,
-					struct task_struct *waker, __u8 how)
+					struct task_struct *waker, __u8 how, const bool ext)
 {
 	struct rqs_enqueue v = { .ts = ts };
 	__u32 tid = p->pid;
 	long err;
 
-	why_at_enqueue(&v, p, waker, how);
-	if (cfg.waker && how == RQS_WAKE_WAKEUP) {
+	if (ext)
+		why_at_enqueue(&v, p, waker, how);
+	if (ext && cfg.waker && how == RQS_WAKE_WAKEUP) {
 		struct rqs_waker *w = bpf_map_lookup_elem(&wakers, &tid);
 
 		if (w) {
@@ -59,7 +60,8 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 ts,
 	return err == 0 || (keep_pending && err == -EEXIST);
 }
 
-static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_enqueue *why)
+static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_enqueue *why,
+					  const bool ext)
 {
 	struct rqs_enqueue *v;
 	__u32 tid = p->pid;
@@ -69,7 +71,8 @@ static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_enqu
 	if (!v)
 		return 0;
 	ts = v->ts;
-	why_take(why, v);
+	if (ext)
+		why_take(why, v);
 	bpf_map_delete_elem(&start, &tid);
 	return ts;
 }

@@ -14,7 +14,7 @@
  * wait started then. False when it could not be recorded. */
 static __always_inline bool storage_put(struct task_struct *p, __u64 ts,
 					bool keep_pending,
-					struct task_struct *waker, __u8 how)
+					struct task_struct *waker, __u8 how, const bool ext)
 {
 	struct rqs_enqueue *v = bpf_task_storage_get(&start, p, NULL, 0);
 
@@ -28,7 +28,8 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 ts,
 	if (keep_pending && v->ts)
 		return true;
 	v->ts = ts;
-	why_at_enqueue(v, p, waker, how);
+	if (ext)
+		why_at_enqueue(v, p, waker, how);
 	return true;
 }
 
@@ -51,8 +52,10 @@ static __always_inline void storage_note_waker(struct task_struct *p,
 }
 
 /* @p's enqueue time, 0 if none, and clears it: every switch-in ends a wait.
- * The details go to @why when the options want them. */
-static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_enqueue *why)
+ * The details go to @why when the options want them (@ext: see
+ * runqslower.bpf.c). */
+static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_enqueue *why,
+					  const bool ext)
 {
 	struct rqs_enqueue *v = bpf_task_storage_get(&start, p, NULL, 0);
 	__u64 ts;
@@ -62,7 +65,8 @@ static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_enqu
 	ts = v->ts;
 	if (ts) {
 		v->ts = 0;
-		why_take(why, v);
+		if (ext)
+			why_take(why, v);
 	}
 	return ts;
 }

@@ -70,7 +70,7 @@ int BPF_PROG(handle_sched_waking, struct task_struct *p)
 {
 	struct rqs_waker w;
 
-	if (!cfg.waker || !traced_enqueue(p))
+	if (!cfg.waker || !traced_enqueue(p, true))
 		return 0;
 	waker_fill(&w, bpf_get_current_task_btf(), wake_context());
 	storage_note_waker(p, &w);

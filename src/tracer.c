@@ -105,16 +105,24 @@ out:
 	prefill_bpf__destroy(skel);
 }
 
-/* -W's programs (bpf/waker.bpf.h) are loaded with -W only */
+/* Every program comes as handle_* and as ext_*, the latter with the code of
+ * the options below (bpf/runqslower.bpf.c): load one or the other. -W's own
+ * programs (bpf/waker.bpf.h) are loaded with -W only. */
 static void select_programs(struct tracer *t, const struct options *opts)
 {
+	const struct output_format *f = &opts->format;
+	bool ext = f->waker || f->cpu || f->blame || f->json || opts->comm[0] || opts->cgroup;
 	struct bpf_program *prog;
 
 	bpf_object__for_each_program(prog, t->obj) {
 		const char *name = bpf_program__name(prog);
 
 		if (!strcmp(name, "handle_sched_waking") || !strncmp(name, "irqctx_", 7))
-			bpf_program__set_autoload(prog, opts->format.waker);
+			bpf_program__set_autoload(prog, f->waker);
+		else if (!strncmp(name, "ext_", 4))
+			bpf_program__set_autoload(prog, ext);
+		else if (!strncmp(name, "handle_", 7))
+			bpf_program__set_autoload(prog, !ext);
 	}
 }
 
