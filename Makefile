@@ -5,6 +5,8 @@
 #   VMLINUX_FALLBACK=1 use the committed vmlinux/vmlinux_fallback.h
 #   LIBBPF_STATIC=1    link libbpf (and libelf, zlib) statically
 #   STATIC=1           link the whole binary statically (used by make vmtest)
+#   ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-   cross build (kernel names);
+#                      or CC=aarch64-linux-gnu-gcc PKG_CONFIG=aarch64-linux-gnu-pkg-config
 
 NAME := runqslower-ts
 VERSION := $(shell sed -n 's/^\#define RQS_VERSION "\(.*\)"/\1/p' src/version.h)
@@ -22,7 +24,13 @@ INSTALL_DATA ?= $(INSTALL) -m 644
 CLANG ?= clang
 LLVM_STRIP ?= llvm-strip
 BPFTOOL ?= bpftool
-PKG_CONFIG ?= pkg-config
+CROSS_COMPILE ?=
+ifneq ($(CROSS_COMPILE),)
+ifeq ($(origin CC),default)
+CC = $(CROSS_COMPILE)gcc
+endif
+endif
+PKG_CONFIG ?= $(CROSS_COMPILE)pkg-config
 
 CFLAGS ?= -O2 -g
 BPF_CFLAGS ?= -O2 -g
@@ -37,10 +45,15 @@ Q := @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
+include mk/arch.mk
+
 # --- vmlinux.h -------------------------------------------------------------
+# The build machine's kernel BTF only where it is the target's architecture.
 VMLINUX_FALLBACK ?= 0
 ifneq ($(VMLINUX_FALLBACK),1)
+ifeq ($(CROSS_ARCH),)
 VMLINUX_BTF ?= $(firstword $(wildcard /sys/kernel/btf/vmlinux /boot/vmlinux-$(shell uname -r)))
+endif
 endif
 VMLINUX_SOURCE := $(if $(filter 1,$(VMLINUX_FALLBACK)),fallback,$(or $(VMLINUX_BTF),fallback))
 
@@ -59,7 +72,7 @@ PREFIX_MAP := -ffile-prefix-map=$(CURDIR)=.
 RQS_CPPFLAGS := -I$(OUT) -Isrc $(LIBBPF_CFLAGS)
 RQS_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra $(PREFIX_MAP)
 ALL_CFLAGS = $(RQS_CPPFLAGS) $(CPPFLAGS) $(RQS_CFLAGS) $(CFLAGS)
-BPF_ALL_CFLAGS = -target bpf -I$(OUT) -Ibpf $(LIBBPF_CFLAGS) -Wall $(PREFIX_MAP) $(BPF_CFLAGS)
+BPF_ALL_CFLAGS = -target $(BPF_TARGET) -D__TARGET_ARCH_$(ARCH) -I$(OUT) -Ibpf $(LIBBPF_CFLAGS) -Wall $(PREFIX_MAP) $(BPF_CFLAGS)
 
 # --- sources ---------------------------------------------------------------
 LIB_SRCS := src/args.c src/output.c src/target.c src/json.c src/json_out.c src/why.c src/cgroup.c
@@ -80,9 +93,13 @@ $(OUT) $(OUT)/asan:
 $(OUT)/vmlinux.source: FORCE | $(OUT)
 	$(Q)echo '$(VMLINUX_SOURCE)' | cmp -s - $@ || echo '$(VMLINUX_SOURCE)' > $@
 
+# rebuild everything when the target (ARCH, CC's, BPF byte order) changes
+$(OUT)/target: FORCE | $(OUT)
+	$(Q)echo '$(ARCH) $(CC_TRIPLET) $(BPF_TARGET)' | cmp -s - $@ || echo '$(ARCH) $(CC_TRIPLET) $(BPF_TARGET)' > $@
+
 ifeq ($(VMLINUX_SOURCE),fallback)
 $(OUT)/vmlinux.h: $(OUT)/vmlinux.source vmlinux/vmlinux_fallback.h
-	@echo '  VMLINUX  no kernel BTF (VMLINUX_BTF, /sys/kernel/btf/vmlinux, /boot/vmlinux-$(shell uname -r)) or VMLINUX_FALLBACK=1: using the committed vmlinux/vmlinux_fallback.h'
+	@echo '  VMLINUX  $(if $(CROSS_ARCH),a cross build for $(ARCH) without VMLINUX_BTF or VMLINUX_FALLBACK=1,no kernel BTF (VMLINUX_BTF, /sys/kernel/btf/vmlinux, /boot/vmlinux-$(shell uname -r)) or VMLINUX_FALLBACK=1): using the committed vmlinux/vmlinux_fallback.h'
 	$(Q)cp vmlinux/vmlinux_fallback.h $@
 else
 $(OUT)/vmlinux.h: $(OUT)/vmlinux.source $(wildcard $(VMLINUX_BTF))
@@ -92,12 +109,12 @@ $(OUT)/vmlinux.h: $(OUT)/vmlinux.source $(wildcard $(VMLINUX_BTF))
 	$(Q)mv $@.tmp $@
 endif
 
-$(OUT)/runqslower_%.bpf.o: bpf/runqslower.bpf.c $(BPF_HDRS) $(OUT)/vmlinux.h
+$(OUT)/runqslower_%.bpf.o: bpf/runqslower.bpf.c $(BPF_HDRS) $(OUT)/vmlinux.h $(OUT)/target
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -DRQS_STORAGE_HEADER='"storage_$*.bpf.h"' -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
-$(OUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(OUT)/vmlinux.h
+$(OUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(OUT)/vmlinux.h $(OUT)/target
 	$(call msg,BPF,$@)
 	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
@@ -113,7 +130,7 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(OUT)/%.o: src/%.c $(wildcard src/*.h) bpf/runqslower.h $(SKELS) | $(OUT)
+$(OUT)/%.o: src/%.c $(wildcard src/*.h) bpf/runqslower.h $(SKELS) $(OUT)/target | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -143,16 +160,16 @@ UNIT_TESTS := test_args test_output test_target test_json test_cgroup
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-$(OUT)/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) | $(OUT)
+$(OUT)/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) $(OUT)/target | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS)
 
-$(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) | $(OUT)/asan
+$(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) $(OUT)/target | $(OUT)/asan
 	$(call msg,CC-ASAN,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS)
 
 TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers $(OUT)/qwake $(OUT)/pingpong $(OUT)/stale_race
-$(OUT)/%: tests/tools/%.c tests/tools/cli.h | $(OUT)
+$(OUT)/%: tests/tools/%.c tests/tools/cli.h $(OUT)/target | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(PREFIX_MAP) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pthread $< -o $@
 

@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh --test   also everything `make check` uses
 set -eu
 build="make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev libzstd-dev sudo"
-test="build-essential libcmocka-dev valgrind strace util-linux procps git groff mandoc lintian debhelper devscripts dpkg-dev fakeroot rpm qemu-system-x86 busybox-static cpio jq python3"
+test="build-essential libcmocka-dev valgrind strace util-linux procps git groff mandoc lintian debhelper devscripts dpkg-dev fakeroot rpm rpmlint qemu-system-x86 busybox-static cpio jq python3"
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps.sh: run as root" >&2
 	exit 1
@@ -18,6 +18,13 @@ ubuntu) build="$build linux-tools-common linux-tools-generic"
 esac
 pkgs=$build
 [ "${1:-}" = --test ] && pkgs="$build $test"
+# The arm64 cross build, .deb and kernel matrix (make vmtest-arm64), on Debian
+# on amd64: the arm64 architecture gives the multiarch -dev packages, and
+# the kernels and busybox that tests/kernels/fetch.sh downloads.
+if [ "${1:-}" = --test ] && [ "${ID:-}" = debian ] && [ "$(dpkg --print-architecture)" = amd64 ]; then
+	dpkg --add-architecture arm64
+	pkgs="$pkgs gcc-aarch64-linux-gnu crossbuild-essential-arm64 qemu-system-arm libc6-dev:arm64 libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 pkgconf:arm64"
+fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 # shellcheck disable=SC2086

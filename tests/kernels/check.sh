@@ -2,9 +2,12 @@
 # check.sh RQS LATGEN LABEL: the kernel matrix's checks, POSIX sh (busybox in
 # the guests, the host's sh natively). For --storage=task and hash: the
 # tool, started first, must report each of latgen's three 60 ms waits for
-# the waiter's TID within 10% of latgen's own measure (emulation is coarse),
-# print nothing at or below 10 ms, and exit 0 on SIGINT; auto mode must pick
-# task storage (no fallback notice). One line each:
+# the waiter's TID between the kernel's run_delay (its run-queue clock can
+# end a wait up to a tick early) and latgen's own measure (which holds the
+# wake-up's delivery), to 0.1% (or, without schedstat, within 10% of
+# latgen's measure), in order, none of them
+# twice, print nothing at or below 10 ms, and exit 0 on SIGINT; auto mode
+# must pick task storage (no fallback notice). One line each:
 #   VMTEST LABEL MODE ok (...)   or   VMTEST LABEL MODE FAIL: why
 # On a kernel that preempts in kernel mode (preempt=full, PREEMPT_RT),
 # qwake's waiter, preempted inside its futex wait and woken while still
@@ -97,22 +100,55 @@ check_mode() {
 	fi
 	awk -v label="$label" -v mode="$mode" '
 		FNR == NR && /^latgen / { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "waiter_tid") tid = kv[2] } next }
-		FNR == NR && /^wait_us=/ { n++; split($1, kv, "="); want[n] = kv[2]; pre[n] = ($2 == "preempted=1"); next }
+		FNR == NR && /^wait_us=/ {
+			n++; split($1, kv, "="); want[n] = kv[2]; pre[n] = ($2 == "preempted=1"); kern[n] = ""
+			for (f = 2; f <= NF; f++) if ($f ~ /^run_delay_us=/) { split($f, kv, "="); kern[n] = kv[2] }
+			next
+		}
 		FNR == NR { next }
 		FNR > 2 && $4 + 0 <= 10000 { low = low " " $4 }
-		FNR > 2 && $3 == tid { m++; got[m] = $4 }
+		FNR > 2 && $3 == tid { m++; got[m] = $4; all = all " " $4 }
+		# the rounds of latgen in order among the reports for its waiter,
+		# each between the kernel measure (run_delay, to 0.1%) and
+		# latgen own (without schedstat within 10% of latgen, whose measure
+		# also holds the delivery of the wake-up and any vCPU stall). Other reports for it are its own waits
+		# outside the rounds (thread start and exit) and those of a preempted
+		# round (U covers two waits): listed, and a fault only if the same as
+		# a round reported (that round printed twice).
 		END {
 			if (!tid) { print "VMTEST " label " " mode " FAIL: no latgen header"; exit }
 			if (low != "") { print "VMTEST " label " " mode " FAIL: waits at or below 10000 us printed:" low; exit }
-			if (m != n) { print "VMTEST " label " " mode " FAIL: tool reported " m " waits for TID " tid ", latgen made " n; exit }
+			j = 1
 			for (i = 1; i <= n; i++) {
-				w = w (i > 1 ? "/" : "") want[i]; g = g (i > 1 ? "/" : "") got[i]
-				d = got[i] - want[i]; if (d < 0) d = -d
-				if (!pre[i] && d > want[i] / 10) bad = bad " round " i ": tool " got[i] " us, latgen " want[i] " us;"
-				if (pre[i] && got[i] > want[i] * 1.1) bad = bad " round " i " (preempted): tool " got[i] " > latgen " want[i] ";"
+				w = w (i > 1 ? "/" : "") want[i]
+				kw = kw (i > 1 ? "/" : "") (kern[i] != "" ? kern[i] : "-")
+				if (pre[i]) { g = g (i > 1 ? "/" : "") "preempted"; continue }
+				# run_delay ends at the run queue clock, which can be a
+				# tick stale at a switch-in, and the latgen measure holds
+				# the delivery of the wake-up: the tool (CLOCK_MONOTONIC at
+				# both tracepoints) lies between them
+				if (kern[i] != "") {
+					lo = kern[i] - 2 - kern[i] / 1000
+					hi = (want[i] > kern[i] ? want[i] : kern[i]) * 1.001 + 200
+				} else {
+					lo = want[i] * 0.9; hi = want[i] * 1.1
+				}
+				for (at = j; at <= m; at++)
+					if (got[at] >= lo && got[at] <= hi) break
+				if (at > m) { bad = bad " round " i " (kernel " (kern[i] != "" ? kern[i] : "-") " us, latgen " want[i] " us) not reported;"; g = g (i > 1 ? "/" : "") "-"; continue }
+				for (; j < at; j++) other = other " " got[j]
+				if (got[j] > want[i] * 1.1) bad = bad " round " i ": tool " got[j] " us, more than latgen measured (" want[i] " us);"
+				seen[++r] = got[j]
+				g = g (i > 1 ? "/" : "") got[j++]
 			}
-			if (bad != "") print "VMTEST " label " " mode " FAIL:" bad
-			else print "VMTEST " label " " mode " ok (latgen " w " us, tool " g " us)"
+			for (; j <= m; j++) other = other " " got[j]
+			k = split(other, o, " ")
+			for (i = 1; i <= k; i++)
+				for (x = 1; x <= r; x++)
+					if (o[i] == seen[x]) { bad = bad " " o[i] " us reported twice;"; break }
+			if (!r && bad == "") bad = " no round to compare: latgen made " n ", all preempted;"
+			if (bad != "") print "VMTEST " label " " mode " FAIL:" bad " (latgen " w " us, kernel " kw " us, tool:" all ")"
+			else print "VMTEST " label " " mode " ok (latgen " w " us, kernel " kw " us, tool " g " us" (k ? "; other waits of the waiter:" other " us" : "") ")"
 		}' "$gen" "$out"
 }
 
@@ -132,20 +168,19 @@ check_queued() {
 		echo "VMTEST $label queued-$mode ok (not run: this kernel does not preempt in kernel mode: $(cat /sys/kernel/debug/sched/preempt 2> /dev/null || uname -v))"
 		return
 	fi
-	"$RQS" -m "$mode" $((scale * 1000)) > "$out" 2> "$err" &
+	"$RQS" -m "$mode" --time=mono $((scale * 1000)) > "$out" 2> "$err" &
 	pid=$!
 	if ! started "$pid" "$out"; then
 		echo "VMTEST $label queued-$mode FAIL: did not start: $(head -c 300 "$err")"
 		kill -9 "$pid" 2> /dev/null
 		return
 	fi
-	"$QWAKE" -n 200 -q 3 -x "$scale" > "$gen" 2> "$tmp/qgen.err" &
+	"$QWAKE" -n 100 -q 3 -x "$scale" > "$gen" 2> "$tmp/qgen.err" &
 	gen_pid=$!
-	if ! exits_within "$gen_pid" 300; then
-		echo "VMTEST $label queued-$mode FAIL: qwake still running after 300 s: $(tail -2 "$gen" | tr '\n' ' ')"
-		kill -9 "$gen_pid" "$pid"
-		{ wait "$gen_pid" "$pid"; } 2> /dev/null
-		return
+	# a slow emulator gets 120 s: the rounds made by then are judged
+	if ! exits_within "$gen_pid" 120; then
+		kill -9 "$gen_pid"
+		{ wait "$gen_pid"; } 2> /dev/null
 	fi
 	sleep 1
 	kill -INT "$pid"
@@ -155,13 +190,12 @@ check_queued() {
 	fi
 	wait "$pid"
 	verdict=$(awk -v min_us=$((scale * 1000)) -v pct=10 -v slack_us=$((scale * 200)) -f "$QWAKE_MATCH" "$gen" "$out")
-	queued=$(sed -n 's/^done .*queued=\([0-9]*\).*/\1/p' "$gen")
 	case $verdict in
 	ok*)
-		if [ "${queued:-0}" -ge 1 ]; then
+		if ! echo "$verdict" | grep -q '(clean 0)'; then
 			echo "VMTEST $label queued-$mode ok ($verdict)"
 		else
-			echo "VMTEST $label queued-$mode FAIL: no round was woken while queued ($verdict)"
+			echo "VMTEST $label queued-$mode FAIL: no clean round was woken while queued ($verdict)"
 		fi ;;
 	*) echo "VMTEST $label queued-$mode FAIL: ${verdict#FAIL: } ($(tail -1 "$gen") $(head -c 300 "$tmp/qgen.err"))"
 	   sed 's/^/VMDIAG gen /' "$gen" | head -40

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Packaging tests that need no root: the man page (renders, in step with
 # --help and with the messages and --stats lines in the source, version and
-# date), make install/uninstall, packager variables, LIBBPF_STATIC=1, make
-# dist (reproducible, builds on its own without git). TAP on stdout.
+# date), make install/uninstall, packager variables, LIBBPF_STATIC=1, the
+# arm64 cross build, make dist (reproducible, builds on its own without
+# git). TAP on stdout.
 SUITE=package
 . "$(dirname "$0")/../live/lib.sh"
 
@@ -21,6 +22,11 @@ check_prereq() {
 			[ -r "${libdir:-/usr/lib}/$lib.a" ] || { echo "no $lib.a in ${libdir:-/usr/lib} (libbpf-dev, libelf-dev, zlib1g-dev)"; return 1; }
 		done
 		pkg-config --exists libzstd 2> /dev/null || { echo "no libzstd.so to link (libzstd-dev)"; return 1; } ;;
+	CROSS_ARM64)
+		[ "$(uname -m)" != aarch64 ] || { echo "the build machine is arm64: no cross build"; return 1; }
+		command -v aarch64-linux-gnu-gcc > /dev/null || { echo "no aarch64-linux-gnu-gcc (gcc-aarch64-linux-gnu)"; return 1; }
+		aarch64-linux-gnu-pkg-config --exists libbpf 2> /dev/null ||
+			{ echo "no libbpf for arm64 (dpkg --add-architecture arm64; libbpf-dev:arm64 pkgconf:arm64)"; return 1; } ;;
 	*) lib_check_prereq "$1" ;;
 	esac
 }
@@ -162,6 +168,43 @@ t_libbpf_linking() {
 	note "LIBBPF_STATIC=1 needs only: $(grep -o '\[.*\]' needed | tr -d '[]' | tr '\n' ' ')"
 }
 
+# The cross build, as the kernel spells it, into its own OUT; then a native
+# fallback build and the cross build again into one OUT, which must rebuild
+# all for each target. The BPF objects are the same for both targets (CO-RE
+# and the fallback header: nothing in them depends on the architecture).
+CROSS=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+t_cross_build_arm64() {
+	tmake -C "$TOP" V=1 "${CROSS[@]}" OUT="$PWD/arm64" BIN="$PWD/arm64/rqs" "$PWD/arm64/rqs" > cross.log 2>&1 ||
+		{ tail -20 cross.log; fail "make ${CROSS[*]} failed"; }
+	readelf -h arm64/rqs | grep -q 'Machine: *AArch64' || fail "not an arm64 binary: $(file arm64/rqs)"
+	readelf -d arm64/rqs | grep -q 'NEEDED.*\[libbpf\.so' || fail "the cross build does not link libbpf.so"
+	grep -q '^aarch64-linux-gnu-gcc .* -c src/main.c' cross.log || fail "src/main.c not built with aarch64-linux-gnu-gcc"
+	[ "$(grep -c '^clang .*-target bpfel -D__TARGET_ARCH_arm64 ' cross.log)" -ge 4 ] ||
+		fail "BPF objects not built for arm64: $(grep -m1 '^clang' cross.log)"
+	grep -q 'a cross build for arm64 .*using the committed vmlinux/vmlinux_fallback.h' cross.log ||
+		fail "the cross build did not use the fallback header: $(grep VMLINUX cross.log)"
+	# one clear line for a target CC does not build for
+	local rc=0
+	tmake -C "$TOP" -s ARCH=arm64 OUT="$PWD/mismatch" > mismatch.out 2>&1 || rc=$?
+	[ $rc = 2 ] && grep -q "runqslower-ts: ARCH=arm64: cc builds for $(cc -dumpmachine); set CROSS_COMPILE" mismatch.out ||
+		fail "ARCH=arm64 with the native cc: exit $rc: $(cat mismatch.out)"
+	[ ! -e mismatch ] || fail "ARCH=arm64 with the native cc built something"
+	# one OUT, native then arm64: every object and the binary follow the target
+	tmake -C "$TOP" -s VMLINUX_FALLBACK=1 OUT="$PWD/one" BIN="$PWD/one/rqs" "$PWD/one/rqs" > one.log 2>&1 || { cat one.log; fail "native build failed"; }
+	[ "$(readelf -h one/rqs | grep Machine:)" = "$(readelf -h "$RQS" | grep Machine:)" ] || fail "native build: $(file one/rqs)"
+	local f bpf="runqslower_task runqslower_hash probe_task_storage prefill"
+	for f in $bpf; do cp "one/$f.bpf.o" "native-$f.bpf.o"; done
+	tmake -C "$TOP" V=1 VMLINUX_FALLBACK=1 "${CROSS[@]}" OUT="$PWD/one" BIN="$PWD/one/rqs" "$PWD/one/rqs" > again.log 2>&1 ||
+		{ tail -20 again.log; fail "arm64 build over the native one failed"; }
+	readelf -h one/rqs | grep -q 'Machine: *AArch64' || fail "arm64 over native: $(file one/rqs)"
+	for f in $bpf; do
+		grep -q -- "-D__TARGET_ARCH_arm64 .* -o $PWD/one/$f.bpf.o" again.log || fail "$f.bpf.o not rebuilt for arm64"
+		cmp "native-$f.bpf.o" "one/$f.bpf.o" || fail "$f.bpf.o differs between x86 and arm64"
+		cmp "one/$f.bpf.o" "arm64/$f.bpf.o" || fail "$f.bpf.o differs between the two arm64 builds"
+	done
+	note "$(file -b arm64/rqs | cut -d, -f1-2); BPF objects identical for x86 and arm64: $bpf"
+}
+
 # dist_into DIR: make dist, the tarball in DIR
 dist_into() {
 	mkdir -p "$1"
@@ -223,6 +266,7 @@ test_case "" "exit status 0 for --help/--version, 2 for usage errors, as documen
 test_case "" "make install/uninstall honour DESTDIR, prefix, sbindir, mandir, INSTALL" t_install_uninstall
 test_case "" "CC, CFLAGS, CPPFLAGS, LDFLAGS, V=1 are honoured" t_packager_variables
 test_case STATIC_LIBS "system libbpf by default; LIBBPF_STATIC=1 links it statically" t_libbpf_linking
+test_case CROSS_ARM64,CMD_readelf "make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-: an arm64 binary, BPF for arm64, a rebuild on a target change" t_cross_build_arm64
 # make dist needs git in a git checkout, not in an unpacked tarball
 dist_prereq=$([ -e "$TOP/.git" ] && echo CMD_git)
 test_case "$dist_prereq" "make dist: reproducible, owner 0, one mtime, the last commit's files" t_dist_tarball

@@ -46,14 +46,22 @@
  * stdout (line-buffered):
  *   latgen pid=P waiter_tid=W hog_tid=H controller_tid=C cpu=N delay_ms=D
  *          [waker_tid=K] [controller_cpu=C]
- *   wait_us=U ran_mono_us=M ran_real_us=R [cpu=N]
- *                                   one per round; M and R: when the waiter
- *                                   ran, CLOCK_MONOTONIC and CLOCK_REALTIME;
- *                                   cpu= (the CPU it ran on) with -M
+ *   wait_us=U[ preempted=1][ run_delay_us=K] ran_mono_us=M ran_real_us=R[ cpu=N]
+ *                                   one per round; K: the same round by the
+ *                                   kernel's run_delay; M and R: when the
+ *                                   waiter ran, CLOCK_MONOTONIC and
+ *                                   CLOCK_REALTIME; cpu= (the CPU it ran on)
+ *                                   with -M
  *   done
  * A round in which the waiter was involuntarily switched out after it woke
  * and before it read the clock gets " preempted=1" after wait_us=U: U then
  * also covers that second wait (rare; tests treat such rounds as bounds).
+ * R is the kernel's own measure of the round's wait: the growth of the
+ * waiter's run_delay (/proc/thread-self/schedstat, CONFIG_SCHED_INFO) over
+ * the round, from its enqueue to its switch-in on the run queue's clock;
+ * unlike U it holds no delay in delivering the wake-up (an IPI to the CPU
+ * of a task woken remotely) or in reading the clocks (a stalled vCPU under
+ * emulation).
  *
  * Exit status: 0; 1 on a system error (one "latgen: what: strerror" line on
  * stderr); 2 on bad usage.
@@ -120,6 +128,7 @@ static _Atomic int quit;
 static _Atomic long long t_wake_ns;	/* controller's clock just before waking */
 static long long measured_ns;		/* published by the release store of 'reported' */
 static long long ran_mono_ns, ran_real_ns; /* when the waiter ran, likewise */
+static long long kernel_ns;		/* the same round by run_delay, -1 unknown; likewise */
 static int was_preempted;
 static int ran_on_cpu;
 
@@ -203,6 +212,28 @@ static void startup_done(struct startup *s, const char *failed_call, int err)
 {
 	s->failed_call = failed_call;
 	publish(&s->word, err ? (uint32_t)-err : (uint32_t)gettid());
+}
+
+/* The kernel's own account of this thread's run-queue waits: run_delay, the
+ * second field of /proc/thread-self/schedstat (CONFIG_SCHED_INFO), in ns;
+ * -1 without it. */
+static long long run_delay_ns(void)
+{
+	char buf[128];
+	long long run_ns, delay_ns;
+	ssize_t len;
+	int fd = open("/proc/thread-self/schedstat", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	len = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (len <= 0)
+		return -1;
+	buf[len] = '\0';
+	if (sscanf(buf, "%lld %lld", &run_ns, &delay_ns) != 2)
+		return -1;
+	return delay_ns;
 }
 
 static long involuntary_switches(void)
@@ -294,6 +325,7 @@ static void *waiter_main(void *unused)
 {
 	uint32_t round = 0;
 	long ivcsw_before;
+	long long delay_before, delay_after;
 	long long t_run;
 	int err;
 
@@ -332,6 +364,7 @@ static void *waiter_main(void *unused)
 				fail("sched_setaffinity (waiter)", err);
 		}
 		ivcsw_before = involuntary_switches();
+		delay_before = run_delay_ns();
 		/* the wait below is the only place this thread sleeps after this */
 		atomic_store_explicit(&waiter_armed, round + 1, memory_order_release);
 		if (mode == MODE_PIPE) {
@@ -348,6 +381,8 @@ static void *waiter_main(void *unused)
 			measured_ns = spin_through_preemption(round);
 			ran_mono_ns = clock_ns();
 			ran_real_ns = real_ns();
+			delay_after = run_delay_ns();
+			kernel_ns = delay_before < 0 || delay_after < 0 ? -1 : delay_after - delay_before;
 			/* the hog's preemption is expected: more is a second wait */
 			was_preempted = involuntary_switches() - ivcsw_before > 1;
 			publish(&reported, round);
@@ -369,6 +404,8 @@ static void *waiter_main(void *unused)
 		ran_mono_ns = t_run;
 		ran_on_cpu = sched_getcpu();
 		measured_ns = t_run - atomic_load_explicit(&t_wake_ns, memory_order_acquire);
+		delay_after = run_delay_ns();
+		kernel_ns = delay_before < 0 || delay_after < 0 ? -1 : delay_after - delay_before;
 		was_preempted = involuntary_switches() != ivcsw_before;
 		publish(&reported, round);
 	}
@@ -580,9 +617,12 @@ int main(int argc, char **argv)
 			count++;
 			continue;
 		}
-		printf("wait_us=%lld%s ran_mono_us=%lld ran_real_us=%lld",
-		       (measured_ns + 500) / 1000, was_preempted ? " preempted=1" : "",
-		       ran_mono_ns / 1000, ran_real_ns / 1000);
+		printf("wait_us=%lld%s", (measured_ns + 500) / 1000,
+		       was_preempted ? " preempted=1" : "");
+		if (kernel_ns >= 0)
+			printf(" run_delay_us=%lld", (kernel_ns + 500) / 1000);
+		printf(" ran_mono_us=%lld ran_real_us=%lld", ran_mono_ns / 1000,
+		       ran_real_ns / 1000);
 		if (mode == MODE_MIGRATE)
 			printf(" cpu=%d", ran_on_cpu);
 		printf("\n");

@@ -27,7 +27,7 @@
  *            queued, through ttwu_runnable(): FUTEX_WAIT returned 0, and
  *            wait = t_run - t_hog, not t_run - t_wake
  * Only kernels that preempt in kernel mode (preempt=full, PREEMPT_RT) give
- * queued rounds. With -q, rounds go on (up to 20 times ROUNDS) until QUEUED
+ * queued rounds. With -q, rounds go on (up to 4 times ROUNDS) until QUEUED
  * queued rounds were seen. -x multiplies every duration (for emulators,
  * whose timers are coarse): woken rounds wait about 2 ms x SCALE, the
  * others about 3 ms x SCALE.
@@ -269,7 +269,7 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		bad_usage("unexpected argument", argv[optind]);
-	max_rounds = want_queued ? rounds * 20 : rounds;
+	max_rounds = want_queued ? rounds * 4 : rounds;
 
 	if (sched_getaffinity(0, sizeof(allowed), &allowed))
 		fail("sched_getaffinity", errno);
