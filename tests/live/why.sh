@@ -8,13 +8,19 @@ waiter_lines() { awk -v tid="$waiter_tid" 'NR > 2 && $3 == tid' "$1"; }
 
 # matched_lines GEN_OUT TOOL_OUT: for each wait the generator made, in
 # order, the tool's line for $waiter_tid that reports it (LAT within 2% +
-# 200 us of the generator's own measure; a round the generator marks
-# preempted=1 holds a later wait too, so at most its figure). Fails when a
-# generated wait has no line. Other waits of the waiter, which a loaded
-# machine can add, are left out.
+# 200 us of the kernel's run_delay for that round where the generator gives
+# it, else of its own measure, which with -T also holds the timer's own
+# lateness; a round the generator marks preempted=1 holds a later wait too,
+# so at most its figure). Fails when a generated wait has no line. Other
+# waits of the waiter, which a loaded machine can add, are left out.
 matched_lines() {
 	awk -v tid="$waiter_tid" '
-		FNR == NR { if ($1 ~ /^wait_us=/) { n++; g[n] = substr($1, 9) + 0; pre[n] = ($2 == "preempted=1") } next }
+		FNR == NR {
+			if ($1 !~ /^wait_us=/) next
+			n++; g[n] = substr($1, 9) + 0; pre[n] = ($2 == "preempted=1")
+			for (k = 2; k <= NF; k++) if ($k ~ /^run_delay_us=/) g[n] = substr($k, 14) + 0
+			next
+		}
 		FNR > 2 && $3 == tid { m++; lat[m] = $4 + 0; line[m] = $0 }
 		END {
 			j = 1
@@ -248,7 +254,7 @@ t_json_matches_text() {
 	python3 -m json.tool --json-lines json.out > /dev/null 2> py.err || fail "python3 -m json.tool: $(cat py.err)"
 	jq -c . json.out > jq.out 2> jq.err || fail "jq: $(cat jq.err)"
 	[ "$(jq -r 'select(.type == "start") | .min_us' json.out)" = 1000 ] || fail "no start record: $(head -1 json.out)"
-	# event for event: TID, LAT(us) (within 5 us + 0.1%),
+	# event for event: TID, LAT(us) (within 200 us + 0.1%),
 	# PREV TID, WAKER TID, WAKE, CPU, FROM, RQ, the first TID that ran
 	# instead; and the name: the invalid byte decodes as U+FFFD
 	python3 - json.out text.out "$waiter_tid" "$(waits_of gen.out | tail -1)" <<'PY' > cmp.out 2>&1 || { cat cmp.out json.err text.err; fail "JSON and text differ"; }
@@ -281,8 +287,9 @@ for e, l in zip(events, lines):
     js = (e["tid"], e["prev_tid"], e["waker_tid"], e["wake"], e["cpu"],
           "-" if e["from_cpu"] is None else str(e["from_cpu"]), str(e["rq"]),
           e["blame"][0]["tid"] if e["blame"] else None)
-    # each tracer reads the clock in its own program run: a few us apart
-    assert text == js and abs(int(lat) - e["lat_us"]) <= 5 + e["lat_us"] // 1000, f"differ:\n  text {text} lat {int(lat)}\n  json {js} lat {e['lat_us']}"
+    # each tracer reads the clock in its own program run, after the other's
+    # (an interrupt in between on a loaded machine): up to 200 us apart
+    assert text == js and abs(int(lat) - e["lat_us"]) <= 200 + e["lat_us"] // 1000, f"differ:\n  text {text} lat {int(lat)}\n  json {js} lat {e['lat_us']}"
 mine = [e for e in events if e["tid"] == waiter]
 assert mine and all(e["comm"] == 'j"\\\x01\ufffd' for e in mine), f"comm: {mine[0]['comm']!r}"
 assert len([e for e in mine if e["lat_us"] > 10000]) == 4, "the 4 generated waits are not all there"
