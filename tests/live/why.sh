@@ -89,7 +89,7 @@ t_waker_irq_marked() {
 	run_latgen gen -T -d 30 -n 3
 	sleep 0.3
 	stop_tracer "$tracer_pid"
-	lines=$(matched_lines gen.out rqs.out) || fail "$(cat rqs.out)"
+	lines=$(matched_lines gen.out rqs.out) || fail "$(cat gen.out; waiter_lines rqs.out)"
 	bad=$(awk '$7 != "irq"' <<<"$lines")
 	[ -z "$bad" ] || fail "timer wakeups not marked irq: $bad"
 	note "$(head -1 <<<"$lines")"
