@@ -84,6 +84,7 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 	__u64 flags = BPF_RB_NO_WAKEUP, avail, size;
 	struct rqs_event *e;
 
+	count(RQS_OVER_THRESHOLD);
 	/* the details only with the options that print them */
 	size = cfg.blame ? RQS_EVENT_BLAME_SIZE :
 	       cfg.details ? RQS_EVENT_DETAILS_SIZE : RQS_EVENT_BASE_SIZE;

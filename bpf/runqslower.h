@@ -115,6 +115,7 @@ enum rqs_counter {
 	RQS_LOST_STORAGE,    /* a wakeup could not be recorded (hash full, no storage) */
 	RQS_STORAGE_CREATED, /* task storage created for a task (task mode only) */
 	RQS_NEGATIVE_WAIT,   /* a switch-in earlier than its enqueue time: dropped */
+	RQS_OVER_THRESHOLD,  /* a wait over the threshold: = events emitted + RQS_LOST_RINGBUF */
 	RQS_NR_COUNTERS,
 };
 

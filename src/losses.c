@@ -48,8 +48,16 @@ void loss_report_update(struct loss_report *r, const struct tracer *t, bool fina
 	struct stale_count sc;
 	__u64 *shown = final ? (__u64[RQS_NR_COUNTERS]){ 0 } : r->reported;
 
-	if (tracer_read_counters(t, r->totals))
+	int err = tracer_read_counters(t, r->totals);
+
+	if (err) {
+		/* losses may go unreported: say so, once */
+		if (!r->read_failed)
+			fprintf(stderr, RQS_NAME ": cannot read the loss counters: %s\n",
+				strerror(-err));
+		r->read_failed = true;
 		return;
+	}
 	if (r->totals[RQS_LOST_RINGBUF] > shown[RQS_LOST_RINGBUF]) {
 		fprintf(stderr, RQS_NAME ": %llu events lost%s: ring buffer full\n",
 			(unsigned long long)(r->totals[RQS_LOST_RINGBUF] - shown[RQS_LOST_RINGBUF]),

@@ -17,6 +17,7 @@ struct loss_report {
 	unsigned long long stale;	/* hash mode: entries of exited threads */
 	unsigned long long updates;
 	FILE *json;	/* -j: also each report as a JSON record here */
+	bool read_failed;	/* said once: the counters cannot be read */
 };
 
 void loss_report_init(struct loss_report *r, enum storage_mode mode,

@@ -163,7 +163,7 @@ static int choose_storage(const struct options *opts, enum storage_mode *mode)
 		*mode = STORAGE_TASK;
 		return 0;
 	}
-	if (err == -EPERM || err == -EACCES) {
+	if (!bpf_feature_missing(err)) {
 		fprintf(stderr, RQS_NAME ": cannot load BPF programs: %s\n", strerror(-err));
 		return 1;
 	}
@@ -261,7 +261,9 @@ static int trace(const struct options *opts, enum storage_mode mode)
 		if (ready & WATCH_TARGETS_GONE)
 			break;
 	}
-	/* events already in the buffer still count and still print */
+	/* events already in the buffer still count and still print; none
+	 * comes after them, so the totals add up */
+	tracer_detach(&t);
 	if (!printer.write_failed) {
 		printer.real_minus_mono = real_minus_mono_ns();
 		tracer_poll(&t, 0);
@@ -311,9 +313,11 @@ int main(int argc, char **argv)
 		return 1;
 
 	if (!have_bpf_privileges()) {
-		fprintf(stderr, RQS_NAME ": permission denied: run as root, or with CAP_BPF and CAP_PERFMON\n");
+		fprintf(stderr, RQS_NAME ": permission denied: run as root, or with CAP_BPF and CAP_PERFMON, outside user namespaces\n");
 		return 1;
 	}
+	if (!in_initial_pid_namespace())
+		fprintf(stderr, RQS_NAME ": notice: in a PID namespace: TIDs, -p and -t are those of the initial (host) namespace\n");
 	if (!have_kernel_btf()) {
 		fprintf(stderr, RQS_NAME ": kernel BTF not found at " RQS_KERNEL_BTF ": this kernel was built without CONFIG_DEBUG_INFO_BTF\n");
 		return 1;

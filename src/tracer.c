@@ -5,10 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 
+#include "probe.h"
 #include "tracer.h"
 #include "runqslower_task.skel.h"
 #include "runqslower_hash.skel.h"
@@ -196,6 +200,8 @@ int tracer_start(struct tracer *t, const struct options *opts,
 				 opts->hash_entries, err == -E2BIG ?
 				 "more than the kernel allows" : strerror(-err));
 			fprintf(stderr, RQS_NAME ": %s\n", what);
+		} else if (bpf_feature_missing(err) && ringbuf_missing()) {
+			fprintf(stderr, RQS_NAME ": cannot create the event ring buffer: this kernel has no BPF ring buffer (needs Linux 5.8)\n");
 		} else {
 			fail("cannot load BPF programs (-v shows libbpf's log)", err);
 		}
@@ -255,6 +261,20 @@ int tracer_read_counters(const struct tracer *t, __u64 totals[RQS_NR_COUNTERS])
 	}
 	free(percpu);
 	return err;
+}
+
+void tracer_detach(struct tracer *t)
+{
+	if (t->task_skel)
+		runqslower_task_bpf__detach(t->task_skel);
+	if (t->hash_skel)
+		runqslower_hash_bpf__detach(t->hash_skel);
+	/* A detached program may still be running on another CPU: the
+	 * tracepoint drops it only after an RCU grace period, which this
+	 * membarrier command waits for (synchronize_rcu()). It refuses on
+	 * nohz_full kernels: wait 10 ms, far longer than a program runs. */
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
 }
 
 void tracer_stop(struct tracer *t)

@@ -80,7 +80,7 @@ test_case() {
 	fi
 	out=$TEST_TMP/case.$test_count
 	mkdir -p "$out"
-	( trap stop_background EXIT; cd "$out" || exit 1; set -e; "$fn" ) > "$out/log" 2>&1
+	( trap stop_background EXIT; cd "$out" || exit 1; set -e; [ -z "${TRACE_TESTS:-}" ] || set -x; "$fn" ) > "$out/log" 2>&1
 	rc=$?
 	stop_background
 	if [ $rc = 0 ]; then
@@ -142,8 +142,8 @@ start_tracer() {
 stop_tracer() {
 	local rc
 	kill -INT "$1" 2>/dev/null || true
-	wait "$1"
-	rc=$?
+	# (under set -e a bare failing wait would end the test silently)
+	wait "$1" && rc=0 || rc=$?
 	[ $rc = 0 ] || fail "tracer exited $rc after SIGINT"
 }
 

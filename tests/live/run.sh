@@ -210,6 +210,8 @@ t_stats_match_events() {
 	printed=$(($(wc -l < rqs.out) - 2))
 	grep -q "^stats: events: emitted=$printed lost_ringbuf=0$" rqs.err ||
 		fail "emitted count does not match $printed printed lines: $(cat rqs.err)"
+	grep -q "^stats: waits: over_threshold=$printed$" rqs.err ||
+		fail "BPF's count of waits over the threshold is not the $printed printed: $(cat rqs.err)"
 	for p in sched_switch sched_wakeup; do
 		grep -qE "^stats: prog: $p runs=[1-9][0-9]* run_ns=[1-9][0-9]* ns_per_run=[0-9.]+$" rqs.err ||
 			fail "no sane stats for $p: $(cat rqs.err)"

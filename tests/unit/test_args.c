@@ -508,6 +508,18 @@ static void test_hash_entries_unused(void **state)
 	capture_free(&c);
 }
 
+/* Found by tests/fuzz/fuzz_args: a newline in an argument split the message
+ * in two lines. Control bytes are quoted as \\xNN. */
+static void test_quoted_arguments(void **state)
+{
+	(void)state;
+	assert_usage_error("invalid MIN_US '1\\x0a2'", "1\n2");
+	assert_usage_error("invalid storage mode 'a\\x09b'", "-m", "a\tb");
+	assert_usage_error("unknown option '-\\'", "-\x01");
+	assert_usage_error("unexpected argument '\\x0a'", "1", "\n");
+	assert_usage_error("invalid PID '\\x7f'", "-p", "1,\x7f");
+}
+
 static void test_reparse_resets(void **state)
 {
 	struct capture c = { 0 };
@@ -561,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_tid_twice),
 		cmocka_unit_test(test_time_and_tgid),
 		cmocka_unit_test(test_hash_entries_unused),
+		cmocka_unit_test(test_quoted_arguments),
 		cmocka_unit_test(test_reparse_resets),
 		cmocka_unit_test(test_storage_mode_name),
 	};
