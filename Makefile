@@ -75,7 +75,7 @@ ALL_CFLAGS = $(RQS_CPPFLAGS) $(CPPFLAGS) $(RQS_CFLAGS) $(CFLAGS)
 BPF_ALL_CFLAGS = -target $(BPF_TARGET) -D__TARGET_ARCH_$(ARCH) -I$(OUT) -Ibpf $(LIBBPF_CFLAGS) -Wall $(PREFIX_MAP) $(BPF_CFLAGS)
 
 # --- sources ---------------------------------------------------------------
-LIB_SRCS := src/args.c src/output.c src/target.c src/procfs.c
+LIB_SRCS := src/args.c src/output.c src/target.c src/procfs.c src/json.c src/json_out.c src/why.c src/cgroup.c
 TOOL_SRCS := $(LIB_SRCS) src/watch.c src/probe.c src/tracer.c src/losses.c src/stale.c src/prog_stats.c src/stats.c src/main.c
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
 SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \
@@ -156,7 +156,7 @@ bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers $(OUT)/bench-rqclock/$(NAME)
 	$(Q)bench/run.sh
 
 # --- tests -----------------------------------------------------------------
-UNIT_TESTS := test_args test_output test_target
+UNIT_TESTS := test_args test_output test_target test_json test_cgroup
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

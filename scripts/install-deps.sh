@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh --test   also everything `make check` uses
 set -eu
 build="make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev libzstd-dev sudo"
-test="build-essential libcmocka-dev valgrind strace util-linux procps jq git groff mandoc lintian debhelper devscripts dpkg-dev fakeroot rpm rpmlint qemu-system-x86 busybox-static cpio"
+test="build-essential libcmocka-dev valgrind strace util-linux procps jq git groff mandoc lintian debhelper devscripts dpkg-dev fakeroot rpm rpmlint qemu-system-x86 busybox-static cpio python3"
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps.sh: run as root" >&2
 	exit 1

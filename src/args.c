@@ -10,7 +10,7 @@
 #include "args.h"
 #include "version.h"
 
-enum { OPT_HASH_ENTRIES = 256, OPT_STATS, OPT_TIME, OPT_TGID };
+enum { OPT_HASH_ENTRIES = 256, OPT_STATS, OPT_TIME, OPT_TGID, OPT_CPU, OPT_CGROUP };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -22,6 +22,13 @@ static const struct option long_options[] = {
 	{ "time", required_argument, NULL, OPT_TIME },
 	{ "tgid", no_argument, NULL, OPT_TGID },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "waker", no_argument, NULL, 'W' },
+	{ "cpu", no_argument, NULL, OPT_CPU },
+	{ "blame", optional_argument, NULL, 'B' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "comm", required_argument, NULL, 'c' },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "duration", required_argument, NULL, 'd' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
@@ -52,6 +59,17 @@ void print_usage(FILE *out)
 "                          kernel supports it, else hash)\n"
 "      --hash-entries N    size of the hash map in hash mode (default 10240)\n"
 "      --stats             print per-program overhead and storage statistics at exit\n"
+"  -W, --waker             also print who made it runnable (WAKER COMM, WAKER TID)\n"
+"                          and how (WAKE: wakeup, irq, softirq, new, preempted)\n"
+"      --cpu               also print the CPU it ran on, the CPU it was queued on\n"
+"                          if it migrated (FROM), and the tasks ahead of it (RQ)\n"
+"  -B, --blame [N]         also print the N tasks (default 3, at most 32) that held\n"
+"                          its CPU longest during the wait, and how much of the\n"
+"                          wait that record covers (COVER)\n"
+"  -j, --json              print JSON Lines on stdout instead of text\n"
+"  -c, --comm NAME         trace tasks whose name starts with NAME only\n"
+"      --cgroup PATH       trace tasks in this cgroup v2 directory or below only\n"
+"  -d, --duration SECS     stop after SECS seconds\n"
 "  -v, --verbose           print libbpf debug output on stderr\n"
 "  -V, --version           print the version and exit\n"
 "  -h, --help              print this help and exit\n"
@@ -65,6 +83,10 @@ void print_usage(FILE *out)
 "  " RQS_NAME " -P 5000      # waits over 5 ms, with the task that ran before\n"
 "  " RQS_NAME " -T --tgid    # with microsecond times and process IDs\n"
 "  " RQS_NAME " -m hash      # keep wakeup times in a hash map, as runqslower did\n"
+"  " RQS_NAME " -W --cpu     # who woke each late task, and on which CPU it waited\n"
+"  " RQS_NAME " -B 5 1ms     # waits over 1 ms, with the 5 tasks that ran instead\n"
+"  " RQS_NAME " -j -d 10 | jq .   # 10 s of JSON\n"
+"  " RQS_NAME " -c nginx --cgroup /system.slice/nginx.service\n"
 "\n"
 "It stops by itself when the traced processes or thread have exited, or when\n"
 "the reader of its output has gone. SIGINT, SIGTERM and SIGHUP end it after the\n"
@@ -286,6 +308,30 @@ static const struct option *find_long_option(const char *arg, bool *ambiguous)
 	return matches == 1 ? found : NULL;
 }
 
+/* -B takes an optional N: -B5, --blame=5, or -B 5 when the next argument is
+ * a number (so -B 5 1000 is N 5 and MIN_US 1000; -B 1000 alone is an error,
+ * not MIN_US, and the message says how to write that). */
+static bool parse_blame(int argc, char **argv, FILE *err, unsigned int *blame)
+{
+	const char *arg = optarg, *why = NULL;
+	unsigned long long v;
+
+	if (!arg && optind < argc && argv[optind][0] >= '0' && argv[optind][0] <= '9')
+		arg = argv[optind++];
+	if (!arg) {
+		*blame = RQS_DEFAULT_BLAME;
+		return true;
+	}
+	if (parse_number(arg, 1, RQS_MAX_BLAME, &v, &why) == 0) {
+		*blame = (unsigned int)v;
+		return true;
+	}
+	fprintf(err, RQS_NAME ": invalid blame count '%s': %s%s\n", arg, why,
+		strcmp(why, "too large") ? "" :
+		" (at most 32; for a threshold after -B, write -B N MIN_US)");
+	return false;
+}
+
 /* getopt_long's '?' and ':' in words that are true of what was typed.
  * @long_opt: the failing element was a long option, argv[optind - 1]. */
 static void option_error(FILE *err, int c, bool long_opt, const char *arg)
@@ -331,7 +377,7 @@ static enum parse_result parse_printable(int argc, char **argv, struct options *
 	opterr = 0;
 	for (;;) {
 		before = optind;
-		c = getopt_long(argc, argv, ":p:t:PTm:vVh", long_options, NULL);
+		c = getopt_long(argc, argv, ":p:t:PTm:vVhWB::jc:d:", long_options, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -379,6 +425,38 @@ static enum parse_result parse_printable(int argc, char **argv, struct options *
 			break;
 		case OPT_STATS:
 			opts->stats = true;
+			break;
+		case 'W':
+			opts->format.waker = true;
+			break;
+		case OPT_CPU:
+			opts->format.cpu = true;
+			break;
+		case 'B':
+			if (!parse_blame(argc, argv, err, &opts->format.blame))
+				return PARSE_USAGE;
+			break;
+		case 'j':
+			opts->format.json = true;
+			break;
+		case 'c':
+			if (!*optarg || strlen(optarg) > RQS_MAX_COMM) {
+				fprintf(err, RQS_NAME ": invalid COMM '%s': %s\n", optarg,
+					*optarg ? "longer than 15 bytes, the kernel's limit" : "empty");
+				return PARSE_USAGE;
+			}
+			strcpy(opts->comm, optarg);
+			break;
+		case OPT_CGROUP:
+			if (!*optarg) {
+				fprintf(err, RQS_NAME ": invalid cgroup path '': empty\n");
+				return PARSE_USAGE;
+			}
+			opts->cgroup = optarg;
+			break;
+		case 'd':
+			if (!parse_value(err, "duration", optarg, 1, RQS_MAX_DURATION, &opts->duration))
+				return PARSE_USAGE;
 			break;
 		case 'v':
 			opts->verbose = true;

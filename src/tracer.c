@@ -109,6 +109,40 @@ out:
 	prefill_bpf__destroy(skel);
 }
 
+/* Every program comes as handle_* and as ext_*, the latter with the code of
+ * the options below (bpf/runqslower.bpf.c): load one or the other. -W's own
+ * programs (bpf/waker.bpf.h) are loaded with -W only. */
+static void select_programs(struct tracer *t, const struct options *opts)
+{
+	const struct output_format *f = &opts->format;
+	bool ext = f->waker || f->cpu || f->blame || f->json || opts->comm[0] || opts->cgroup;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, t->obj) {
+		const char *name = bpf_program__name(prog);
+
+		if (!strcmp(name, "handle_sched_waking") || !strncmp(name, "irqctx_", 7))
+			bpf_program__set_autoload(prog, f->waker);
+		else if (!strncmp(name, "ext_", 4))
+			bpf_program__set_autoload(prog, ext);
+		else if (!strncmp(name, "handle_", 7))
+			bpf_program__set_autoload(prog, !ext);
+	}
+}
+
+/* -c NAME: NAME's bytes, and a mask over them (in memory order, so that the
+ * words compare the same whatever the byte order) */
+static void set_comm_filter(struct rqs_config *cfg, const char *comm)
+{
+	unsigned char want[RQS_COMM_LEN] = { 0 }, mask[RQS_COMM_LEN] = { 0 };
+	size_t len = strlen(comm);
+
+	memcpy(want, comm, len);
+	memset(mask, 0xff, len);
+	memcpy(cfg->comm_want, want, sizeof(want));
+	memcpy(cfg->comm_mask, mask, sizeof(mask));
+}
+
 int tracer_start(struct tracer *t, const struct options *opts,
 		 enum storage_mode mode, ring_buffer_sample_fn on_event, void *ctx)
 {
@@ -129,8 +163,29 @@ int tracer_start(struct tracer *t, const struct options *opts,
 	cfg->min_ns = opts->min_us ? (opts->min_us + 1) * 1000 : 0;
 	set_filter(cfg, opts);
 	cfg->previous = opts->previous;
+	cfg->waker = opts->format.waker;
+	cfg->cpu = opts->format.cpu;
+	cfg->blame = opts->format.blame > 0;
+	cfg->details = opts->format.waker || opts->format.cpu || opts->format.blame ||
+		       opts->format.json;
+	set_comm_filter(cfg, opts->comm);
+	cfg->cgroup_id = opts->cgroup_id;
+	cfg->cgroup_level = opts->cgroup_level;
+	select_programs(t, opts);
+	/* -B's events carry RQS_BLAME_SLOTS slots, 1.1 KB: room for as many */
+	if (opts->format.blame) {
+		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "events"),
+					       RQS_RINGBUF_BYTES * RQS_RINGBUF_BLAME_FACTOR);
+		if (err) {
+			fail("cannot size the ring buffer", err);
+			goto out;
+		}
+	}
 	if (mode == STORAGE_HASH) {
-		err = bpf_map__set_max_entries(t->start, opts->hash_entries);
+		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "wakers"),
+					       opts->hash_entries);
+		if (!err)
+			err = bpf_map__set_max_entries(t->start, opts->hash_entries);
 		if (err) {
 			fail("cannot size the hash map", err);
 			goto out;
