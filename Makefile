@@ -86,8 +86,8 @@ ALL_CFLAGS = $(RQS_CPPFLAGS) $(CPPFLAGS) $(RQS_CFLAGS) $(CFLAGS)
 BPF_ALL_CFLAGS = -target $(BPF_TARGET) -D__TARGET_ARCH_$(ARCH) -I$(OUT) -Ibpf $(LIBBPF_CFLAGS) -Wall $(PREFIX_MAP) $(BPF_CFLAGS)
 
 # --- sources ---------------------------------------------------------------
-LIB_SRCS := src/args.c src/output.c src/target.c src/summary_opts.c src/histogram.c src/label.c \
-	src/metrics.c src/cgroup_names.c
+LIB_SRCS := src/args.c src/output.c src/target.c src/procfs.c src/json.c src/json_out.c src/why.c src/cgroup.c \
+	src/summary_opts.c src/histogram.c src/label.c src/metrics.c src/cgroup_names.c
 TOOL_SRCS := $(LIB_SRCS) src/watch.c src/probe.c src/tracer.c src/losses.c src/stale.c src/prog_stats.c src/stats.c \
 	src/main.c src/summary.c src/summary_run.c src/http_server.c
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
@@ -169,8 +169,8 @@ bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers $(OUT)/bench-rqclock/$(NAME)
 	$(Q)bench/run.sh
 
 # --- tests -----------------------------------------------------------------
-UNIT_TESTS := test_args test_output test_target test_summary_opts test_histogram test_metrics test_label \
-	test_cgroup_names
+UNIT_TESTS := test_args test_output test_target test_json test_cgroup test_summary_opts test_histogram \
+	test_metrics test_label test_cgroup_names
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -182,7 +182,7 @@ $(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) $(OUT)/target | $(
 	$(call msg,CC-ASAN,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS) -lm
 
-TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers $(OUT)/qwake $(OUT)/pingpong $(OUT)/stale_race
+TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers $(OUT)/qwake $(OUT)/pingpong $(OUT)/stale_race $(OUT)/bpffault $(OUT)/storm
 $(OUT)/%: tests/tools/%.c tests/tools/cli.h $(OUT)/target | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(PREFIX_MAP) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pthread $< -o $@

@@ -58,8 +58,11 @@ function med(key,    n, i, j, t, arr) {
 	for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 	k = f["workload"] SUBSEP f["mode"]
 	threads[f["workload"]] = f["threads"]; unit[f["workload"]] = f["unit"]
-	split("switches secs metric sw_ns wk_ns emitted lost missed mem slow", names, " ")
+	split("switches secs metric sw_ns wk_ns emitted lost missed mem slow wg_ns", names, " ")
 	for (i in names) vals[k, names[i]] = vals[k, names[i]] " " f[names[i]]
+	# the reader'"'"'s CPU time per event printed, for each run that printed any
+	if (f["emitted"] + 0 > 0 && f["reader_ns"] != "")
+		vals[k, "rpe"] = vals[k, "rpe"] " " (f["reader_ns"] / f["emitted"])
 }
 END {
 	print "| workload | threads | mode | switch/s | ns/switch | x floor | ns/wakeup | x floor | workload | vs untraced | not recorded | reported | storage |"
@@ -130,6 +133,58 @@ END {
 			w, fwk, l1, l1 - fwk, l2, l2 - l1, l3, l3 - l2, lwk, lwk - l3, hwk, med(w SUBSEP "load3" SUBSEP "slow")
 	}
 	goals()
+	options()
+}
+
+# Issue #13: each option'"'"'s own cost on top of task mode, and its goals.
+function options(    w, i, n, ws2, m, mi, nm, modes, k, tsw, twk, sw, wk, wg, rpe, line, c_wg, c_rpe, any) {
+	n = split("pipe-pinned sleep-10000", ws2, " ")
+	for (i = 1; i <= n; i++) if (vals[ws2[i], "waker", "sw_ns"] != "") any = 1
+	if (!any) return
+	print ""
+	print "## Options (issue #13)"
+	print ""
+	print "Each option on top of `--storage=task --stats`, threshold 10 ms (text0, json0: threshold 0, every wait printed, as text and as `-j`). *vs task*: the difference from the task row. *ns/waking*: the sched_waking program that `-W` adds (it also counts interrupt context on the irq, hrtimer and softirq tracepoints). *reader ns/event*: the tool'"'"'s own CPU time (user + system, from /proc) over the events it printed."
+	print ""
+	print "| workload | option | ns/switch | vs task | ns/wakeup | vs task | ns/waking | reported | reader ns/event |"
+	print "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+	nm = split("task waker cpu blame json text0 json0", modes, " ")
+	for (i = 1; i <= n; i++) {
+		w = ws2[i]
+		if (vals[w, "waker", "sw_ns"] == "") continue
+		tsw = med(w SUBSEP "task" SUBSEP "sw_ns"); twk = med(w SUBSEP "task" SUBSEP "wk_ns")
+		for (mi = 1; mi <= nm; mi++) {
+			m = modes[mi]; k = w SUBSEP m
+			if (vals[k, "sw_ns"] == "") continue
+			sw = med(k SUBSEP "sw_ns"); wk = med(k SUBSEP "wk_ns"); wg = med(k SUBSEP "wg_ns")
+			c_wg = wg > 0 ? sprintf("%.0f", wg) : "-"
+			c_rpe = (m ~ /0$/ && vals[k, "rpe"] != "") ? sprintf("%.0f", med(k SUBSEP "rpe")) : "-"
+			printf "| %s | %s | %.0f | %s | %.0f | %s | %s | %.0f | %s |\n", w, (m == "task" ? "task (reference)" : m),
+				sw, (m == "task" ? "-" : sprintf("%+.0f", sw - tsw)), wk, (m == "task" ? "-" : sprintf("%+.0f", wk - twk)),
+				c_wg, med(k SUBSEP "emitted"), c_rpe
+		}
+	}
+	print ""
+	print "Goals of issue #13, checked against this run:"
+	print ""
+	for (i = 1; i <= n; i++) {
+		w = ws2[i]
+		if (vals[w, "waker", "sw_ns"] == "") continue
+		twk = med(w SUBSEP "task" SUBSEP "wk_ns"); tsw = med(w SUBSEP "task" SUBSEP "sw_ns")
+		wk = med(w SUBSEP "waker" SUBSEP "wk_ns"); wg = med(w SUBSEP "waker" SUBSEP "wg_ns")
+		printf "- %s, -W at most 15%% more per sched_wakeup: %.0f vs %.0f ns, %+.1f%% (%s); plus %.0f ns per run of the sched_waking program it adds.\n",
+			w, wk, twk, (twk > 0 ? (wk - twk) * 100 / twk : 0), mark(wk <= 1.15 * twk), wg
+		wk = med(w SUBSEP "cpu" SUBSEP "wk_ns")
+		printf "- %s, --cpu at most 15%% more per sched_wakeup: %.0f vs %.0f ns, %+.1f%% (%s).\n",
+			w, wk, twk, (twk > 0 ? (wk - twk) * 100 / twk : 0), mark(wk <= 1.15 * twk)
+		sw = med(w SUBSEP "blame" SUBSEP "sw_ns")
+		printf "- %s, -B at most 20 ns more per sched_switch: %.0f vs %.0f ns, %+.0f ns (%s).\n",
+			w, sw, tsw, sw - tsw, mark(sw - tsw <= 20)
+		if (vals[w, "json0", "rpe"] != "" && vals[w, "text0", "rpe"] != "")
+			printf "- %s, the reader'"'"'s CPU time per event printed: -j %.0f ns, text %.0f ns (%.2fx).\n",
+				w, med(w SUBSEP "json0" SUBSEP "rpe"), med(w SUBSEP "text0" SUBSEP "rpe"),
+				med(w SUBSEP "json0" SUBSEP "rpe") / med(w SUBSEP "text0" SUBSEP "rpe")
+	}
 }
 
 function have(w) { return med(w SUBSEP "floor" SUBSEP "sw_ns") > 0 && med(w SUBSEP "task" SUBSEP "sw_ns") > 0 }

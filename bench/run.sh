@@ -15,9 +15,19 @@
 #   task-rqclock  the same, built with the run queue's clock instead of
 #             CLOCK_MONOTONIC (build/bench-rqclock/: the clock's cost)
 #   hash      runqslower-ts --storage=hash --stats 10000 (10240 entries)
-#   summary   pipe-pinned and sleep-10000 only: task with -s (the histogram
-#             of every wait, issue #14's goal: +15% at most on sched_switch)
-#   by-cgroup the same with --by cgroup (a hash lookup per switch)
+# and, on pipe-pinned and sleep-10000 only, each option of issue #13 on top
+# of task mode:
+#   waker     -W (adds sched_waking and the interrupt-context tracepoints)
+#   cpu       --cpu
+#   blame     -B (3)
+#   json      -j
+#   text0     task mode with MIN_US 0: every wait printed, as text
+#   json0     the same as JSON Lines (the reader's CPU time per event,
+#             against text0's)
+# and, on the same two workloads, issue #14's histograms on top of task mode:
+#   summary   -s (the histogram of every wait; goal: +15% at most on
+#             sched_switch)
+#   by-cgroup -s --by cgroup (a hash lookup per switch)
 # and the report gives medians. Per-program costs are the kernel's BPF
 # run-time statistics (ns per run, as in bpftool prog show). Writes
 # BENCHMARKS.md (or $BENCH_OUT) and keeps raw results in build/bench/.
@@ -40,13 +50,15 @@ WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
 MODES="untraced floor lookup task task-rqclock hash"
 # where a lookup's time goes, where it is long
 STEP_MODES="untraced floor load1 load2 load3 lookup task task-rqclock hash"
-# what -s and --by cgroup cost over task
+# each option's own cost (issue #13), on top of task mode; and the
+# histograms' (issue #14)
+OPT_MODES="waker cpu blame json text0 json0"
 SUMMARY_MODES="summary by-cgroup"
 modes_of() {
 	case $1 in
-	sleep-10000) echo "$STEP_MODES $SUMMARY_MODES" ;;
+	sleep-10000) echo "$STEP_MODES $OPT_MODES $SUMMARY_MODES" ;;
 	herd-10000) echo "$STEP_MODES" ;;
-	pipe-pinned) echo "$MODES $SUMMARY_MODES" ;;
+	pipe-pinned) echo "$MODES $OPT_MODES $SUMMARY_MODES" ;;
 	*) echo "$MODES" ;;
 	esac
 }
@@ -56,6 +68,7 @@ die() { echo "bench: $*" >&2; exit 1; }
 RQS_RQCLOCK=$TOP/build/bench-rqclock/runqslower-ts
 for f in "$RQS" "$RQS_RQCLOCK" "$FLOOR" "$SLEEPERS"; do [ -x "$f" ] || die "missing $f: run make first"; done
 command -v perf > /dev/null || die "perf is not installed (Debian: linux-perf)"
+command -v jq > /dev/null || die "jq is not installed (the -j configurations' statistics)"
 
 # 30000 threads: make room, and put everything back afterwards
 old_pid_max=$(sysctl -n kernel.pid_max)
@@ -107,9 +120,34 @@ threads_of() {
 	esac
 }
 
+# opt_args MODE: the options and MIN_US of an option configuration
+opt_args() {
+	case $1 in
+	waker) echo "-W $MIN_US" ;;
+	cpu) echo "--cpu $MIN_US" ;;
+	blame) echo "-B 3 $MIN_US" ;;
+	json) echo "-j $MIN_US" ;;
+	text0) echo "0" ;;
+	json0) echo "-j 0" ;;
+	esac
+}
+
+# cpu_ns_of PID: the user and system CPU time PID has used, in ns
+# (/proc/PID/stat fields 14 and 15, in clock ticks)
+cpu_ns_of() {
+	awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.0f\n", ($12 + $13) * 1e9 / hz }' "/proc/$1/stat"
+}
+
+# json_stats_as_text FILE: -j's stats records as --stats' text lines
+json_stats_as_text() {
+	jq -r 'select(.type == "stats") | "stats: \(.what): " +
+		([to_entries[] | select(.key != "type" and .key != "what") |
+		  if .key == "name" then .value else "\(.key)=\(.value)" end] | join(" "))' "$1"
+}
+
 # one_run WORKLOAD MODE ROUND: appends a line of key=value to $RAW/results.txt
 one_run() {
-	local w=$1 mode=$2 round=$3 tracer= err=$RAW/stats.err metric unit t0 t1 ctxt0 ctxt1
+	local w=$1 mode=$2 round=$3 tracer= err=$RAW/stats.err metric unit t0 t1 ctxt0 ctxt1 reader_ns=0
 	: > "$err"
 	case $mode in
 	untraced) ;;
@@ -134,10 +172,14 @@ one_run() {
 	by-cgroup)
 		"$RQS" --storage=task --stats -s --by cgroup "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
+	waker | cpu | blame | json | text0 | json0)
+		# shellcheck disable=SC2046
+		"$RQS" --storage=task --stats $(opt_args "$mode") > "$RAW/tracer.out" 2> "$err" &
+		tracer=$! ;;
 	esac
 	if [ -n "$tracer" ]; then
 		for _ in $(seq 100); do
-			grep -qE '^(attached|TIME )' "$RAW/tracer.out" 2> /dev/null && break
+			grep -qE '^(attached|TIME |\{"type":"start")' "$RAW/tracer.out" 2> /dev/null && break
 			kill -0 "$tracer" 2> /dev/null || die "$mode did not start: $(cat "$err")"
 			sleep 0.1
 		done
@@ -148,22 +190,27 @@ one_run() {
 	t1=$(date +%s.%N)
 	ctxt1=$(awk '/^ctxt/ { print $2 }' /proc/stat)
 	if [ -n "$tracer" ]; then
+		reader_ns=$(cpu_ns_of "$tracer")
 		kill -INT "$tracer"
 		wait "$tracer" || die "$mode exited $? on $w"
 	fi
+	# -j: the statistics are JSON records on stdout; as text, as without it
+	case $mode in json*) json_stats_as_text "$RAW/tracer.out" >> "$err" ;; esac
 	awk -v w="$w" -v mode="$mode" -v round="$round" -v metric="$metric" -v unit="$unit" \
 		-v secs="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v threads="$(threads_of "$w")" \
-		-v switches="$((ctxt1 - ctxt0))" '
+		-v switches="$((ctxt1 - ctxt0))" -v reader_ns="$reader_ns" '
 		/^stats: prog: sched_switch / { split($4, a, "="); sw_runs = a[2]; split($6, b, "="); sw_ns = b[2] }
 		/^stats: prog: sched_wakeup / { split($4, a, "="); wk_runs = a[2]; split($6, b, "="); wk_ns = b[2] }
+		/^stats: prog: sched_waking / { split($6, b, "="); wg_ns = b[2] }
 		/^stats: events:/ { split($3, a, "="); emitted = a[2]; split($4, b, "="); lost = b[2] }
 		/^stats: wakeups:/ { split($3, a, "="); missed = a[2] }
 		/^stats: memory:/ { split($3, a, "="); mem = a[2] }
 		/^stats: lookup-steps:/ { split($3, a, "="); slow = a[2] }
 		END {
-			printf "workload=%s mode=%s round=%s threads=%s secs=%.3f switches=%s metric=%s unit=%s sw_runs=%s sw_ns=%s wk_runs=%s wk_ns=%s emitted=%s lost=%s missed=%s mem=%s slow=%s\n",
+			printf "workload=%s mode=%s round=%s threads=%s secs=%.3f switches=%s metric=%s unit=%s sw_runs=%s sw_ns=%s wk_runs=%s wk_ns=%s emitted=%s lost=%s missed=%s mem=%s slow=%s wg_ns=%s reader_ns=%s\n",
 				w, mode, round, threads, secs, switches, metric, unit, sw_runs + 0, sw_ns + 0,
-				wk_runs + 0, wk_ns + 0, emitted + 0, lost + 0, missed + 0, mem + 0, slow + 0
+				wk_runs + 0, wk_ns + 0, emitted + 0, lost + 0, missed + 0, mem + 0, slow + 0,
+				wg_ns + 0, reader_ns + 0
 		}' "$err" >> "$RAW/results.txt"
 	tail -1 "$RAW/results.txt" >&2
 }

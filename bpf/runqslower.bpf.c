@@ -39,17 +39,40 @@ static __always_inline void count(__u32 counter)
 		*n += 1;
 }
 
+#include "why.bpf.h"
+#include "blame.bpf.h"
 #include RQS_STORAGE_HEADER
 #include "histogram.bpf.h"
 
 #include "filter.bpf.h"
 
-static __always_inline void enqueue(struct task_struct *p, __u64 now,
-				    bool keep_pending)
+/* Each program comes twice: handle_* with @ext false, where the code of
+ * -W, --cpu, -B, -j, -c and --cgroup is compiled out, and ext_* with it;
+ * the frontend loads one or the other (src/tracer.c), so that without these
+ * options not even their rodata loads are left. */
+
+/* traced(), and the filters only the queueing side applies */
+static __always_inline bool traced_enqueue(struct task_struct *p, const bool ext)
 {
-	if (!storage_put(p, now, keep_pending))
+	return traced(p) && (!ext || wanted(p));
+}
+
+/* @waker: see why_at_enqueue() */
+static __always_inline void enqueue(struct task_struct *p, __u64 now,
+				    bool keep_pending, struct task_struct *waker,
+				    __u8 how, const bool ext)
+{
+	if (!storage_put(p, now, keep_pending, waker, how, ext))
 		count(RQS_LOST_STORAGE);
 }
+
+/* What a report needs beyond the tasks: five arguments at most */
+struct wait {
+	__u64 delta_ns;
+	__u64 now;		/* switch-in: CLOCK_MONOTONIC */
+	__u64 blame_now;	/* -B: the same on blame_clock() */
+	struct rqs_enqueue why;	/* -W, --cpu */
+};
 
 /* Waking the reader costs an irq_work, a self-IPI: under virtualisation a VM
  * exit, several microseconds: more than all the rest of a report. Reports do
@@ -57,19 +80,23 @@ static __always_inline void enqueue(struct task_struct *p, __u64 now,
  * that takes the ring buffer past RQS_RINGBUF_WAKEUP_BYTES forces a wakeup,
  * once, not every report above it. */
 static __noinline void report(struct task_struct *prev, struct task_struct *next,
-			      __u64 delta_ns, __u64 now)
+			      const struct wait *w)
 {
-	__u64 flags = BPF_RB_NO_WAKEUP, avail;
+	__u64 flags = BPF_RB_NO_WAKEUP, avail, size;
 	struct rqs_event *e;
 
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	count(RQS_OVER_THRESHOLD);
+	/* the details only with the options that print them */
+	size = cfg.blame ? RQS_EVENT_BLAME_SIZE :
+	       cfg.details ? RQS_EVENT_DETAILS_SIZE : RQS_EVENT_BASE_SIZE;
+	e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e) {
 		count(RQS_LOST_RINGBUF);
 		return;
 	}
-	e->delta_ns = delta_ns;
+	e->delta_ns = w->delta_ns;
 	/* CLOCK_MONOTONIC: the frontend converts it to wall-clock time */
-	e->ts_ns = now;
+	e->ts_ns = w->now;
 	e->pid = next->pid;
 	e->tgid = next->tgid;
 	bpf_probe_read_kernel(e->task, sizeof(e->task), next->comm);
@@ -80,10 +107,16 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		e->prev_pid = 0;
 		e->prev_task[0] = '\0';
 	}
+	if (cfg.details) {
+		e->cpu = bpf_get_smp_processor_id();
+		e->enq = w->why;
+	}
+	if (cfg.blame)
+		blame_fill(e, w->delta_ns, w->blame_now);
 	/* unread bytes, this record included (reserved above) */
 	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	if (avail >= RQS_RINGBUF_WAKEUP_BYTES &&
-	    avail - RQS_RINGBUF_RECORD_BYTES < RQS_RINGBUF_WAKEUP_BYTES)
+	    avail - RQS_RINGBUF_RECORD_BYTES(size) < RQS_RINGBUF_WAKEUP_BYTES)
 		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(e, flags);
 }
@@ -91,23 +124,29 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 /* First in the object, so the skeleton attaches it first: a wakeup recorded
  * before sched_switch is attached would never be consumed, and would then
  * be kept as pending by the task's next wakeup. */
-SEC("tp_btf/sched_switch")
-int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
-	     struct task_struct *next)
+static __always_inline int on_switch(bool preempt, struct task_struct *prev,
+				     struct task_struct *next, const bool ext)
 {
+	struct wait w;
 	__u64 now = 0, ts;
 	__s64 delta;
 
+	/* -B: every switch, whatever is traced: who held this CPU until now */
+	if (ext && cfg.blame) {
+		w.blame_now = blame_clock(prev);
+		blame_record(prev, w.blame_now);
+	}
 	/* Switched out but still runnable: it waits on the run queue again,
-	 * from now (it has just run, so nothing is pending). */
-	if ((preempt || task_is_running(prev)) && prev->pid && traced(prev)) {
+	 * from now (it has just run, so nothing is pending); next is what
+	 * took the CPU from it. */
+	if ((preempt || task_is_running(prev)) && prev->pid && traced_enqueue(prev, ext)) {
 		now = rqs_clock(prev);
-		enqueue(prev, now, false);
+		enqueue(prev, now, false, next, RQS_WAKE_PREEMPTED, ext);
 	}
 
 	if (!next->pid || !traced(next))
 		return 0;
-	ts = storage_take(next);
+	ts = storage_take(next, &w.why, ext);
 	if (!ts)
 		return 0;
 	if (!now)
@@ -121,8 +160,24 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 		hist_record(next, delta);
 	if (delta < (__s64)cfg.min_ns)
 		return 0;
-	report(prev, next, delta, now);
+	w.delta_ns = delta;
+	w.now = now;
+	report(prev, next, &w);
 	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(preempt, prev, next, false);
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(ext_sched_switch, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(preempt, prev, next, true);
 }
 
 /* A wakeup starts a wait only for a task that is neither on a CPU nor
@@ -134,18 +189,43 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
  *   set_current_state() and schedule(), then woken by ttwu_runnable()), its
  *   wait began at that switch-out: the pending time is kept, as
  *   sched_info_enqueue() keeps last_queued. */
+static __always_inline int on_wakeup(struct task_struct *p, const bool ext)
+{
+	if (traced_enqueue(p, ext) && !task_is_on_cpu(p))
+		enqueue(p, rqs_clock(p), true, NULL, RQS_WAKE_WAKEUP, ext);
+	return 0;
+}
+
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 {
-	if (traced(p) && !task_is_on_cpu(p))
-		enqueue(p, rqs_clock(p), true);
+	return on_wakeup(p, false);
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(ext_sched_wakeup, struct task_struct *p)
+{
+	return on_wakeup(p, true);
+}
+
+static __always_inline int on_wakeup_new(struct task_struct *p, const bool ext)
+{
+	if (traced_enqueue(p, ext))
+		enqueue(p, rqs_clock(p), false, NULL, RQS_WAKE_NEW, ext);
 	return 0;
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(handle_sched_wakeup_new, struct task_struct *p)
 {
-	if (traced(p))
-		enqueue(p, rqs_clock(p), false);
-	return 0;
+	return on_wakeup_new(p, false);
 }
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(ext_sched_wakeup_new, struct task_struct *p)
+{
+	return on_wakeup_new(p, true);
+}
+
+/* -W: sched_waking and the interrupt-context tracepoints */
+#include "waker.bpf.h"

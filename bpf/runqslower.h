@@ -10,12 +10,57 @@
  * holds RQS_RINGBUF_WAKEUP_BYTES unread. */
 #define RQS_POLL_MS 100
 #define RQS_RINGBUF_WAKEUP_BYTES (RQS_RINGBUF_BYTES / 2)
+/* -B: a ring buffer this many times larger, for its 1.1 KB events (the
+ * reader is still woken at RQS_RINGBUF_WAKEUP_BYTES unread) */
+#define RQS_RINGBUF_BLAME_FACTOR 8
 /* -p takes at most this many processes */
 #define RQS_MAX_TGIDS 16
 
+/* -B: slots of the per-CPU record of what ran; -B N takes at most this many */
+#define RQS_BLAME_SLOTS 32
+
+/* How a task came to wait (-W): rqs_enqueue.how */
+enum rqs_wake_how {
+	RQS_WAKE_WAKEUP = 1,	/* woken by the waker, in task context */
+	RQS_WAKE_IRQ,		/* woken from a hard irq (or NMI): waker = interrupted task */
+	RQS_WAKE_SOFTIRQ,	/* woken while serving a softirq: likewise */
+	RQS_WAKE_NEW,		/* a new task: waker = its creator */
+	RQS_WAKE_PREEMPTED,	/* switched out still runnable: waker = the task that replaced it */
+};
+
+/* What a task's storage (or hash value) holds while it waits: written at
+ * enqueue, so that the switch-in needs no other lookup. With -W and --cpu off
+ * only @ts is written. */
+struct rqs_waker {
+	__u32 tid;
+	__u8 how;		/* enum rqs_wake_how; 0: not seen */
+	__u8 pad[3];
+	char comm[RQS_COMM_LEN];
+};
+
+#define RQS_RQ_UNKNOWN 0xffffffffU
+
+struct rqs_enqueue {
+	__u64 ts;		/* when it became runnable; 0: not waiting */
+	struct rqs_waker waker;	/* -W */
+	__s32 cpu;		/* --cpu: the CPU whose run queue it joined */
+	__u32 rq_len;		/* --cpu: tasks already on that run queue, the running
+				 * one included; RQS_RQ_UNKNOWN where it cannot be read */
+};
+
+/* -B: one task's time on the waiter's CPU inside the wait window */
+struct rqs_blame {
+	__u64 ns;
+	char comm[RQS_COMM_LEN];
+	__u32 tid;
+	__u32 pad;
+};
+
 /* One run-queue wait over the threshold: @pid (of process @tgid) waited
  * @delta_ns before it ran at @ts_ns (bpf_ktime_get_ns(), CLOCK_MONOTONIC);
- * @prev_pid was the task it replaced on the CPU. */
+ * @prev_pid was the task it replaced on the CPU. The fields from @cpu on are
+ * reserved and filled only with cfg.details (-W, --cpu, -B, -j), @blame only
+ * with cfg.blame: see RQS_EVENT_*_SIZE. */
 struct rqs_event {
 	__u64 delta_ns;
 	__u32 pid;
@@ -25,11 +70,23 @@ struct rqs_event {
 	__u64 ts_ns;
 	__u32 tgid;
 	__u32 pad;
+	/* cfg.details */
+	__s32 cpu;		/* the CPU it ran on */
+	__u32 pad1;
+	struct rqs_enqueue enq;	/* how and where it was queued (-W, --cpu) */
+	/* cfg.blame */
+	__u32 nr_blame;		/* entries used in @blame */
+	__u32 pad2;
+	struct rqs_blame blame[RQS_BLAME_SLOTS];
 };
 
-/* What one event takes in the ring buffer: an 8-byte header
+#define RQS_EVENT_BASE_SIZE __builtin_offsetof(struct rqs_event, cpu)
+#define RQS_EVENT_DETAILS_SIZE __builtin_offsetof(struct rqs_event, nr_blame)
+#define RQS_EVENT_BLAME_SIZE sizeof(struct rqs_event)
+
+/* What one event of @size bytes takes in the ring buffer: an 8-byte header
  * (BPF_RINGBUF_HDR_SZ), the record, rounded up to 8 bytes. */
-#define RQS_RINGBUF_RECORD_BYTES ((sizeof(struct rqs_event) + 8 + 7) & ~7UL)
+#define RQS_RINGBUF_RECORD_BYTES(size) (((size) + 8 + 7) & ~7UL)
 
 /* Set by the frontend before load; read-only (and so constant-folded by
  * the verifier) in the programs. */
@@ -39,9 +96,20 @@ struct rqs_config {
 	__u32 ntgids;	 /* 0: every process */
 	__s32 targ_pid;  /* 0: every thread */
 	__u8 previous;   /* also record the previous task */
+	__u8 waker;      /* -W: record who made it runnable */
+	__u8 cpu;        /* --cpu: record the run queue it joined */
+	__u8 details;    /* fill the event's details (any of -W, --cpu, -B, -j) */
+	__u8 blame;      /* -B: keep the per-CPU record of what ran */
+	__s32 cgroup_level; /* --cgroup: the directory's level in the v2 tree */
+	__u64 cgroup_id;    /* --cgroup: 0, or the directory's id (inode number) */
+	/* -c: a COMM matches when (comm ^ comm_want) & comm_mask is 0, both
+	 * read as two 8-byte words; comm_mask[0] is 0 when -c is off */
+	__u64 comm_want[2];
+	__u64 comm_mask[2];
 	__u8 summary;    /* -s: histogram of every wait (bpf/histogram.bpf.h) */
 	__u8 by;         /* --by: enum rqs_by */
 };
+
 
 /* Per-CPU counters, summed by the frontend. */
 enum rqs_counter {
@@ -49,6 +117,7 @@ enum rqs_counter {
 	RQS_LOST_STORAGE,    /* a wakeup could not be recorded (hash full, no storage) */
 	RQS_STORAGE_CREATED, /* task storage created for a task (task mode only) */
 	RQS_NEGATIVE_WAIT,   /* a switch-in earlier than its enqueue time: dropped */
+	RQS_OVER_THRESHOLD,  /* a wait over the threshold: = events emitted + RQS_LOST_RINGBUF */
 	RQS_NR_COUNTERS,
 };
 

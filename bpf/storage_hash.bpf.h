@@ -13,32 +13,66 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct rqs_enqueue);
 } start SEC(".maps");
+
+/* -W: wakers noted at sched_waking, taken by the enqueue that follows
+ * (sized like start by the frontend) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 10240);
+	__type(key, __u32);
+	__type(value, struct rqs_waker);
+} wakers SEC(".maps");
+
+static __always_inline void storage_note_waker(struct task_struct *p,
+					       const struct rqs_waker *w)
+{
+	__u32 tid = p->pid;
+
+	bpf_map_update_elem(&wakers, &tid, w, BPF_ANY);
+}
 
 /* See storage_task.bpf.h. An entry is consumed (deleted) at every switch-in,
  * so an existing one is a pending enqueue time: BPF_NOEXIST keeps it, and
  * its -EEXIST is not a loss. */
 static __always_inline bool storage_put(struct task_struct *p, __u64 ts,
-					bool keep_pending)
+					bool keep_pending,
+					struct task_struct *waker, __u8 how, const bool ext)
 {
+	struct rqs_enqueue v = { .ts = ts };
 	__u32 tid = p->pid;
 	long err;
 
-	err = bpf_map_update_elem(&start, &tid, &ts,
+	if (ext)
+		why_at_enqueue(&v, p, waker, how);
+	if (ext && cfg.waker && how == RQS_WAKE_WAKEUP) {
+		struct rqs_waker *w = bpf_map_lookup_elem(&wakers, &tid);
+
+		if (w) {
+			v.waker = *w;
+			bpf_map_delete_elem(&wakers, &tid);
+		}
+	}
+	err = bpf_map_update_elem(&start, &tid, &v,
 				  keep_pending ? BPF_NOEXIST : BPF_ANY);
 	return err == 0 || (keep_pending && err == -EEXIST);
 }
 
-static __always_inline __u64 storage_take(struct task_struct *p)
+static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_enqueue *why,
+					  const bool ext)
 {
+	struct rqs_enqueue *v;
 	__u32 tid = p->pid;
-	__u64 *tsp = bpf_map_lookup_elem(&start, &tid);
 	__u64 ts;
 
-	if (!tsp)
+	v = bpf_map_lookup_elem(&start, &tid);
+	if (!v)
 		return 0;
-	ts = *tsp;
+	ts = v->ts;
+	if (ext)
+		why_take(why, v);
 	bpf_map_delete_elem(&start, &tid);
 	return ts;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* Enqueue timestamps in task local storage: one u64 hanging off each
- * task_struct, created at the task's first wakeup, kept (set to 0 when
+/* Enqueue timestamps in task local storage: one struct rqs_enqueue hanging
+ * off each task_struct (the time, and what -W and --cpu record with it), created at the task's first wakeup, kept (set to 0 when
  * consumed) while the task lives and freed with it. Needs Linux 5.13, commit
  * a10787e6d58c ("bpf: Enable task local storage for tracing programs"). */
 #ifndef STORAGE_TASK_BPF_H
@@ -8,38 +8,66 @@
 
 #include "task_storage_map.bpf.h"
 
-/* Records @ts as @p's enqueue time. With @keep_pending, an enqueue time
- * already recorded and not yet consumed stays: the task is still queued
- * and its wait started then. False when it could not be recorded. */
+/* Records @ts as @p's enqueue time, with what -W and --cpu want to know
+ * (why.bpf.h). With @keep_pending, an enqueue time already recorded and not
+ * yet consumed stays, with its details: the task is still queued and its
+ * wait started then. False when it could not be recorded. */
 static __always_inline bool storage_put(struct task_struct *p, __u64 ts,
-					bool keep_pending)
+					bool keep_pending,
+					struct task_struct *waker, __u8 how, const bool ext)
 {
-	__u64 *tsp = bpf_task_storage_get(&start, p, NULL, 0);
+	struct rqs_enqueue *v = bpf_task_storage_get(&start, p, NULL, 0);
 
-	if (!tsp) {
-		tsp = bpf_task_storage_get(&start, p, NULL,
-					   BPF_LOCAL_STORAGE_GET_F_CREATE);
-		if (!tsp)
+	if (!v) {
+		v = bpf_task_storage_get(&start, p, NULL,
+					 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!v)
 			return false;
 		count(RQS_STORAGE_CREATED);
 	}
-	if (keep_pending && *tsp)
+	if (keep_pending && v->ts)
 		return true;
-	*tsp = ts;
+	v->ts = ts;
+	if (ext)
+		why_at_enqueue(v, p, waker, how);
 	return true;
 }
 
-/* @p's enqueue time, 0 if none, and clears it: every switch-in ends a wait. */
-static __always_inline __u64 storage_take(struct task_struct *p)
+/* -W, at sched_waking: the waker of the wakeup to come, unless a wait is
+ * pending (its waker stays, as its time does) */
+static __always_inline void storage_note_waker(struct task_struct *p,
+					       const struct rqs_waker *w)
 {
-	__u64 *tsp = bpf_task_storage_get(&start, p, NULL, 0);
+	struct rqs_enqueue *v = bpf_task_storage_get(&start, p, NULL, 0);
+
+	if (!v) {
+		v = bpf_task_storage_get(&start, p, NULL,
+					 BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (!v)
+			return;	/* the wakeup will try again, and count it */
+		count(RQS_STORAGE_CREATED);
+	}
+	if (!v->ts)
+		v->waker = *w;
+}
+
+/* @p's enqueue time, 0 if none, and clears it: every switch-in ends a wait.
+ * The details go to @why when the options want them (@ext: see
+ * runqslower.bpf.c). */
+static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_enqueue *why,
+					  const bool ext)
+{
+	struct rqs_enqueue *v = bpf_task_storage_get(&start, p, NULL, 0);
 	__u64 ts;
 
-	if (!tsp)
+	if (!v)
 		return 0;
-	ts = *tsp;
-	if (ts)
-		*tsp = 0;
+	ts = v->ts;
+	if (ts) {
+		v->ts = 0;
+		if (ext)
+			why_take(why, v);
+	}
 	return ts;
 }
 

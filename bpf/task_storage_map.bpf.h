@@ -4,11 +4,13 @@
 #ifndef TASK_STORAGE_MAP_BPF_H
 #define TASK_STORAGE_MAP_BPF_H
 
+#include "runqslower.h"	/* struct rqs_enqueue: the floors allocate the same */
+
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, __u64);
+	__type(value, struct rqs_enqueue);
 } start SEC(".maps");
 
 #endif

@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh --test   also everything `make check` uses
 set -eu
 build="make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev libzstd-dev libmicrohttpd-dev sudo"
-test="build-essential libcmocka-dev valgrind strace util-linux procps git groff mandoc lintian debhelper devscripts dpkg-dev fakeroot rpm rpmlint qemu-system-x86 busybox-static cpio prometheus curl systemd"
+test="build-essential libcmocka-dev valgrind strace util-linux procps jq git groff mandoc lintian debhelper devscripts dpkg-dev fakeroot rpm rpmlint qemu-system-x86 busybox-static cpio python3 prometheus curl systemd"
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps.sh: run as root" >&2
 	exit 1
@@ -27,5 +27,10 @@ if [ "${1:-}" = --test ] && [ "${ID:-}" = debian ] && [ "$(dpkg --print-architec
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
+# libFuzzer (make check-fuzz): its own package since Debian's clang 14.0.6,
+# part of libclang-common-N-dev before
+if [ "${1:-}" = --test ] && apt-cache show libclang-rt-dev > /dev/null 2>&1; then
+	pkgs="$pkgs libclang-rt-dev"
+fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $pkgs

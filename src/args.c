@@ -10,7 +10,7 @@
 #include "args.h"
 #include "version.h"
 
-enum { OPT_HASH_ENTRIES = 256, OPT_STATS, OPT_TIME, OPT_TGID };
+enum { OPT_HASH_ENTRIES = 256, OPT_STATS, OPT_TIME, OPT_TGID, OPT_CPU, OPT_CGROUP };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -22,6 +22,13 @@ static const struct option long_options[] = {
 	{ "time", required_argument, NULL, OPT_TIME },
 	{ "tgid", no_argument, NULL, OPT_TGID },
 	{ "stats", no_argument, NULL, OPT_STATS },
+	{ "waker", no_argument, NULL, 'W' },
+	{ "cpu", no_argument, NULL, OPT_CPU },
+	{ "blame", optional_argument, NULL, 'B' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "comm", required_argument, NULL, 'c' },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "duration", required_argument, NULL, 'd' },
 	SUMMARY_LONG_OPTIONS,
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
@@ -53,6 +60,17 @@ void print_usage(FILE *out)
 "                          kernel supports it, else hash)\n"
 "      --hash-entries N    size of the hash map in hash mode (default 10240)\n"
 "      --stats             print per-program overhead and storage statistics at exit\n"
+"  -W, --waker             also print who made it runnable (WAKER COMM, WAKER TID)\n"
+"                          and how (WAKE: wakeup, irq, softirq, new, preempted)\n"
+"      --cpu               also print the CPU it ran on, the CPU it was queued on\n"
+"                          if it migrated (FROM), and the tasks ahead of it (RQ)\n"
+"  -B, --blame [N]         also print the N tasks (default 3, at most 32) that held\n"
+"                          its CPU longest during the wait, and how much of the\n"
+"                          wait that record covers (COVER)\n"
+"  -j, --json              print JSON Lines on stdout instead of text\n"
+"  -c, --comm NAME         trace tasks whose name starts with NAME only\n"
+"      --cgroup PATH       trace tasks in this cgroup v2 directory or below only\n"
+"  -d, --duration SECS     stop after SECS seconds\n"
 "  -s, --summary           also keep a log2 histogram of every wait, in the kernel;\n"
 "                          print it (runqlat-style, with count, mean, p50, p90,\n"
 "                          p99, p99.9 as bucket ranges, and the maximum) at exit\n"
@@ -78,6 +96,10 @@ void print_usage(FILE *out)
 "  " RQS_NAME " -P 5000      # waits over 5 ms, with the task that ran before\n"
 "  " RQS_NAME " -T --tgid    # with microsecond times and process IDs\n"
 "  " RQS_NAME " -m hash      # keep wakeup times in a hash map, as runqslower did\n"
+"  " RQS_NAME " -W --cpu     # who woke each late task, and on which CPU it waited\n"
+"  " RQS_NAME " -B 5 1ms     # waits over 1 ms, with the 5 tasks that ran instead\n"
+"  " RQS_NAME " -j -d 10 | jq .   # 10 s of JSON\n"
+"  " RQS_NAME " -c nginx --cgroup /system.slice/nginx.service\n"
 "  " RQS_NAME " --no-outliers -i 5  # runqlat: a histogram every 5 s, no outliers\n"
 "  " RQS_NAME " --metrics 9548 --by cgroup --no-outliers  # Prometheus exporter\n"
 "\n"
@@ -301,6 +323,30 @@ static const struct option *find_long_option(const char *arg, bool *ambiguous)
 	return matches == 1 ? found : NULL;
 }
 
+/* -B takes an optional N: -B5, --blame=5, or -B 5 when the next argument is
+ * a number (so -B 5 1000 is N 5 and MIN_US 1000; -B 1000 alone is an error,
+ * not MIN_US, and the message says how to write that). */
+static bool parse_blame(int argc, char **argv, FILE *err, unsigned int *blame)
+{
+	const char *arg = optarg, *why = NULL;
+	unsigned long long v;
+
+	if (!arg && optind < argc && argv[optind][0] >= '0' && argv[optind][0] <= '9')
+		arg = argv[optind++];
+	if (!arg) {
+		*blame = RQS_DEFAULT_BLAME;
+		return true;
+	}
+	if (parse_number(arg, 1, RQS_MAX_BLAME, &v, &why) == 0) {
+		*blame = (unsigned int)v;
+		return true;
+	}
+	fprintf(err, RQS_NAME ": invalid blame count '%s': %s%s\n", arg, why,
+		strcmp(why, "too large") ? "" :
+		" (at most 32; for a threshold after -B, write -B N MIN_US)");
+	return false;
+}
+
 /* getopt_long's '?' and ':' in words that are true of what was typed.
  * @long_opt: the failing element was a long option, argv[optind - 1]. */
 static void option_error(FILE *err, int c, bool long_opt, const char *arg)
@@ -328,8 +374,8 @@ static void option_error(FILE *err, int c, bool long_opt, const char *arg)
 			(int)strcspn(arg, "="), arg);
 }
 
-enum parse_result parse_args(int argc, char **argv, struct options *opts,
-			     FILE *out, FILE *err)
+static enum parse_result parse_printable(int argc, char **argv, struct options *opts,
+					 FILE *out, FILE *err)
 {
 	const char *after_pid = NULL; /* the word after the last "-p PID" */
 	bool tid_given = false;
@@ -347,7 +393,7 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 	opterr = 0;
 	for (;;) {
 		before = optind;
-		c = getopt_long(argc, argv, ":p:t:PTm:si:vVh", long_options, NULL);
+		c = getopt_long(argc, argv, ":p:t:PTm:vVhWB::jc:d:si:", long_options, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -405,6 +451,38 @@ enum parse_result parse_args(int argc, char **argv, struct options *opts,
 			if (!parse_summary_option(c, optarg, &opts->sum, err))
 				return PARSE_USAGE;
 			break;
+		case 'W':
+			opts->format.waker = true;
+			break;
+		case OPT_CPU:
+			opts->format.cpu = true;
+			break;
+		case 'B':
+			if (!parse_blame(argc, argv, err, &opts->format.blame))
+				return PARSE_USAGE;
+			break;
+		case 'j':
+			opts->format.json = true;
+			break;
+		case 'c':
+			if (!*optarg || strlen(optarg) > RQS_MAX_COMM) {
+				fprintf(err, RQS_NAME ": invalid COMM '%s': %s\n", optarg,
+					*optarg ? "longer than 15 bytes, the kernel's limit" : "empty");
+				return PARSE_USAGE;
+			}
+			strcpy(opts->comm, optarg);
+			break;
+		case OPT_CGROUP:
+			if (!*optarg) {
+				fprintf(err, RQS_NAME ": invalid cgroup path '': empty\n");
+				return PARSE_USAGE;
+			}
+			opts->cgroup = optarg;
+			break;
+		case 'd':
+			if (!parse_value(err, "duration", optarg, 1, RQS_MAX_DURATION, &opts->duration))
+				return PARSE_USAGE;
+			break;
 		case 'v':
 			opts->verbose = true;
 			break;
@@ -456,4 +534,65 @@ void warn_unused_options(const struct options *opts, enum storage_mode mode,
 	if (opts->hash_entries_set && mode != STORAGE_HASH)
 		fprintf(err, RQS_NAME ": warning: --hash-entries %u has no effect: it sizes the hash map of --storage=hash, and task storage is in use\n",
 			opts->hash_entries);
+}
+
+/* A control byte in an argument would split the one-line error that quotes
+ * it (found by tests/fuzz/fuzz_args): such an argument is parsed, and
+ * quoted, in its printable form, control bytes as \xNN; no valid argument
+ * has any. The copies live until the next call. */
+static bool has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+static char **printable_argv(int argc, char **argv)
+{
+	/* getopt_long permutes the copy: the quoted strings are kept apart */
+	static char **copy, **quoted;
+	static int nquoted;
+	int i, n;
+
+	for (i = 0; i < nquoted; i++)
+		free(quoted[i]);
+	free(quoted);
+	free(copy);
+	copy = quoted = NULL;
+	nquoted = 0;
+	for (i = 0; i < argc && !has_control(argv[i]); i++)
+		;
+	if (i == argc)
+		return argv;
+	copy = calloc(argc + 1, sizeof(*copy));
+	quoted = calloc(argc, sizeof(*quoted));
+	if (!copy || !quoted)
+		return argv;
+	for (i = 0; i < argc; i++) {
+		const unsigned char *a = (const unsigned char *)argv[i];
+		char *q;
+
+		copy[i] = argv[i];
+		if (!has_control(argv[i]))
+			continue;
+		q = malloc(strlen(argv[i]) * 4 + 1);
+		if (!q)
+			continue;
+		copy[i] = quoted[nquoted++] = q;
+		for (n = 0; a[n]; n++) {
+			if (a[n] < 0x20 || a[n] == 0x7f)
+				q += sprintf(q, "\\x%02x", a[n]);
+			else
+				*q++ = a[n];
+		}
+		*q = '\0';
+	}
+	return copy;
+}
+
+enum parse_result parse_args(int argc, char **argv, struct options *opts,
+			     FILE *out, FILE *err)
+{
+	return parse_printable(argc, printable_argv(argc, argv), opts, out, err);
 }

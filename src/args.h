@@ -11,6 +11,11 @@
 #define RQS_NAME "runqslower-ts"
 #define RQS_DEFAULT_MIN_US 10000ULL
 #define RQS_DEFAULT_HASH_ENTRIES 10240U
+#define RQS_DEFAULT_BLAME 3U
+#define RQS_MAX_BLAME 32U	/* RQS_BLAME_SLOTS */
+/* -W, --cpu, -B and -j are in struct output_format (output.h) */
+#define RQS_MAX_COMM 15		/* bytes of a task name, without the NUL */
+#define RQS_MAX_DURATION 31536000ULL	/* -d: a year */
 /* One hour: waits longer than that are not scheduling latency; the limit
  * also keeps (MIN_US + 1) * 1000 far from the BPF side's signed compare. */
 #define RQS_MAX_MIN_US 3600000000ULL
@@ -31,6 +36,11 @@ struct options {
 	bool stats;
 	enum storage_mode storage;
 	unsigned int hash_entries;
+	char comm[RQS_MAX_COMM + 1];	/* -c: "" when off */
+	const char *cgroup;	/* --cgroup: NULL when off */
+	unsigned long long cgroup_id;	/* --cgroup, resolved at start: cgroup.c */
+	int cgroup_level;
+	unsigned long long duration;	/* -d: seconds, 0 until interrupted */
 	bool hash_entries_set;
 	struct output_format format;
 	/* MIN_US came right after a -p PID on the command line: "-p 1 2"

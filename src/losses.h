@@ -3,6 +3,7 @@
 #define RQS_LOSSES_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "tracer.h"
 
@@ -15,6 +16,8 @@ struct loss_report {
 	__u64 totals[RQS_NR_COUNTERS];
 	unsigned long long stale;	/* hash mode: entries of exited threads */
 	unsigned long long updates;
+	FILE *json;	/* -j: also each report as a JSON record here */
+	bool read_failed;	/* said once: the counters cannot be read */
 };
 
 void loss_report_init(struct loss_report *r, enum storage_mode mode,

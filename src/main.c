@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -13,6 +14,8 @@
 #include <bpf/libbpf.h>
 
 #include "args.h"
+#include "cgroup.h"
+#include "json_out.h"
 #include "losses.h"
 #include "output.h"
 #include "probe.h"
@@ -21,6 +24,7 @@
 #include "target.h"
 #include "tracer.h"
 #include "watch.h"
+#include "why.h"
 
 #define LOSS_REPORT_NS 1000000000ULL
 
@@ -66,20 +70,28 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 struct printer {
 	const struct output_format *format;
+	size_t event_size; /* what the options make the programs fill */
 	long long real_minus_mono; /* refreshed before each batch */
 	bool quiet;	/* --no-outliers */
 	bool write_failed;
 	unsigned long long events;
 };
 
+static int write_event(const struct printer *p, const struct rqs_event *e)
+{
+	if (p->format->json)
+		return json_event(stdout, e, p->real_minus_mono, p->format);
+	return print_event(stdout, e, p->format, p->real_minus_mono);
+}
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct printer *p = ctx;
 
-	if (size < sizeof(struct rqs_event))
+	if (size < p->event_size)
 		return 0;
 	p->events++;
-	if (!p->quiet && print_event(stdout, data, p->format, p->real_minus_mono) < 0) {
+	if (!p->quiet && write_event(p, data) < 0) {
 		p->write_failed = true;
 		return -EPIPE;
 	}
@@ -92,6 +104,42 @@ static unsigned long long monotonic_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* -d: ms to wait in the next poll (at most RQS_POLL_MS), 0 once it is over */
+static int poll_ms_before(unsigned long long deadline)
+{
+	unsigned long long now = monotonic_ns();
+
+	if (!deadline)
+		return RQS_POLL_MS;
+	if (now >= deadline)
+		return 0;
+	if (deadline - now < RQS_POLL_MS * 1000000ULL)
+		return (int)((deadline - now + 999999) / 1000000);
+	return RQS_POLL_MS;
+}
+
+/* --stats: as text on stderr, or with -j as JSON records on stdout */
+static void print_stats(const struct options *opts, const struct tracer *t,
+			unsigned long long events)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!opts->format.json) {
+		stats_print(stderr, t, events);
+		return;
+	}
+	f = open_memstream(&text, &len);
+	if (!f)
+		return;
+	stats_print(f, t, events);
+	fclose(f);
+	json_stats(stdout, text);
+	fflush(stdout);
+	free(text);
 }
 
 static int choose_storage(const struct options *opts, enum storage_mode *mode)
@@ -117,7 +165,7 @@ static int choose_storage(const struct options *opts, enum storage_mode *mode)
 		*mode = STORAGE_TASK;
 		return 0;
 	}
-	if (err == -EPERM || err == -EACCES) {
+	if (!bpf_feature_missing(err)) {
 		fprintf(stderr, RQS_NAME ": cannot load BPF programs: %s\n", strerror(-err));
 		return 1;
 	}
@@ -150,9 +198,10 @@ static int install_signal_handlers(void)
 static int trace(const struct options *opts, enum storage_mode mode)
 {
 	struct printer printer = { .format = &opts->format,
+				   .event_size = event_size_for(&opts->format),
 				   .quiet = opts->sum.no_outliers };
 	struct summary_run sum = { .listen_fd = -1 };
-	unsigned long long next_loss_report;
+	unsigned long long next_loss_report, deadline = 0;
 	struct stats_session stats = { .fd = -1 };
 	struct loss_report losses;
 	struct watch watch;
@@ -182,15 +231,22 @@ static int trace(const struct options *opts, enum storage_mode mode)
 		return 1;
 	}
 	loss_report_init(&losses, mode, opts->hash_entries);
+	if (opts->format.json)
+		losses.json = stdout;
 
-	if (opts->sum.no_outliers ? print_summary_banner(stdout, &opts->sum) < 0 :
-	    print_banner(stdout, opts->min_us, &opts->format) < 0)
-		printer.write_failed = true;
-	if (fflush(stdout))
+	if ((opts->sum.no_outliers ? print_summary_banner(stdout, &opts->sum) :
+	     opts->format.json ? json_banner(stdout, opts, storage_mode_name(mode)) :
+	     print_banner(stdout, opts->min_us, &opts->format)) < 0 || fflush(stdout))
 		printer.write_failed = true;
 	next_loss_report = monotonic_ns() + LOSS_REPORT_NS;
+	if (opts->duration)
+		deadline = monotonic_ns() + opts->duration * 1000000000ULL;
 	while (!exiting && !printer.write_failed) {
-		ready = watch_wait(&watch, RQS_POLL_MS);
+		int timeout = poll_ms_before(deadline);
+
+		if (deadline && !timeout)
+			break;
+		ready = watch_wait(&watch, timeout);
 		if (ready < 0) {
 			fprintf(stderr, RQS_NAME ": cannot poll the ring buffer: %s\n",
 				strerror(-ready));
@@ -224,7 +280,9 @@ static int trace(const struct options *opts, enum storage_mode mode)
 		if (ready & WATCH_TARGETS_GONE)
 			break;
 	}
-	/* events already in the buffer still count and still print */
+	/* events already in the buffer still count and still print; none
+	 * comes after them, so the totals add up */
+	tracer_detach(&t);
 	if (!printer.write_failed) {
 		printer.real_minus_mono = real_minus_mono_ns();
 		tracer_poll(&t, 0);
@@ -234,7 +292,7 @@ static int trace(const struct options *opts, enum storage_mode mode)
 		summary_run_finish(&sum, opts->sum.print && !printer.write_failed ? stdout : NULL);
 	loss_report_update(&losses, &t, true);
 	if (opts->stats)
-		stats_print(stderr, &t, printer.events);
+		print_stats(opts, &t, printer.events);
 	watch_fini(&watch);
 	stats_disable(&stats);
 	tracer_stop(&t);
@@ -243,6 +301,7 @@ static int trace(const struct options *opts, enum storage_mode mode)
 
 int main(int argc, char **argv)
 {
+	struct cgroup_target cgroup;
 	enum storage_mode mode;
 	struct options opts;
 	int ret;
@@ -264,13 +323,22 @@ int main(int argc, char **argv)
 	verbose = opts.verbose;
 	libbpf_set_print(libbpf_print);
 
+	if (opts.cgroup) {
+		ret = cgroup_resolve(opts.cgroup, &cgroup);
+		if (ret)
+			return ret;
+		opts.cgroup_id = cgroup.id;
+		opts.cgroup_level = cgroup.level;
+	}
 	if (targets_resolve(&opts, RQS_PROC, stderr))
 		return 1;
 
 	if (!have_bpf_privileges()) {
-		fprintf(stderr, RQS_NAME ": permission denied: run as root, or with CAP_BPF and CAP_PERFMON\n");
+		fprintf(stderr, RQS_NAME ": permission denied: run as root, or with CAP_BPF and CAP_PERFMON, outside user namespaces\n");
 		return 1;
 	}
+	if (!in_initial_pid_namespace())
+		fprintf(stderr, RQS_NAME ": notice: in a PID namespace: TIDs, -p and -t are those of the initial (host) namespace\n");
 	if (!have_kernel_btf()) {
 		fprintf(stderr, RQS_NAME ": kernel BTF not found at " RQS_KERNEL_BTF ": this kernel was built without CONFIG_DEBUG_INFO_BTF\n");
 		return 1;

@@ -3,6 +3,7 @@
 #include <time.h>
 
 #include "output.h"
+#include "why.h"
 
 #define NSEC_PER_SEC 1000000000LL
 
@@ -19,9 +20,11 @@ int print_banner(FILE *out, unsigned long long min_us, const struct output_forma
 		f->time == TIME_MONO ? "TIME(s)" : "TIME", "COMM", "TID");
 	if (f->tgid)
 		fprintf(out, " %-6s", "TGID");
+	fprintf(out, " %14s", "LAT(us)");
 	if (f->previous)
-		return fprintf(out, " %14s %-16s %s\n", "LAT(us)", "PREV COMM", "PREV TID");
-	return fprintf(out, " %14s\n", "LAT(us)");
+		fprintf(out, " %-16s %s", "PREV COMM", "PREV TID");
+	why_header(out, f);
+	return fprintf(out, "\n");
 }
 
 /* The kernel does not promise a NUL in comm copies; never read past it. */
@@ -70,12 +73,13 @@ int print_event(FILE *out, const struct rqs_event *e, const struct output_format
 	fprintf(out, "%-*s %-16s %-6u", time_width(f->time), ts, task, e->pid);
 	if (f->tgid)
 		fprintf(out, " %-6u", e->tgid);
+	fprintf(out, " %14llu", (unsigned long long)(e->delta_ns / 1000));
 	if (f->previous) {
 		copy_comm(prev_task, e->prev_task);
 		/* the last column is not padded */
-		return fprintf(out, " %14llu %-16s %u\n",
-			       (unsigned long long)(e->delta_ns / 1000), prev_task,
-			       e->prev_pid);
+		fprintf(out, why_columns_follow(f) ? " %-16s %-8u" : " %-16s %u",
+			prev_task, e->prev_pid);
 	}
-	return fprintf(out, " %14llu\n", (unsigned long long)(e->delta_ns / 1000));
+	why_columns(out, e, f);
+	return fprintf(out, "\n");
 }

@@ -18,6 +18,10 @@ struct output_format {
 	enum time_format time;
 	bool previous;	/* PREV COMM, PREV TID */
 	bool tgid;	/* TGID after TID */
+	bool waker;	/* -W: WAKER COMM, WAKER TID, WAKE */
+	bool cpu;	/* --cpu: CPU, FROM, RQ */
+	unsigned int blame;	/* -B: COVER, RAN INSTEAD of so many tasks; 0: off */
+	bool json;	/* -j: JSON Lines instead of these columns */
 };
 
 /* The columns of the kernel's and bcc's runqslower, so scripts keep working;

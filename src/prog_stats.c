@@ -18,6 +18,8 @@ void print_prog_stats(FILE *out, struct bpf_object *obj)
 			continue;
 		if (!strncmp(name, "handle_", 7))
 			name += 7;
+		else if (!strncmp(name, "ext_", 4))	/* the variant with options */
+			name += 4;
 		fprintf(out, "stats: prog: %s runs=%llu run_ns=%llu ns_per_run=%.1f\n",
 			name, (unsigned long long)info.run_cnt,
 			(unsigned long long)info.run_time_ns,

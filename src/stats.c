@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 
 #include "losses.h"
+#include "procfs.h"
 #include "prog_stats.h"
 #include "stale.h"
 #include "stats.h"
@@ -40,16 +41,15 @@ void stats_disable(struct stats_session *s)
 static unsigned long long map_memlock(int map_fd)
 {
 	unsigned long long bytes = 0;
-	char path[64], line[128];
+	char path[64];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", map_fd);
 	f = fopen(path, "r");
 	if (!f)
 		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "memlock: %llu", &bytes) == 1)
-			break;
+	if (proc_key_value(f, "memlock", &bytes))
+		bytes = 0;
 	fclose(f);
 	return bytes;
 }
@@ -102,12 +102,15 @@ void stats_print(FILE *out, const struct tracer *t,
 	unsigned long long tasks;
 	long long per_task;
 
-	tracer_read_counters(t, c);
+	if (tracer_read_counters(t, c))
+		fprintf(out, "stats: counters: readable=%d\n", 0);
 	map_bytes = map_memlock(bpf_map__fd(t->start));
 	fprintf(out, "stats: storage: mode=%s\n", storage_mode_name(t->mode));
 	print_prog_stats(out, t->obj);
 	fprintf(out, "stats: events: emitted=%llu lost_ringbuf=%llu\n", events,
 		(unsigned long long)c[RQS_LOST_RINGBUF]);
+	fprintf(out, "stats: waits: over_threshold=%llu\n",
+		(unsigned long long)c[RQS_OVER_THRESHOLD]);
 	fprintf(out, "stats: wakeups: not_recorded=%llu\n",
 		(unsigned long long)c[RQS_LOST_STORAGE]);
 	fprintf(out, "stats: waits: negative=%llu\n",

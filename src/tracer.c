@@ -5,10 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 
+#include "probe.h"
 #include "tracer.h"
 #include "runqslower_task.skel.h"
 #include "runqslower_hash.skel.h"
@@ -109,6 +113,40 @@ out:
 	prefill_bpf__destroy(skel);
 }
 
+/* Every program comes as handle_* and as ext_*, the latter with the code of
+ * the options below (bpf/runqslower.bpf.c): load one or the other. -W's own
+ * programs (bpf/waker.bpf.h) are loaded with -W only. */
+static void select_programs(struct tracer *t, const struct options *opts)
+{
+	const struct output_format *f = &opts->format;
+	bool ext = f->waker || f->cpu || f->blame || f->json || opts->comm[0] || opts->cgroup;
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, t->obj) {
+		const char *name = bpf_program__name(prog);
+
+		if (!strcmp(name, "handle_sched_waking") || !strncmp(name, "irqctx_", 7))
+			bpf_program__set_autoload(prog, f->waker);
+		else if (!strncmp(name, "ext_", 4))
+			bpf_program__set_autoload(prog, ext);
+		else if (!strncmp(name, "handle_", 7))
+			bpf_program__set_autoload(prog, !ext);
+	}
+}
+
+/* -c NAME: NAME's bytes, and a mask over them (in memory order, so that the
+ * words compare the same whatever the byte order) */
+static void set_comm_filter(struct rqs_config *cfg, const char *comm)
+{
+	unsigned char want[RQS_COMM_LEN] = { 0 }, mask[RQS_COMM_LEN] = { 0 };
+	size_t len = strlen(comm);
+
+	memcpy(want, comm, len);
+	memset(mask, 0xff, len);
+	memcpy(cfg->comm_want, want, sizeof(want));
+	memcpy(cfg->comm_mask, mask, sizeof(mask));
+}
+
 int tracer_start(struct tracer *t, const struct options *opts,
 		 enum storage_mode mode, ring_buffer_sample_fn on_event, void *ctx)
 {
@@ -129,6 +167,24 @@ int tracer_start(struct tracer *t, const struct options *opts,
 	cfg->min_ns = opts->min_us ? (opts->min_us + 1) * 1000 : 0;
 	set_filter(cfg, opts);
 	cfg->previous = opts->previous;
+	cfg->waker = opts->format.waker;
+	cfg->cpu = opts->format.cpu;
+	cfg->blame = opts->format.blame > 0;
+	cfg->details = opts->format.waker || opts->format.cpu || opts->format.blame ||
+		       opts->format.json;
+	set_comm_filter(cfg, opts->comm);
+	cfg->cgroup_id = opts->cgroup_id;
+	cfg->cgroup_level = opts->cgroup_level;
+	select_programs(t, opts);
+	/* -B's events carry RQS_BLAME_SLOTS slots, 1.1 KB: room for as many */
+	if (opts->format.blame) {
+		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "events"),
+					       RQS_RINGBUF_BYTES * RQS_RINGBUF_BLAME_FACTOR);
+		if (err) {
+			fail("cannot size the ring buffer", err);
+			goto out;
+		}
+	}
 	cfg->summary = opts->sum.enabled;
 	cfg->by = opts->sum.by;
 	err = bpf_map__set_max_entries(t->hist_keyed, cfg->by == RQS_BY_COMM ||
@@ -140,7 +196,10 @@ int tracer_start(struct tracer *t, const struct options *opts,
 		goto out;
 	}
 	if (mode == STORAGE_HASH) {
-		err = bpf_map__set_max_entries(t->start, opts->hash_entries);
+		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "wakers"),
+					       opts->hash_entries);
+		if (!err)
+			err = bpf_map__set_max_entries(t->start, opts->hash_entries);
 		if (err) {
 			fail("cannot size the hash map", err);
 			goto out;
@@ -155,6 +214,8 @@ int tracer_start(struct tracer *t, const struct options *opts,
 				 opts->hash_entries, err == -E2BIG ?
 				 "more than the kernel allows" : strerror(-err));
 			fprintf(stderr, RQS_NAME ": %s\n", what);
+		} else if (bpf_feature_missing(err) && ringbuf_missing()) {
+			fprintf(stderr, RQS_NAME ": cannot create the event ring buffer: this kernel has no BPF ring buffer (needs Linux 5.8)\n");
 		} else {
 			fail("cannot load BPF programs (-v shows libbpf's log)", err);
 		}
@@ -216,6 +277,20 @@ int tracer_read_counters(const struct tracer *t, __u64 totals[RQS_NR_COUNTERS])
 	}
 	free(percpu);
 	return err;
+}
+
+void tracer_detach(struct tracer *t)
+{
+	if (t->task_skel)
+		runqslower_task_bpf__detach(t->task_skel);
+	if (t->hash_skel)
+		runqslower_hash_bpf__detach(t->hash_skel);
+	/* A detached program may still be running on another CPU: the
+	 * tracepoint drops it only after an RCU grace period, which this
+	 * membarrier command waits for (synchronize_rcu()). It refuses on
+	 * nohz_full kernels: wait 10 ms, far longer than a program runs. */
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
 }
 
 void tracer_stop(struct tracer *t)

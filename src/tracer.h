@@ -35,6 +35,9 @@ int tracer_poll(struct tracer *t, int timeout_ms);
 /* An epoll fd that is readable when the ring buffer wakes its reader. */
 int tracer_epoll_fd(const struct tracer *t);
 int tracer_read_counters(const struct tracer *t, __u64 totals[RQS_NR_COUNTERS]);
+/* Detaches the programs and waits until none runs any more: the counters
+ * and the ring buffer then hold their final values. */
+void tracer_detach(struct tracer *t);
 void tracer_stop(struct tracer *t);
 
 #endif

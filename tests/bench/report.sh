@@ -24,6 +24,13 @@ run() {
 	echo "workload=$1 mode=$2 round=$3 threads=2 secs=2 switches=200000 metric=$6 unit=$unit sw_runs=1000 sw_ns=$4 wk_runs=500 wk_ns=$5 emitted=7 lost=0 missed=${7:-0} mem=4096 slow=${8:-0}"
 }
 
+# opt W MODE ROUND SW_NS WK_NS EMITTED READER_NS WAKING_NS: an option run
+opt() {
+	local unit=us/op
+	case $1 in sleep-*) unit=us-late-p50 ;; esac
+	echo "workload=$1 mode=$2 round=$3 threads=2 secs=2 switches=200000 metric=5.9 unit=$unit sw_runs=1000 sw_ns=$4 wk_runs=500 wk_ns=$5 emitted=$6 lost=0 missed=0 mem=4096 slow=0 wg_ns=$8 reader_ns=$7"
+}
+
 {
 	# pipe: floor medians 50 / 60 from (50, 40, 90) and (60, 100, 20)
 	run pipe untraced 1 0 0 10; run pipe untraced 2 0 0 10; run pipe untraced 3 0 0 10
@@ -57,6 +64,20 @@ run() {
 		# -s 20% over task: not met; no --by cgroup run
 		run sleep-10000 summary $r 216 421 70
 	done
+	# issue #13's options on pinned pipe (task 76 / 101): -W +15 ns per
+	# wakeup (under 15%), --cpu +16 ns (over), -B +20 ns per switch (at the
+	# limit); text0 and json0: reader time over events printed
+	for r in 1 2 3; do
+		opt pipe-pinned waker $r 80 116 7 0 90; opt pipe-pinned cpu $r 78 117 7 0 0
+		opt pipe-pinned blame $r 96 101 7 0 0; opt pipe-pinned json $r 77 102 7 0 0
+		opt pipe-pinned text0 $r 200 150 1000 $((2000000 + r * 1000)) 0
+		opt pipe-pinned json0 $r 210 150 1000 $((3000000 + r * 1000)) 0
+	done
+	# sleep-10000 (task 180 / 420): -B over by 1 ns
+	for r in 1 2 3; do
+		opt sleep-10000 waker $r 180 430 7 0 120; opt sleep-10000 cpu $r 181 440 7 0 0
+		opt sleep-10000 blame $r 201 420 7 0 0; opt sleep-10000 json $r 180 420 7 0 0
+	done
 } > "$tmp/results"
 
 bench/report.sh "$tmp/results" "test" 3 2 "pipe pipe-pinned messaging sleep-10000" > "$tmp/out" 2> "$tmp/err"
@@ -86,6 +107,19 @@ ok "summary goal not met over +15%, no --by cgroup line without its runs" "- sle
 ok "issue #14's goals have their heading" "## Goals (issue #14)"
 n=$((n + 1))
 if grep -q '| pipe | 2 | summary\|| pipe | 2 | by-cgroup\|| sleep-10000 | 2 | by-cgroup' "$tmp/out"; then echo "not ok $n - summary rows where none ran"; failed=$((failed + 1)); else echo "ok $n - no summary rows where none ran"; fi
+ok "options table: task reference row" "| pipe-pinned | task (reference) | 76 | - | 101 | - | - | 7 | - |"
+ok "options table: -W row with its sched_waking cost" "| pipe-pinned | waker | 80 | +4 | 116 | +15 | 90 | 7 | - |"
+ok "options table: reader ns per event, median of per-run ratios" "| pipe-pinned | text0 | 200 | +124 | 150 | +49 | - | 1000 | 2002 |"
+ok "options table: json0 reader" "| pipe-pinned | json0 | 210 | +134 | 150 | +49 | - | 1000 | 3002 |"
+ok "-W goal met under 15%" "- pipe-pinned, -W at most 15% more per sched_wakeup: 116 vs 101 ns, +14.9% (met); plus 90 ns per run of the sched_waking program it adds."
+ok "--cpu goal not met over 15%" "- pipe-pinned, --cpu at most 15% more per sched_wakeup: 117 vs 101 ns, +15.8% (**not met**)."
+ok "-B goal met at exactly 20 ns" "- pipe-pinned, -B at most 20 ns more per sched_switch: 96 vs 76 ns, +20 ns (met)."
+ok "-B goal not met at 21 ns" "- sleep-10000, -B at most 20 ns more per sched_switch: 201 vs 180 ns, +21 ns (**not met**)."
+ok "reader time, -j against text" "- pipe-pinned, the reader's CPU time per event printed: -j 3002 ns, text 2002 ns (1.50x)."
+n=$((n + 1))
+if grep -q 'sleep-10000, the reader' "$tmp/out"; then echo "not ok $n - a reader line without text0/json0 runs"; failed=$((failed + 1)); else echo "ok $n - no reader line without text0/json0 runs"; fi
+n=$((n + 1))
+if grep -q '| pipe | task (reference)' "$tmp/out"; then echo "not ok $n - options rows where none ran"; failed=$((failed + 1)); else echo "ok $n - no options rows where none ran"; fi
 n=$((n + 1))
 if grep -q '| pipe | 2 | load\|| pipe | 2 | task-rqclock' "$tmp/out"; then echo "not ok $n - load or task-rqclock rows where none ran"; failed=$((failed + 1)); else echo "ok $n - no load rows where none ran"; fi
 n=$((n + 1))

@@ -4,8 +4,9 @@
 # failure, because CI must run the live tests.
 #   test_case "PREREQ,PREREQ" "description" function
 # TESTS=regex runs only the test functions it matches (the rest skip).
-# Prerequisites: ROOT, BTF, TASK_STORAGE, PERF, VALGRIND, MULTICPU, and
-# CMD_name: the command "name" is installed.
+# Prerequisites: ROOT, BTF, TASK_STORAGE, PERF, VALGRIND, MULTICPU, CGROUP2
+# (a writable cgroup v2 hierarchy), and CMD_name: the command "name" is
+# installed.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 RQS=${RQS:-$TOP/runqslower-ts}
@@ -36,6 +37,10 @@ check_prereq() {
 	PERF) command -v perf >/dev/null || { echo "perf not installed"; return 1; } ;;
 	VALGRIND) command -v valgrind >/dev/null || { echo "valgrind not installed"; return 1; } ;;
 	MULTICPU) [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; return 1; } ;;
+	CGROUP2)
+		local mnt
+		mnt=$(cgroup2_mount) || { echo "no cgroup2 mount in /proc/self/mountinfo"; return 1; }
+		[ -w "$mnt/cgroup.procs" ] || { echo "$mnt/cgroup.procs is not writable"; return 1; } ;;
 	CMD_*) command -v "${1#CMD_}" >/dev/null || { echo "${1#CMD_} is not installed"; return 1; } ;;
 	*) echo "unknown prerequisite $1"; return 1 ;;
 	esac
@@ -75,7 +80,7 @@ test_case() {
 	fi
 	out=$TEST_TMP/case.$test_count
 	mkdir -p "$out"
-	( trap stop_background EXIT; cd "$out" || exit 1; set -e; "$fn" ) > "$out/log" 2>&1
+	( trap stop_background EXIT; cd "$out" || exit 1; set -e; [ -z "${TRACE_TESTS:-}" ] || set -x; "$fn" ) > "$out/log" 2>&1
 	rc=$?
 	stop_background
 	if [ $rc = 0 ]; then
@@ -123,7 +128,7 @@ start_tracer() {
 	tracer_pid=$!
 	bg_pids+=("$tracer_pid")
 	for _ in $(seq 100); do
-		grep -q '^TIME' "$name.out" 2>/dev/null && return 0
+		grep -qE '^(TIME|\{"type":"start")' "$name.out" 2>/dev/null && return 0
 		kill -0 "$tracer_pid" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -137,8 +142,8 @@ start_tracer() {
 stop_tracer() {
 	local rc
 	kill -INT "$1" 2>/dev/null || true
-	wait "$1"
-	rc=$?
+	# (under set -e a bare failing wait would end the test silently)
+	wait "$1" && rc=0 || rc=$?
 	[ $rc = 0 ] || fail "tracer exited $rc after SIGINT"
 }
 
@@ -170,7 +175,18 @@ parse_latgen() {
 	latgen_pid=$(sed -n 's/.* pid=\([0-9]*\).*/\1/p' <<<"$line")
 	waiter_tid=$(sed -n 's/.*waiter_tid=\([0-9]*\).*/\1/p' <<<"$line")
 	hog_tid=$(sed -n 's/.*hog_tid=\([0-9]*\).*/\1/p' <<<"$line")
+	waker_tid=$(sed -n 's/.*waker_tid=\([0-9]*\).*/\1/p' <<<"$line")
+	controller_tid=$(sed -n 's/.*controller_tid=\([0-9]*\).*/\1/p' <<<"$line")
+	controller_cpu=$(sed -n 's/.*controller_cpu=\([0-9]*\).*/\1/p' <<<"$line")
+	target_cpu=$(sed -n 's/.* cpu=\([0-9]*\).*/\1/p' <<<"$line")
 	[ -n "$waiter_tid" ] && [ -n "$hog_tid" ] || fail "cannot parse latgen's first line: $line"
+}
+
+# cgroup2_mount: where the cgroup v2 hierarchy is mounted (the first
+# cgroup2 line of mountinfo; \040 and friends left as they are)
+cgroup2_mount() {
+	awk '{ for (i = 1; i <= NF; i++) if ($i == "-") { if ($(i + 1) == "cgroup2") { print $5; found = 1; exit } break } }
+		END { exit !found }' /proc/self/mountinfo
 }
 
 # waits_of FILE: the generator's own measured waits, one per line

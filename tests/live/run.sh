@@ -210,6 +210,8 @@ t_stats_match_events() {
 	printed=$(($(wc -l < rqs.out) - 2))
 	grep -q "^stats: events: emitted=$printed lost_ringbuf=0$" rqs.err ||
 		fail "emitted count does not match $printed printed lines: $(cat rqs.err)"
+	grep -q "^stats: waits: over_threshold=$printed$" rqs.err ||
+		fail "BPF's count of waits over the threshold is not the $printed printed: $(cat rqs.err)"
 	for p in sched_switch sched_wakeup; do
 		grep -qE "^stats: prog: $p runs=[1-9][0-9]* run_ns=[1-9][0-9]* ns_per_run=[0-9.]+$" rqs.err ||
 			fail "no sane stats for $p: $(cat rqs.err)"
@@ -341,7 +343,8 @@ t_hash_stale_exact() {
 	bg_pids+=($sleeper)
 	for tid in $(cat exited.tids) $sleeper; do
 		[ ! -d /proc/"$tid" ] || [ "$tid" = $sleeper ] || fail "TID $tid has not exited"
-		bpftool map update id "$map" key hex $(le32 "$tid") value hex $(le64 12345) ||
+		# the value is struct rqs_enqueue: the time, then 32 bytes of details
+		bpftool map update id "$map" key hex $(le32 "$tid") value hex $(le64 12345) $(printf '00 %.0s' $(seq 32)) ||
 			fail "bpftool map update for TID $tid failed"
 	done
 	sleep 2
@@ -641,4 +644,5 @@ test_case ROOT,BTF,CMD_strace "SIGINT at start-up, started with SIGINT ignored: 
 test_case ROOT,BTF,MULTICPU "SIGINT while stdout is blocked: every wait printed, status 0" t_blocked_output_sigint
 test_case ROOT,BTF,MULTICPU "a second signal while stdout is blocked ends it at once" t_blocked_output_second_signal
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "TIME is the switch-in time (-T, --time=mono)" t_timestamps
+. "$(dirname "$0")/why.sh"
 test_done

@@ -3,6 +3,7 @@
  * latgen: produce a run-queue wait of known length, and measure it.
  *
  *   latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS] [-f]
+ *          [-w | -P | -M | -T] [-N NAME]
  *
  * Three threads:
  *   waiter      SCHED_OTHER (nice -10), pinned to CPU, sleeps on a futex;
@@ -21,13 +22,36 @@
  * so the figure is a hair (a few us) above the scheduler's own wakeup-to-run
  * delay for that wakeup.
  *
+ * Modes (one at most), each a different way into the run queue:
+ *   -w  the waiter sleeps in read() on a pipe; a fourth thread, "waker",
+ *       pinned to the controller's CPU, reads the clock and writes the byte
+ *       that wakes it (the waker is that thread, not the controller)
+ *   -P  preemption: the waiter does not sleep; it spins on its CPU reading
+ *       the clock, the controller wakes the hog, which preempts it at once
+ *       (the waiter waits still runnable), and the waiter reports the
+ *       largest gap between two of its clock reads in the round: its wait
+ *       (with -f, SCHED_FIFO 5 below the hog's 10, only the hog, or a
+ *       stop-class task such as migration/N, can preempt it)
+ *   -M  migration while queued: as the default, but half way through the
+ *       wait the controller moves the waiter's affinity to its own CPU, so
+ *       it leaves the hog's run queue for the controller's and runs there
+ *   -T  timer: the waiter sleeps in clock_nanosleep() until an absolute
+ *       time the controller picked inside the hog's spin, so the wakeup comes
+ *       from the timer interrupt while the hog runs (t_wake is that time;
+ *       a round whose hog started after it, on a loaded machine, is made
+ *       again and not printed)
+ * -N NAME names the waiter thread NAME (any bytes, at most 15) instead of
+ * "waiter".
+ *
  * stdout (line-buffered):
  *   latgen pid=P waiter_tid=W hog_tid=H controller_tid=C cpu=N delay_ms=D
- *   wait_us=U[ preempted=1][ run_delay_us=K] ran_mono_us=M ran_real_us=R
+ *          [waker_tid=K] [controller_cpu=C]
+ *   wait_us=U[ preempted=1][ run_delay_us=K] ran_mono_us=M ran_real_us=R[ cpu=N]
  *                                   one per round; K: the same round by the
  *                                   kernel's run_delay; M and R: when the
  *                                   waiter ran, CLOCK_MONOTONIC and
- *                                   CLOCK_REALTIME
+ *                                   CLOCK_REALTIME; cpu= (the CPU it ran on)
+ *                                   with -M
  *   done
  * A round in which the waiter was involuntarily switched out after it woke
  * and before it read the clock gets " preempted=1" after wait_us=U: U then
@@ -67,8 +91,12 @@
 #define WAITER_FIFO_PRIO 5
 
 static bool waiter_fifo;
+static enum { MODE_FUTEX, MODE_PIPE, MODE_PREEMPT, MODE_MIGRATE, MODE_TIMER } mode;
+static const char *waiter_name = "waiter";
+static int wake_pipe[2];
 #define MAX_DELAY_MS 500	/* well below RT throttling / the fair server's 950 ms */
 #define SETTLE_TIMEOUT_NS (10LL * 1000000000LL)
+#define TIMER_LEAD_NS 10000000LL	/* -T: the timer fires this long after the round starts */
 
 #if defined(__x86_64__) || defined(__i386__)
 #define cpu_relax() __builtin_ia32_pause()
@@ -79,7 +107,8 @@ static bool waiter_fifo;
 #endif
 
 static const char usage_text[] =
-	"usage: latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS] [-f]";
+	"usage: latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS] [-f] "
+	"[-w | -P | -M | -T] [-N NAME]";
 
 #define TOOL_NAME "latgen"
 #include "cli.h"
@@ -90,6 +119,10 @@ static _Atomic uint32_t hog_spinning;	/* hog -> controller: round it spins in */
 static _Atomic uint32_t waiter_round;	/* controller -> waiter: wake for this round */
 static _Atomic uint32_t waiter_armed;	/* waiter -> controller: round it sleeps for */
 static _Atomic uint32_t reported;	/* waiter -> controller: round it measured */
+static _Atomic uint32_t waker_round;	/* controller -> waker (-w): write for this round */
+static _Atomic uint32_t waiter_busy;	/* waiter -> controller: round it spins in (-P) or
+					 * that its nanosleep is for (-T) */
+static _Atomic uint32_t hog_done;	/* hog -> waiter (-P): round it spun in, over */
 static _Atomic int quit;
 
 static _Atomic long long t_wake_ns;	/* controller's clock just before waking */
@@ -97,6 +130,7 @@ static long long measured_ns;		/* published by the release store of 'reported' *
 static long long ran_mono_ns, ran_real_ns; /* when the waiter ran, likewise */
 static long long kernel_ns;		/* the same round by run_delay, -1 unknown; likewise */
 static int was_preempted;
+static int ran_on_cpu;
 
 static int target_cpu;
 static long long spin_ns;
@@ -106,7 +140,7 @@ struct startup {
 	_Atomic uint32_t word;
 	const char *failed_call;
 };
-static struct startup waiter_up, hog_up;
+static struct startup waiter_up, hog_up, waker_up;
 
 static _Noreturn void fail(const char *what, int err)
 {
@@ -238,7 +272,53 @@ static void *hog_main(void *unused)
 		atomic_store_explicit(&hog_spinning, round, memory_order_release);
 		while (clock_ns() < stop_at)
 			cpu_relax();
+		atomic_store_explicit(&hog_done, round, memory_order_release);
 	}
+}
+
+static int controller_cpu = -1;
+
+/* -w: the thread that wakes the waiter, from the controller's CPU */
+static void *waker_main(void *unused)
+{
+	uint32_t round = 0;
+	int err;
+
+	(void)unused;
+	pthread_setname_np(pthread_self(), "waker");
+	if ((err = pin_self(controller_cpu))) {
+		startup_done(&waker_up, "sched_setaffinity (waker)", err);
+		return NULL;
+	}
+	startup_done(&waker_up, NULL, 0);
+	for (;;) {
+		round = await_change(&waker_round, round);
+		if (atomic_load(&quit))
+			return NULL;
+		atomic_store_explicit(&t_wake_ns, clock_ns(), memory_order_release);
+		if (write(wake_pipe[1], "x", 1) != 1)
+			fail("write (waker)", errno);
+	}
+}
+
+/* -P: spin until the hog has preempted us and finished; the largest gap
+ * between two clock reads is the wait */
+static long long spin_through_preemption(uint32_t round)
+{
+	long long start = clock_ns(), prev = start, now, gap = 0;
+
+	publish(&waiter_busy, round);
+	do {
+		now = clock_ns();
+		if (now - prev > gap)
+			gap = now - prev;
+		prev = now;
+		if (now - start > SETTLE_TIMEOUT_NS)
+			fail("the hog did not preempt the spinning waiter within 10 s", ETIMEDOUT);
+	} while (atomic_load_explicit(&hog_done, memory_order_acquire) != round);
+	/* preempted between the last read and the test: that gap too */
+	now = clock_ns();
+	return now - prev > gap ? now - prev : gap;
 }
 
 static void *waiter_main(void *unused)
@@ -250,7 +330,10 @@ static void *waiter_main(void *unused)
 	int err;
 
 	(void)unused;
-	pthread_setname_np(pthread_self(), "waiter");
+	if ((err = pthread_setname_np(pthread_self(), waiter_name))) {
+		startup_done(&waiter_up, "pthread_setname_np (waiter)", err);
+		return NULL;
+	}
 	if ((err = pin_self(target_cpu))) {
 		startup_done(&waiter_up, "sched_setaffinity (waiter)", err);
 		return NULL;
@@ -270,16 +353,56 @@ static void *waiter_main(void *unused)
 	startup_done(&waiter_up, NULL, 0);
 
 	for (;;) {
+		char byte;
+
+		/* -M: back to the hog's CPU, from wherever the last round moved
+		 * it, once the hog is done (else it would queue behind it again) */
+		if (mode == MODE_MIGRATE && round) {
+			while (atomic_load_explicit(&hog_done, memory_order_acquire) != round)
+				sleep_ns(100000);
+			if ((err = pin_self(target_cpu)))
+				fail("sched_setaffinity (waiter)", err);
+		}
 		ivcsw_before = involuntary_switches();
 		delay_before = run_delay_ns();
-		/* the futex wait below is the only place this thread sleeps after this */
+		/* the wait below is the only place this thread sleeps after this */
 		atomic_store_explicit(&waiter_armed, round + 1, memory_order_release);
-		round = await_change(&waiter_round, round);
-		t_run = clock_ns();
-		ran_real_ns = real_ns();
+		if (mode == MODE_PIPE) {
+			while (read(wake_pipe[0], &byte, 1) != 1)
+				if (errno != EINTR)
+					fail("read (waiter)", errno);
+			round = atomic_load_explicit(&waiter_round, memory_order_acquire);
+		} else {
+			round = await_change(&waiter_round, round);
+		}
 		if (atomic_load(&quit))
 			return NULL;
+		if (mode == MODE_PREEMPT) {
+			measured_ns = spin_through_preemption(round);
+			ran_mono_ns = clock_ns();
+			ran_real_ns = real_ns();
+			delay_after = run_delay_ns();
+			kernel_ns = delay_before < 0 || delay_after < 0 ? -1 : delay_after - delay_before;
+			/* the hog's preemption is expected: more is a second wait */
+			was_preempted = involuntary_switches() - ivcsw_before > 1;
+			publish(&reported, round);
+			continue;
+		}
+		if (mode == MODE_TIMER) {
+			struct timespec until;
+			long long t = atomic_load_explicit(&t_wake_ns, memory_order_acquire);
+
+			until.tv_sec = t / 1000000000LL;
+			until.tv_nsec = t % 1000000000LL;
+			ivcsw_before = involuntary_switches();
+			publish(&waiter_busy, round);
+			while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR)
+				;
+		}
+		t_run = clock_ns();
+		ran_real_ns = real_ns();
 		ran_mono_ns = t_run;
+		ran_on_cpu = sched_getcpu();
 		measured_ns = t_run - atomic_load_explicit(&t_wake_ns, memory_order_acquire);
 		delay_after = run_delay_ns();
 		kernel_ns = delay_before < 0 || delay_after < 0 ? -1 : delay_after - delay_before;
@@ -321,17 +444,40 @@ static char task_state(int tid)
 	return close_paren[2];
 }
 
+/* The waiter has published @round in @word and the kernel shows it in
+ * @state ('R' spinning, 'S' asleep); 10 s at most. */
+static void await_running(_Atomic uint32_t *word, uint32_t round, int tid, char state)
+{
+	long long deadline = clock_ns() + SETTLE_TIMEOUT_NS;
+
+	while (atomic_load_explicit(word, memory_order_acquire) != round ||
+	       task_state(tid) != state) {
+		if (clock_ns() > deadline)
+			fail("the waiter did not reach its state within 10 s", ETIMEDOUT);
+		sleep_ns(100000);
+	}
+}
+
 int main(int argc, char **argv)
 {
-	long delay_ms = 20, count = 5, interval_ms = 100, start_delay_ms = 0;
+	long delay_ms = 20, count = 5, interval_ms = 100, start_delay_ms = 0, late_rounds = 0;
 	long cpu_arg = -1;
-	int controller_cpu = -1, waiter_tid, hog_tid, opt, err, usable = 0;
+	int waiter_tid, hog_tid, waker_tid = 0, opt, err, usable = 0, modes = 0;
 	cpu_set_t allowed;
-	pthread_t hog, waiter;
+	pthread_t hog, waiter, waker;
 
-	while ((opt = getopt(argc, argv, ":c:d:n:i:s:fh")) != -1) {
+	while ((opt = getopt(argc, argv, ":c:d:n:i:s:fwPMTN:h")) != -1) {
 		switch (opt) {
 		case 'f': waiter_fifo = true; break;
+		case 'w': mode = MODE_PIPE; modes++; break;
+		case 'P': mode = MODE_PREEMPT; modes++; break;
+		case 'M': mode = MODE_MIGRATE; modes++; break;
+		case 'T': mode = MODE_TIMER; modes++; break;
+		case 'N':
+			if (!*optarg || strlen(optarg) > 15)
+				bad_usage("NAME must be 1 to 15 bytes, got", optarg);
+			waiter_name = optarg;
+			break;
 		case 'c': cpu_arg = parse_number(optarg, "CPU", 0, CPU_SETSIZE - 1); break;
 		case 'd': delay_ms = parse_number(optarg, "DELAY_MS", 1, MAX_DELAY_MS); break;
 		case 'n': count = parse_number(optarg, "COUNT", 0, 1000000); break;
@@ -344,6 +490,10 @@ int main(int argc, char **argv)
 	}
 	if (optind < argc)
 		bad_usage("unexpected argument", argv[optind]);
+	if (modes > 1)
+		bad_usage("at most one of -w -P -M -T, got", "several");
+	if (mode == MODE_TIMER && delay_ms <= TIMER_LEAD_NS / 1000000 * 2)
+		bad_usage("-T needs DELAY_MS over 20, got", "a smaller -d");
 
 	/* CPUs this process may use (online and allowed by its cpuset) */
 	if (sched_getaffinity(0, sizeof(allowed), &allowed))
@@ -378,17 +528,28 @@ int main(int argc, char **argv)
 	if ((err = pthread_create(&hog, NULL, hog_main, NULL)))
 		fail("pthread_create (hog)", err);
 	hog_tid = await_startup(&hog_up);
+	if (mode == MODE_PIPE && pipe(wake_pipe))
+		fail("pipe", errno);
 	if ((err = pthread_create(&waiter, NULL, waiter_main, NULL)))
 		fail("pthread_create (waiter)", err);
 	waiter_tid = await_startup(&waiter_up);
+	if (mode == MODE_PIPE) {
+		if ((err = pthread_create(&waker, NULL, waker_main, NULL)))
+			fail("pthread_create (waker)", err);
+		waker_tid = await_startup(&waker_up);
+	}
 
-	printf("latgen pid=%d waiter_tid=%d hog_tid=%d controller_tid=%d cpu=%d delay_ms=%ld\n",
+	printf("latgen pid=%d waiter_tid=%d hog_tid=%d controller_tid=%d cpu=%d delay_ms=%ld",
 	       (int)getpid(), waiter_tid, hog_tid, (int)gettid(), target_cpu, delay_ms);
+	if (waker_tid)
+		printf(" waker_tid=%d", waker_tid);
+	printf(" controller_cpu=%d\n", controller_cpu);
 	if (start_delay_ms)
 		sleep_ns(start_delay_ms * 1000000LL);
 
 	for (uint32_t round = 1; round <= (uint32_t)count; round++) {
 		long long settle_deadline = clock_ns() + SETTLE_TIMEOUT_NS, t;
+		bool late = false;
 
 		if (round > 1 && interval_ms)
 			sleep_ns(interval_ms * 1000000LL);
@@ -405,31 +566,77 @@ int main(int argc, char **argv)
 			sleep_ns(100000);
 		}
 
-		publish(&hog_round, round);
-		/* the hog runs on the other CPU; 1 s is far beyond any wake-up */
-		settle_deadline = clock_ns() + 1000000000LL;
-		while (atomic_load_explicit(&hog_spinning, memory_order_acquire) != round) {
-			if (clock_ns() > settle_deadline)
-				fail("SCHED_FIFO hog did not start running within 1 s", ETIMEDOUT);
-			cpu_relax();
+		if (mode == MODE_PREEMPT) {
+			/* the waiter spins first; the hog's wakeup preempts it */
+			publish(&waiter_round, round);
+			await_running(&waiter_busy, round, waiter_tid, 'R');
+			publish(&hog_round, round);
+		} else {
+			if (mode == MODE_TIMER) {
+				/* the waiter must sleep before the hog spins */
+				atomic_store_explicit(&t_wake_ns, clock_ns() + TIMER_LEAD_NS,
+						      memory_order_release);
+				publish(&waiter_round, round);
+				await_running(&waiter_busy, round, waiter_tid, 'S');
+			}
+			publish(&hog_round, round);
+			/* the hog runs on the other CPU; 1 s is far beyond any wake-up */
+			settle_deadline = clock_ns() + 1000000000LL;
+			while (atomic_load_explicit(&hog_spinning, memory_order_acquire) != round) {
+				if (clock_ns() > settle_deadline)
+					fail("SCHED_FIFO hog did not start running within 1 s", ETIMEDOUT);
+				cpu_relax();
+			}
+			/* a loaded machine started the hog after the timer: that
+			 * round does not count, and is made again */
+			if (mode == MODE_TIMER && clock_ns() >= atomic_load(&t_wake_ns))
+				late = true;
+			if (mode == MODE_PIPE) {
+				atomic_store_explicit(&waiter_round, round, memory_order_release);
+				publish(&waker_round, round);
+			} else if (mode != MODE_TIMER) {
+				t = clock_ns();
+				atomic_store_explicit(&t_wake_ns, t, memory_order_release);
+				publish(&waiter_round, round);
+			}
+			if (mode == MODE_MIGRATE) {
+				cpu_set_t to;
+
+				sleep_ns(spin_ns / 2);
+				CPU_ZERO(&to);
+				CPU_SET(controller_cpu, &to);
+				if (sched_setaffinity(waiter_tid, sizeof(to), &to))
+					fail("sched_setaffinity (moving the waiter)", errno);
+			}
 		}
 
-		t = clock_ns();
-		atomic_store_explicit(&t_wake_ns, t, memory_order_release);
-		publish(&waiter_round, round);
-
 		await_change(&reported, round - 1);
+		if (late) {
+			if (++late_rounds > count + 10)
+				fail("the hog started after the waiter's timer, round after round", ETIMEDOUT);
+			count++;
+			continue;
+		}
 		printf("wait_us=%lld%s", (measured_ns + 500) / 1000,
 		       was_preempted ? " preempted=1" : "");
 		if (kernel_ns >= 0)
 			printf(" run_delay_us=%lld", (kernel_ns + 500) / 1000);
-		printf(" ran_mono_us=%lld ran_real_us=%lld\n", ran_mono_ns / 1000,
+		printf(" ran_mono_us=%lld ran_real_us=%lld", ran_mono_ns / 1000,
 		       ran_real_ns / 1000);
+		if (mode == MODE_MIGRATE)
+			printf(" cpu=%d", ran_on_cpu);
+		printf("\n");
 	}
 
 	atomic_store(&quit, 1);
 	publish(&hog_round, (uint32_t)count + 1);
 	publish(&waiter_round, (uint32_t)count + 1);
+	if (mode == MODE_PIPE) {
+		publish(&waker_round, (uint32_t)count + 1);
+		pthread_join(waker, NULL);
+		if (write(wake_pipe[1], "q", 1) != 1)
+			fail("write (quit)", errno);
+	}
 	pthread_join(hog, NULL);
 	pthread_join(waiter, NULL);
 	printf("done\n");

@@ -78,6 +78,13 @@ static void test_defaults(void **state)
 	assert_false(o.stats);
 	assert_int_equal(o.storage, STORAGE_AUTO);
 	assert_int_equal(o.hash_entries, 10240);
+	assert_false(o.format.waker);
+	assert_false(o.format.cpu);
+	assert_false(o.format.json);
+	assert_int_equal(o.format.blame, 0);
+	assert_string_equal(o.comm, "");
+	assert_null(o.cgroup);
+	assert_int_equal(o.duration, 0);
 	assert_int_equal(c.err_len, 0);
 	capture_free(&c);
 }
@@ -182,6 +189,77 @@ static void test_long_options(void **state)
 	capture_free(&c);
 }
 
+static void test_why_options(void **state)
+{
+	struct capture c = { 0 };
+	struct options o;
+
+	(void)state;
+	assert_int_equal(parse(&c, &o, "-W", "--cpu", "-j", "-c", "nginx", "--cgroup",
+			       "/system.slice", "-d", "3", "500", NULL), PARSE_RUN);
+	assert_true(o.format.waker);
+	assert_true(o.format.cpu);
+	assert_true(o.format.json);
+	assert_string_equal(o.comm, "nginx");
+	assert_string_equal(o.cgroup, "/system.slice");
+	assert_int_equal(o.duration, 3);
+	assert_int_equal(o.min_us, 500);
+	assert_int_equal(o.format.blame, 0);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "--waker", "--json", "--comm=123456789012345",
+			       "--cgroup=x", "--duration=31536000", NULL), PARSE_RUN);
+	assert_true(o.format.waker);
+	assert_true(o.format.json);
+	assert_string_equal(o.comm, "123456789012345");
+	assert_int_equal(o.duration, 31536000);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-WjcX", NULL), PARSE_RUN);
+	assert_true(o.format.waker);
+	assert_true(o.format.json);
+	assert_string_equal(o.comm, "X");
+	capture_free(&c);
+}
+
+static void test_blame(void **state)
+{
+	struct capture c = { 0 };
+	struct options o;
+
+	(void)state;
+	/* no N: the default, and a following MIN_US-looking word is N only
+	 * when it is a number right after -B */
+	assert_int_equal(parse(&c, &o, "-B", NULL), PARSE_RUN);
+	assert_int_equal(o.format.blame, 3);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-B", "-W", "700", NULL), PARSE_RUN);
+	assert_int_equal(o.format.blame, 3);
+	assert_int_equal(o.min_us, 700);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "700", "--blame", NULL), PARSE_RUN);
+	assert_int_equal(o.format.blame, 3);
+	assert_int_equal(o.min_us, 700);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-B", "5", "1000", NULL), PARSE_RUN);
+	assert_int_equal(o.format.blame, 5);
+	assert_int_equal(o.min_us, 1000);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-B7", NULL), PARSE_RUN);
+	assert_int_equal(o.format.blame, 7);
+	assert_int_equal(o.min_us, 10000);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "--blame=32", "0", NULL), PARSE_RUN);
+	assert_int_equal(o.format.blame, 32);
+	assert_int_equal(o.min_us, 0);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "--blame", "1", NULL), PARSE_RUN);
+	assert_int_equal(o.format.blame, 1);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-WB", "2", NULL), PARSE_RUN);
+	assert_true(o.format.waker);
+	assert_int_equal(o.format.blame, 2);
+	capture_free(&c);
+}
+
 static void test_help_and_version(void **state)
 {
 	struct capture c = { 0 };
@@ -230,6 +308,30 @@ static void test_bad_numbers(void **state)
 	assert_usage_error("negative", "--tid=-3");
 	assert_usage_error("too large", "--hash-entries", "4294967296");
 	assert_usage_error("too small", "--hash-entries", "0");
+	assert_usage_error("invalid blame count '0': too small", "-B", "0");
+	assert_usage_error("invalid blame count '1000': too large (at most 32; for a threshold after -B, write -B N MIN_US)",
+			   "-B", "1000");
+	assert_usage_error("invalid blame count '33': too large", "--blame=33");
+	assert_usage_error("invalid blame count 'x': not a number", "-Bx");
+	assert_usage_error("invalid blame count '': not a number", "--blame=");
+	assert_usage_error("invalid duration '0': too small", "-d", "0");
+	assert_usage_error("invalid duration '1.5': not a number", "-d", "1.5");
+	assert_usage_error("invalid duration '31536001': too large", "--duration", "31536001");
+	assert_usage_error("invalid duration '-1': negative", "-d", "-1");
+}
+
+static void test_bad_filters(void **state)
+{
+	(void)state;
+	assert_usage_error("invalid COMM '1234567890123456': longer than 15 bytes, the kernel's limit",
+			   "-c", "1234567890123456");
+	assert_usage_error("invalid COMM '': empty", "--comm=");
+	assert_usage_error("needs an argument", "-c");
+	assert_usage_error("needs an argument", "--cgroup");
+	assert_usage_error("invalid cgroup path '': empty", "--cgroup=");
+	assert_usage_error("option '--json' takes no argument", "--json=1");
+	assert_usage_error("option '--waker' takes no argument", "--waker=1");
+	assert_usage_error("unknown option '--bogus'", "--bogus=1");
 }
 
 static void test_bad_usage(void **state)
@@ -406,6 +508,18 @@ static void test_hash_entries_unused(void **state)
 	capture_free(&c);
 }
 
+/* Found by tests/fuzz/fuzz_args: a newline in an argument split the message
+ * in two lines. Control bytes are quoted as \\xNN. */
+static void test_quoted_arguments(void **state)
+{
+	(void)state;
+	assert_usage_error("invalid MIN_US '1\\x0a2'", "1\n2");
+	assert_usage_error("invalid storage mode 'a\\x09b'", "-m", "a\tb");
+	assert_usage_error("unknown option '-\\'", "-\x01");
+	assert_usage_error("unexpected argument '\\x0a'", "1", "\n");
+	assert_usage_error("invalid PID '\\x7f'", "-p", "1,\x7f");
+}
+
 static void test_reparse_resets(void **state)
 {
 	struct capture c = { 0 };
@@ -417,6 +531,16 @@ static void test_reparse_resets(void **state)
 	assert_int_equal(parse(&c, &o, NULL), PARSE_RUN);
 	assert_int_equal(o.npids, 0);
 	assert_false(o.previous);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-W", "-B", "-c", "a", "--cgroup", "/x", "-d", "2", NULL),
+			 PARSE_RUN);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, NULL), PARSE_RUN);
+	assert_false(o.format.waker);
+	assert_int_equal(o.format.blame, 0);
+	assert_string_equal(o.comm, "");
+	assert_null(o.cgroup);
+	assert_int_equal(o.duration, 0);
 	capture_free(&c);
 }
 
@@ -437,6 +561,9 @@ int main(void)
 		cmocka_unit_test(test_min_us_limit),
 		cmocka_unit_test(test_short_options),
 		cmocka_unit_test(test_long_options),
+		cmocka_unit_test(test_why_options),
+		cmocka_unit_test(test_blame),
+		cmocka_unit_test(test_bad_filters),
 		cmocka_unit_test(test_help_and_version),
 		cmocka_unit_test(test_bad_numbers),
 		cmocka_unit_test(test_bad_usage),
@@ -446,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_tid_twice),
 		cmocka_unit_test(test_time_and_tgid),
 		cmocka_unit_test(test_hash_entries_unused),
+		cmocka_unit_test(test_quoted_arguments),
 		cmocka_unit_test(test_reparse_resets),
 		cmocka_unit_test(test_storage_mode_name),
 	};

@@ -167,9 +167,129 @@ static void test_event_times(void **state)
 	free(s);
 }
 
+static void test_banner_why(void **state)
+{
+	struct banner_args a = { .min_us = 1, .f = { .waker = true, .cpu = true, .blame = 3 } };
+	char *s;
+
+	(void)state;
+	s = render(banner, &a);
+	assert_string_equal(s,
+		"Tracing run queue latency higher than 1 us\n"
+		"TIME     COMM             TID           LAT(us) WAKER COMM       WAKER TID WAKE      "
+		"CPU  FROM RQ   COVER RAN INSTEAD\n");
+	free(s);
+	/* the last column is not padded; PREV TID is when columns follow */
+	a = (struct banner_args){ .min_us = 1, .f = { .waker = true, .previous = true } };
+	s = render(banner, &a);
+	assert_string_equal(s,
+		"Tracing run queue latency higher than 1 us\n"
+		"TIME     COMM             TID           LAT(us) PREV COMM        PREV TID "
+		"WAKER COMM       WAKER TID WAKE\n");
+	free(s);
+}
+
+static void test_event_waker(void **state)
+{
+	struct event_args a = {
+		.e = { .delta_ns = 20013000, .pid = 1235, .task = "waiter", .prev_pid = 12,
+		       .prev_task = "hog",
+		       .enq = { .waker = { .tid = 1233, .how = RQS_WAKE_WAKEUP, .comm = "latgen" } } },
+		.f.waker = true,
+	};
+	char *s;
+
+	(void)state;
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55 waiter           1235            20013 latgen           1233      wakeup\n");
+	free(s);
+	a.f.previous = true;
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55 waiter           1235            20013 hog              12       latgen           1233      wakeup\n");
+	free(s);
+	a.f.previous = false;
+	a.e.enq.waker.how = RQS_WAKE_PREEMPTED;
+	s = render(event, &a);
+	assert_non_null(strstr(s, " 1233      preempted\n"));
+	free(s);
+	a.e.enq.waker.how = RQS_WAKE_SOFTIRQ;
+	s = render(event, &a);
+	assert_non_null(strstr(s, " 1233      softirq\n"));
+	free(s);
+	a.e.enq.waker.how = RQS_WAKE_IRQ;
+	s = render(event, &a);
+	assert_non_null(strstr(s, " 1233      irq\n"));
+	free(s);
+	a.e.enq.waker.how = RQS_WAKE_NEW;
+	s = render(event, &a);
+	assert_non_null(strstr(s, " 1233      new\n"));
+	free(s);
+	a.e.enq.waker.how = 0;
+	s = render(event, &a);
+	assert_non_null(strstr(s, " 1233      -\n"));
+	free(s);
+}
+
+static void test_event_cpu(void **state)
+{
+	struct event_args a = {
+		.e = { .delta_ns = 5000000, .pid = 7, .task = "t", .cpu = 1,
+		       .enq = { .cpu = 1, .rq_len = 2 } },
+		.f.cpu = true,
+	};
+	char *s;
+
+	(void)state;
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55 t                7                5000 1    -    2\n");
+	free(s);
+	a.e.enq.cpu = 0;
+	a.e.enq.rq_len = RQS_RQ_UNKNOWN;
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55 t                7                5000 1    0    -\n");
+	free(s);
+}
+
+static void test_event_blame(void **state)
+{
+	struct event_args a = {
+		.e = { .delta_ns = 20000000, .pid = 9, .task = "waiter", .nr_blame = 6,
+		       .blame = {
+			       { .ns = 1500, .tid = 55, .comm = "kworker/1:0" },
+			       { .ns = 18000000, .tid = 8, .comm = "hog" },
+			       { .ns = 0, .tid = 77, .comm = "outside" },
+			       { .ns = 400000, .tid = 55, .comm = "kworker/1:0" },
+			       { .ns = 20000, .tid = 3, .comm = "ksoftirqd/1" },
+			       { .ns = 900, .tid = 9, .comm = "waiter" },
+		       } },
+		.f.blame = 2,
+	};
+	char *s;
+
+	(void)state;
+	/* summed by TID, largest first, 2 of 3 shown, all counted in COVER;
+	 * empty slots and the waiter itself never */
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55 waiter           9               20000   92% hog[8]=18000us kworker/1:0[55]=401us\n");
+	free(s);
+	a.e.nr_blame = 0;
+	s = render(event, &a);
+	assert_string_equal(s, "13:04:55 waiter           9               20000    0% -\n");
+	free(s);
+	a.e.nr_blame = 1;
+	a.e.blame[0] = (struct rqs_blame){ .ns = 30000000, .tid = 8, .comm = "hog" };
+	s = render(event, &a);
+	assert_non_null(strstr(s, "  100% hog[8]=30000us\n"));
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_banner_why),
+		cmocka_unit_test(test_event_waker),
+		cmocka_unit_test(test_event_cpu),
+		cmocka_unit_test(test_event_blame),
 		cmocka_unit_test(test_banner),
 		cmocka_unit_test(test_event),
 		cmocka_unit_test(test_event_previous),

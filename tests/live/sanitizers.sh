@@ -1,0 +1,119 @@
+#!/bin/bash
+# The tool itself (RQS: an ASan/UBSan build, see make check-asan-live) on
+# short live runs and on its error paths, and the normal build under
+# valgrind (RQS_PLAIN) on the paths t_valgrind_clean in run.sh does not take.
+# Any sanitizer report, leak included, fails the test.
+SUITE=sanitizers
+. "$(dirname "$0")/lib.sh"
+BPFFAULT=${BPFFAULT:-$TOP/build/bpffault}
+RQS_PLAIN=${RQS_PLAIN:-$TOP/runqslower-ts}
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
+
+clean_stderr() {
+	! grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: ' "$1" ||
+		fail "sanitizer report: $(grep -E -A12 'ERROR|runtime error' "$1" | head -40)"
+}
+
+t_asan_runs() {
+	local m
+	for m in task hash; do
+		start_tracer rqs-$m -m $m -P --stats 5000
+		eval "pid_$m=$tracer_pid"
+	done
+	run_latgen gen -d 20 -n 3
+	sleep 0.3
+	for m in task hash; do
+		eval "stop_tracer \$pid_$m"
+		clean_stderr rqs-$m.err
+		match_waits gen.out rqs-$m.out "$waiter_tid"
+	done
+	# every wait, and a reader that goes away
+	set +e
+	timeout 20 "$RQS" 0 2> err | head -3 > out
+	rc=${PIPESTATUS[0]}
+	set -e
+	[ "$rc" = 0 ] || fail "exit $rc when the reader closed the pipe: $(cat err)"
+	clean_stderr err
+}
+
+t_asan_error_paths() {
+	local spec rc
+	# usage errors and the unprivileged path
+	set +e
+	"$RQS" -p 1 -t 2 > out 2> err; rc=$?
+	set -e
+	[ $rc = 2 ] || fail "usage error: exit $rc"; clean_stderr err
+	set +e
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$RQS" > out 2> err; rc=$?
+	set -e
+	[ $rc = 1 ] || fail "unprivileged: exit $rc: $(cat err)"; clean_stderr err
+	# every refusal of faults.sh, now with leak checking
+	while read -r want spec; do
+		set +e
+		# shellcheck disable=SC2086
+		timeout 60 "$BPFFAULT" -l fault.log $spec -- "$RQS" 10000 > out 2> err
+		rc=$?
+		set -e
+		clean_stderr err
+		[ $rc = "$want" ] || fail "$spec: exit $rc: $(cat err)"
+		note "$spec: $(head -1 err)"
+	done <<-EOF
+	1 -m task_storage -e ENOMEM
+	1 -m ringbuf -e EINVAL
+	1 -N handle_sched -e EPERM
+	1 -N events -e ENOMEM
+	1 -a trace_raw_tp -n 2 -e ENOMEM
+	1 -c obj_get_info_by_fd -n 2 -e ENOMEM
+	EOF
+	# a fallback run and a prefill failure, stopped by SIGINT
+	for spec in "-m task_storage -e EINVAL" "-c iter_create -e ENOMEM"; do
+		# shellcheck disable=SC2086
+		RQS="$BPFFAULT" start_tracer rqs $spec -l fault.log -- "$RQS" --stats 10000
+		sleep 1
+		stop_tracer "$tracer_pid"
+		clean_stderr rqs.err
+	done
+}
+
+# valgrind_run NAME ARGS...: the tool under valgrind (after bpffault's
+# arguments if any) in the background; waits up to 30 s for its header
+valgrind_run() {
+	local name=$1
+	shift
+	"$@" > "$name.out" 2> "$name.err" &
+	vg_pid=$!
+	bg_pids+=($vg_pid)
+	for _ in $(seq 300); do grep -q '^TIME ' "$name.out" && return 0; sleep 0.1; done
+	fail "$name did not start under valgrind: $(cat "$name.err")"
+}
+
+t_valgrind_hash_and_fallback() {
+	local vg=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+		--suppressions="$TOP/tests/live/valgrind.supp")
+	for name in hash fallback; do
+		if [ $name = hash ]; then
+			valgrind_run hash "${vg[@]}" "$RQS_PLAIN" -m hash --stats 5000
+		else
+			valgrind_run fallback "$BPFFAULT" -m task_storage -e EINVAL -l fault.log -- "${vg[@]}" "$RQS_PLAIN" 5000
+		fi
+		run_latgen gen -d 20 -n 2
+		sleep 0.5
+		stop_tracer "$vg_pid" || fail "$name: $(grep '^==' $name.err | head -30)"
+		bg_pids=()
+		! grep -q '^==' $name.err || fail "valgrind ($name): $(grep '^==' $name.err | head)"
+		match_waits gen.out $name.out "$waiter_tid"
+	done
+	# an error path: the ring buffer refused
+	set +e
+	"$BPFFAULT" -m ringbuf -e EINVAL -l fault2.log -- "${vg[@]}" "$RQS_PLAIN" 5000 > out 2> err
+	rc=$?
+	set -e
+	[ $rc = 1 ] || fail "ring buffer refused under valgrind: exit $rc: $(cat err)"
+	! grep -q '^==' err || fail "valgrind (error path): $(grep '^==' err | head)"
+}
+
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "ASan/UBSan build: task and hash runs, a closed pipe" t_asan_runs
+test_case ROOT,BTF,CMD_setpriv "ASan/UBSan build: usage, privilege and kernel-refusal error paths leak nothing" t_asan_error_paths
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU,VALGRIND "valgrind: hash mode, the auto fallback, a refusal" t_valgrind_hash_and_fallback
+test_done
