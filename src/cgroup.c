@@ -60,7 +60,8 @@ int cgroup2_mount_of(FILE *mountinfo, char *mnt, size_t mnt_size,
 		field[0] = strtok_r(line, " ", &save);
 		for (i = 1; i < 5 && field[i - 1]; i++)
 			field[i] = strtok_r(NULL, " ", &save);
-		if (i < 5 || !field[4])
+		/* mount point and root are absolute paths: not this line else */
+		if (i < 5 || !field[4] || field[3][0] != '/' || field[4][0] != '/')
 			continue;
 		if (copy_field(mnt, mnt_size, field[4]) || copy_field(root, root_size, field[3]))
 			continue;

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The /metrics renderer (src/metrics.c, src/label.c): label values from any
+ * bytes (COMM, cgroup paths) and any counts must give a page in the text
+ * exposition format: valid UTF-8; each line a comment, or a metric name,
+ * optional labels with quoted, escaped values, a space and a number. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "label.h"
+#include "metrics.h"
+#include "utf8_check.h"
+
+#define MAX_SERIES 4
+
+static void check_line(const char *l, size_t n)
+{
+	size_t i = 0;
+
+	if (!n)
+		abort();
+	if (l[0] == '#')
+		return;
+	if (!(l[0] == '_' || l[0] == ':' || ((l[0] | 0x20) >= 'a' && (l[0] | 0x20) <= 'z')))
+		abort();
+	while (i < n && l[i] != '{' && l[i] != ' ')
+		i++;
+	if (i < n && l[i] == '{') {
+		i++;
+		while (i < n && l[i] != '}') {
+			while (i < n && l[i] != '=')	/* label name */
+				i++;
+			if (i + 1 >= n || l[i + 1] != '"')
+				abort();
+			for (i += 2; i < n && l[i] != '"'; i++)
+				if (l[i] == '\\' && (++i >= n || !strchr("\\\"n", l[i])))
+					abort();
+			if (i >= n)
+				abort();
+			i++;	/* closing quote */
+			if (i < n && l[i] == ',')
+				i++;
+		}
+		if (i >= n)
+			abort();
+		i++;
+	}
+	if (i >= n || l[i] != ' ' || i + 1 >= n)
+		abort();
+	for (i++; i < n; i++)
+		if (!strchr("0123456789.eE+-Inf", l[i]))
+			abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct series series[MAX_SERIES] = { 0 };
+	struct metrics_input in = { .version = "0.1.0", .storage = "task" };
+	struct hist overflow = { 0 };
+	char *page = NULL, *line, *end;
+	size_t len = 0, pos = 1, ns;
+	FILE *f;
+
+	if (size < 2)
+		return 0;
+	in.by = data[0] % 4;
+	ns = in.by == RQS_BY_NONE ? 1 : data[1] % (MAX_SERIES + 1);
+	for (size_t s = 0; s < ns; s++) {
+		size_t take = pos < size ? data[pos] % 24 : 0, cap;
+
+		pos++;
+		if (pos + take > size)
+			take = size > pos ? size - pos : 0;
+		if (in.by != RQS_BY_NONE) {
+			cap = 4 * take + 1;
+			series[s].label = malloc(cap);
+			if (!series[s].label)
+				abort();
+			label_encode(series[s].label, cap, (const char *)data + pos, take);
+		}
+		pos += take;
+		for (int k = 0; k < RQS_HIST_SLOTS && pos < size; k++, pos++)
+			series[s].h.slots[k] = data[pos] * 1000003ULL;
+		series[s].h.sum_ns = pos < size ? data[pos] * 12345678ULL : 0;
+	}
+	in.series = series;
+	in.nseries = ns;
+	if (in.by == RQS_BY_COMM || in.by == RQS_BY_CGROUP) {
+		overflow.slots[3] = size;
+		in.overflow = &overflow;
+		in.overflow_keys = size % 7;
+	}
+	in.outliers = size;
+	f = open_memstream(&page, &len);
+	if (!f)
+		abort();
+	if (metrics_render(f, &in) < 0)
+		abort();
+	fclose(f);
+	if (!utf8_valid((const unsigned char *)page, len) || (len && page[len - 1] != '\n'))
+		abort();
+	for (line = page; line < page + len; line = end + 1) {
+		end = memchr(line, '\n', page + len - line);
+		check_line(line, end - line);
+	}
+	free(page);
+	for (size_t s = 0; s < ns; s++)
+		free(series[s].label);
+	return 0;
+}
