@@ -113,7 +113,48 @@ t_valgrind_hash_and_fallback() {
 	! grep -q '^==' err || fail "valgrind (error path): $(grep '^==' err | head)"
 }
 
+# every option of the why-columns, JSON, the summary and the exporter: the
+# ASan/UBSan build, then the normal build under valgrind
+t_options_sanitized() {
+	local port p vg=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+		--suppressions="$TOP/tests/live/valgrind.supp")
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 40000))
+		[ -z "$(ss -Hltn "sport = :$p")" ] && { port=$p; break; }
+	done
+	"$RQS" -j -W --cpu -B 3 -s -i 1 --stats 5000 > asan-j.out 2> asan-j.err &
+	a=$!
+	bg_pids+=($a)
+	"$RQS" --metrics "127.0.0.1:$port" --by cgroup -s 5000 > asan-m.out 2> asan-m.err &
+	m=$!
+	bg_pids+=($m)
+	for _ in $(seq 300); do grep -q '"type":"start"\|^{' asan-j.out && grep -q '^Serving metrics' asan-m.out && break; sleep 0.1; done
+	grep -q '^Serving metrics' asan-m.out || fail "ASan exporter did not start: $(cat asan-m.err)"
+	run_latgen gen -d 20 -n 2
+	curl -s -o page.txt --max-time 10 "http://127.0.0.1:$port/metrics" || fail "ASan exporter: no page"
+	grep -q '^runqslower_ts_wait_seconds_bucket' page.txt || fail "ASan exporter page: $(head -5 page.txt)"
+	sleep 1.2
+	stop_tracer $a
+	stop_tracer $m
+	bg_pids=()
+	clean_stderr asan-j.err
+	clean_stderr asan-m.err
+	python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1])]' asan-j.out ||
+		fail "ASan -j output is not JSON Lines"
+	grep -q "\"tid\":$waiter_tid" asan-j.out || fail "ASan -j did not report the waiter"
+	valgrind_run vg "${vg[@]}" "$RQS_PLAIN" -W --cpu -B 3 -s 5000
+	run_latgen gen2 -d 20 -n 2
+	sleep 0.5
+	stop_tracer "$vg_pid" || fail "valgrind: $(grep '^==' vg.err | head -30)"
+	bg_pids=()
+	! grep -q '^==' vg.err || fail "valgrind (-W --cpu -B -s): $(grep '^==' vg.err | head)"
+	"${vg[@]}" "$RQS_PLAIN" -j -d 2 5000 > vgj.out 2> vgj.err || fail "valgrind -j -d 2: exit $?: $(grep '^==' vgj.err | head)"
+	! grep -q '^==' vgj.err || fail "valgrind (-j): $(grep '^==' vgj.err | head)"
+	note "ASan/UBSan: -j -W --cpu -B -s -i and --metrics --by cgroup -s clean; valgrind: -W --cpu -B -s and -j -d 2 clean"
+}
+
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "ASan/UBSan build: task and hash runs, a closed pipe" t_asan_runs
 test_case ROOT,BTF,CMD_setpriv "ASan/UBSan build: usage, privilege and kernel-refusal error paths leak nothing" t_asan_error_paths
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU,VALGRIND "valgrind: hash mode, the auto fallback, a refusal" t_valgrind_hash_and_fallback
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU,VALGRIND,CMD_curl,CMD_python3,CMD_ss "ASan/UBSan and valgrind with -j, -W, --cpu, -B, -s, -i, --metrics" t_options_sanitized
 test_done

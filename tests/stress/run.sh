@@ -9,6 +9,7 @@
 #   STRESS_SPIN_THREADS  runnable CPU-bound threads          (2000, 4000)
 #   STRESS_STALL_S       seconds nobody reads the output     (10, 10)
 #   STRESS_RATES         wakeups/s tried for the loss onset  ("5000 20000", "2000 5000 10000 20000 40000 80000")
+#   STRESS_SCRAPES       /metrics scrapes, 50 at a time      (2000, 10000)
 # Figures go out as "# note:" lines (and into $STRESS_REPORT if set).
 SUITE=stress
 . "$(dirname "$0")/../live/lib.sh"
@@ -21,6 +22,7 @@ FLOOD_S=${STRESS_FLOOD_S:-8}
 SPIN_THREADS=${STRESS_SPIN_THREADS:-2000}
 STALL_S=${STRESS_STALL_S:-10}
 RATES=${STRESS_RATES:-5000 20000}
+SCRAPES=${STRESS_SCRAPES:-2000}
 
 figure() {
 	note "$*"
@@ -348,6 +350,50 @@ t_stalled_reader() {
 	figure "stalled reader ($STALL_S s): every wait: $counts; the generator's waits after the stall printed within $ms ms by both tracers"
 }
 
+# the exporter under many scrapes and idle clients: it keeps serving, its RSS
+# and fds stay flat, and tracing loses nothing because of them
+t_scrape_storm() {
+	local port p samples=() idle=() fd s rss0 rssmax fds0 fds1 lost missed
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 40000))
+		[ -z "$(ss -Hltn "sport = :$p")" ] && { port=$p; break; }
+	done
+	[ -n "$port" ] || fail "no free port"
+	"$RQS" --metrics "127.0.0.1:$port" --by comm --stats 10000 > rqs.out 2> rqs.err &
+	tracer_pid=$!
+	bg_pids+=($tracer_pid)
+	for _ in $(seq 100); do grep -q '^Serving metrics on ' rqs.out && break; sleep 0.1; done
+	grep -q '^Serving metrics on ' rqs.out || fail "exporter did not start: $(cat rqs.err)"
+	curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$port/metrics" || fail "first scrape failed"
+	s=$(proc_sample $tracer_pid)
+	rss0=${s%% *} fds0=$(cut -d' ' -f2 <<<"$s")
+	# clients that connect and send nothing, held through the storm
+	for i in $(seq 10); do
+		exec {fd}<>/dev/tcp/127.0.0.1/"$port"
+		idle+=($fd)
+	done
+	"$TOP/tests/tools/scrape_storm.py" "$port" "$SCRAPES" 50 > storm.out 2>&1 &
+	storm=$!
+	while kill -0 $storm 2> /dev/null; do samples+=("$(proc_sample $tracer_pid)"); sleep 0.5; done
+	wait $storm || fail "scrapes failed: $(cat storm.out)"
+	for fd in "${idle[@]}"; do exec {fd}>&-; done
+	sleep 11	# the exporter's idle timeout frees their connections
+	s=$(proc_sample $tracer_pid)
+	fds1=$(cut -d' ' -f2 <<<"$s")
+	rssmax=$(printf '%s\n' "${samples[@]}" "$s" | awk '$1 > m { m = $1 } END { print m }')
+	code=$(curl -s -o page.txt -w '%{http_code}' --max-time 5 "http://127.0.0.1:$port/metrics")
+	[ "$code" = 200 ] || fail "not serving after the storm: HTTP $code"
+	kill -TERM $tracer_pid
+	wait $tracer_pid || fail "exit $? after SIGTERM: $(cat rqs.err)"
+	bg_pids=()
+	lost=$(stats_value rqs.err events lost_ringbuf)
+	missed=$(stats_value rqs.err wakeups not_recorded)
+	figure "scrape storm: $(cat storm.out) with 10 idle clients; exporter RSS $rss0 KiB before, max $rssmax KiB; fds $fds0 before, $fds1 after; ring buffer losses $lost, wakeups not recorded $missed"
+	[ "$lost" = 0 ] && [ "$missed" = 0 ] || fail "tracing lost events: $(grep -v '^stats: prog' rqs.err)"
+	[ $((rssmax - rss0)) -lt 4096 ] || fail "RSS grew from $rss0 to $rssmax KiB"
+	[ "$fds1" = "$fds0" ] || fail "fds: $fds0 before, $fds1 after"
+}
+
 test_case ROOT,BTF,TASK_STORAGE,CMD_pgrep "start and stop $CYCLES times (SIGINT, SIGTERM, SIGKILL at run, load, prefill): nothing left" t_start_stop_cycles
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "two instances at once, each correct" t_two_instances
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "eight instances at once, each correct" t_eight_instances
@@ -356,4 +402,5 @@ test_case ROOT,BTF,TASK_STORAGE,PERF "flood: printed + lost = the BPF count, RSS
 test_case ROOT,BTF,TASK_STORAGE "loss onset: printed + lost = the BPF count at each rate" t_loss_onset
 test_case ROOT,BTF,TASK_STORAGE "starvation by $SPIN_THREADS runnable threads: losses counted exactly" t_starvation
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "stalled reader: no deadlock, losses counted, output resumes" t_stalled_reader
+test_case ROOT,BTF,CMD_curl,CMD_python3,CMD_ss "$SCRAPES scrapes 50 at a time and idle clients: serving, RSS and fds flat, nothing lost" t_scrape_storm
 test_done
