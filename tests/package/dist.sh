@@ -182,7 +182,8 @@ t_deb_installs_and_traces() {
 	[ ! -e /etc/systemd/system/multi-user.target.wants/runqslower-ts.service ] || ok=0
 	# purge: the unit's postrm keeps deb-systemd-helper's state until then
 	apt-get purge -y -q runqslower-ts > remove.log 2>&1 || fail "apt-get purge failed: $(cat remove.log)"
-	! dpkg -l runqslower-ts 2> /dev/null | grep -q "^[a-z][a-z] " || fail "the package is still known to dpkg: $(dpkg -l runqslower-ts | tail -1)"
+	state=$(dpkg-query -W -f='${db:Status-Status}' runqslower-ts 2> /dev/null || true)
+	[ -z "$state" ] || [ "$state" = not-installed ] || fail "after purge dpkg says: $state"
 	[ $ok = 1 ] || fail "the installed package does not run, lacks its man page, enabled its unit, or the smoke test failed or wrote on stderr"
 	[ ! -e /usr/sbin/runqslower-ts ] || fail "binary left after removal"
 	note "$(grep '^smoke: [0-9]' smoke.out)"
