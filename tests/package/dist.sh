@@ -180,7 +180,10 @@ t_deb_installs_and_traces() {
 	# autopkgtest fails a test that writes on stderr
 	[ ! -s smoke.err ] && echo "stderr: empty" || { echo "stderr:"; cat smoke.err; ok=0; }
 	[ ! -e /etc/systemd/system/multi-user.target.wants/runqslower-ts.service ] || ok=0
-	apt-get remove -y -q runqslower-ts > remove.log 2>&1 || fail "apt-get remove failed: $(cat remove.log)"
+	# purge: the unit's postrm keeps deb-systemd-helper's state until then
+	apt-get purge -y -q runqslower-ts > remove.log 2>&1 || fail "apt-get purge failed: $(cat remove.log)"
+	state=$(dpkg-query -W -f='${db:Status-Status}' runqslower-ts 2> /dev/null || true)
+	[ -z "$state" ] || [ "$state" = not-installed ] || fail "after purge dpkg says: $state"
 	[ $ok = 1 ] || fail "the installed package does not run, lacks its man page, enabled its unit, or the smoke test failed or wrote on stderr"
 	[ ! -e /usr/sbin/runqslower-ts ] || fail "binary left after removal"
 	note "$(grep '^smoke: [0-9]' smoke.out)"
