@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cgroup_names.h"
 
 #define RESCAN_NS 1000000000ULL
@@ -22,49 +23,12 @@ struct cgroup_name {
 	char *path;
 };
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo */
-static void unescape_octal(char *s)
-{
-	char *d = s;
-
-	for (; *s; s++, d++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' &&
-		    s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
-			*d = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0'));
-			s += 3;
-		} else {
-			*d = *s;
-		}
-	}
-	*d = '\0';
-}
-
+/* The cgroup2 mount point, as --cgroup finds it (src/cgroup.c). */
 int cgroup2_mount_from(FILE *mountinfo, char *path, size_t len)
 {
-	char *line = NULL, *sep, *fields[6], *save;
-	size_t cap = 0;
-	int found = -ENOENT;
+	char root[PATH_MAX];
 
-	while (found && getline(&line, &cap, mountinfo) > 0) {
-		int n = 0;
-
-		/* "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [TAGS...] - FSTYPE ..." */
-		sep = strstr(line, " - ");
-		if (!sep)
-			continue;
-		*sep = '\0';
-		for (char *f = strtok_r(line, " ", &save); f && n < 6; f = strtok_r(NULL, " ", &save))
-			fields[n++] = f;
-		if (n < 5 || strncmp(sep + 3, "cgroup2 ", 8))
-			continue;
-		unescape_octal(fields[4]);
-		if (strlen(fields[4]) >= len)
-			continue;
-		strcpy(path, fields[4]);
-		found = 0;
-	}
-	free(line);
-	return found;
+	return cgroup2_mount_of(mountinfo, path, len, root, sizeof(root)) ? -ENOENT : 0;
 }
 
 static unsigned long long monotonic_ns(void)
