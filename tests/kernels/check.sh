@@ -50,7 +50,7 @@ diag() {
 started() {
 	i=0
 	while [ $i -lt 3000 ]; do
-		grep -q '^TIME ' "$2" 2> /dev/null && return 0
+		grep -q '^TIME' "$2" 2> /dev/null && return 0
 		kill -0 "$1" 2> /dev/null || return 1
 		sleep 0.1
 		i=$((i + 1))
