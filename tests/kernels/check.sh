@@ -1,7 +1,7 @@
 #!/bin/sh
 # check.sh RQS LATGEN LABEL: the kernel matrix's checks, POSIX sh (busybox in
 # the guests, the host's sh natively). For --storage=task and hash: the
-# tool, started first, must report each of latgen's three 60 ms waits for
+# tool, started first, must report each of latgen's six 60 ms waits for
 # the waiter's TID between the kernel's run_delay (its run-queue clock can
 # end a wait up to a tick early) and latgen's own measure (which holds the
 # wake-up's delivery), to 0.1% (or, without schedstat, within 10% of
@@ -68,7 +68,7 @@ check_mode() {
 		kill -9 "$pid" 2> /dev/null
 		return
 	fi
-	"$LATGEN" -d 60 -n 3 -i 200 > "$gen" 2> "$tmp/gen.err" &
+	"$LATGEN" -d 60 -n 6 -i 200 > "$gen" 2> "$tmp/gen.err" &
 	gen_pid=$!
 	if ! exits_within "$gen_pid" 120; then
 		echo "VMTEST $label $mode FAIL: latgen still running after 120 s: $(tr '\n' ' ' < "$gen")"
@@ -152,9 +152,11 @@ check_mode() {
 		}' "$gen" "$out"
 }
 
-# preempts_in_kernel: the running kernel preempts tasks in kernel mode
+# preempts_in_kernel: the running kernel preempts tasks in kernel mode,
+# as preempt=full (or lazy) of a PREEMPT_DYNAMIC kernel. PREEMPT_RT does
+# too, but under emulation its interrupt threads preempt qwake's threads in
+# nearly every round (85 of 100 noisy), leaving none to judge: not run there.
 preempts_in_kernel() {
-	uname -v | grep -q PREEMPT_RT && return 0
 	grep -q '(full)\|(lazy)' /sys/kernel/debug/sched/preempt 2> /dev/null
 }
 
@@ -162,6 +164,10 @@ check_queued() {
 	mode=$1 out=$tmp/q$1.out err=$tmp/q$1.err gen=$tmp/q$1.gen
 	scale=${QWAKE_SCALE:-10}
 	if [ -z "$QWAKE" ]; then
+		return
+	fi
+	if uname -v | grep -q PREEMPT_RT; then
+		echo "VMTEST $label queued-$mode ok (not run: PREEMPT_RT, whose interrupt threads leave no clean round under emulation)"
 		return
 	fi
 	if ! preempts_in_kernel; then
