@@ -163,11 +163,12 @@ kmalloc_bytes() {
 }
 
 t_fork_storm() {
-	local pid_max ctl0 ctl1 t0 t1 per_task tasks leak
-	pid_max=$(cat /proc/sys/kernel/pid_max)
-	# many pids, so that exited tasks' TIDs are not reused during the test
-	# restored however the test ends (a failure exits the test's subshell)
-	trap 'echo "$pid_max" > /proc/sys/kernel/pid_max; stop_background' EXIT
+	local ctl0 ctl1 t0 t1 per_task tasks leak
+	# many pids, so that exited tasks' TIDs are not reused during the test,
+	# restored however the test ends (the trap runs after this function has
+	# returned: a global, not a local)
+	storm_pid_max=$(cat /proc/sys/kernel/pid_max)
+	trap 'echo "$storm_pid_max" > /proc/sys/kernel/pid_max; stop_background' EXIT
 	echo 4194304 > /proc/sys/kernel/pid_max
 	# control: the same storm untraced
 	sync; sleep 1
