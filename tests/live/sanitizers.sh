@@ -122,10 +122,10 @@ t_options_sanitized() {
 		p=$((20000 + RANDOM % 40000))
 		[ -z "$(ss -Hltn "sport = :$p")" ] && { port=$p; break; }
 	done
-	"$RQS" -j -W --cpu -B 3 -s -i 1 --stats 5000 > asan-j.out 2> asan-j.err &
+	"$RQS" -j -W --cpu -B 3 --stats 5000 > asan-j.out 2> asan-j.err &
 	a=$!
 	bg_pids+=($a)
-	"$RQS" --metrics "127.0.0.1:$port" --by cgroup -s 5000 > asan-m.out 2> asan-m.err &
+	"$RQS" --metrics "127.0.0.1:$port" --by cgroup -s -i 1 5000 > asan-m.out 2> asan-m.err &
 	m=$!
 	bg_pids+=($m)
 	for _ in $(seq 300); do grep -q '"type":"start"\|^{' asan-j.out && grep -q '^Serving metrics' asan-m.out && break; sleep 0.1; done
@@ -150,7 +150,7 @@ t_options_sanitized() {
 	! grep -q '^==' vg.err || fail "valgrind (-W --cpu -B -s): $(grep '^==' vg.err | head)"
 	"${vg[@]}" "$RQS_PLAIN" -j -d 2 5000 > vgj.out 2> vgj.err || fail "valgrind -j -d 2: exit $?: $(grep '^==' vgj.err | head)"
 	! grep -q '^==' vgj.err || fail "valgrind (-j): $(grep '^==' vgj.err | head)"
-	note "ASan/UBSan: -j -W --cpu -B -s -i and --metrics --by cgroup -s clean; valgrind: -W --cpu -B -s and -j -d 2 clean"
+	note "ASan/UBSan: -j -W --cpu -B and --metrics --by cgroup -s -i clean; valgrind: -W --cpu -B -s and -j -d 2 clean"
 }
 
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "ASan/UBSan build: task and hash runs, a closed pipe" t_asan_runs
