@@ -154,7 +154,8 @@ static int rescan(struct cgroup_names *c)
 		free(s.v);
 		return err;
 	}
-	qsort(s.v, s.n, sizeof(*s.v), by_id);
+	if (s.n > 1)
+		qsort(s.v, s.n, sizeof(*s.v), by_id);
 	/* a cgroup gone since the last scan keeps its path */
 	for (size_t i = 0, n = s.n; i < c->n; i++) {
 		struct cgroup_name key = { .id = c->v[i].id };
@@ -175,7 +176,8 @@ static int rescan(struct cgroup_names *c)
 		}
 		s.v[s.n++] = c->v[i];
 	}
-	qsort(s.v, s.n, sizeof(*s.v), by_id);
+	if (s.n > 1)
+		qsort(s.v, s.n, sizeof(*s.v), by_id);
 	free(c->v);
 	c->v = s.v;
 	c->n = s.n;

@@ -189,7 +189,8 @@ static int read_keyed(struct summary *s, struct series **v, size_t *n, size_t *c
 	if (err)
 		return err;
 	/* the same label twice: a cgroup path that came back with a new id */
-	qsort(*v, *n, sizeof(**v), series_cmp);
+	if (*n > 1) /* with no keys *v is NULL, which qsort() may not take */
+		qsort(*v, *n, sizeof(**v), series_cmp);
 	for (size_t i = 0; i < *n; i++) {
 		if (out && !label_cmp((*v)[out - 1].label, (*v)[i].label)) {
 			hist_add(&(*v)[out - 1].h, &(*v)[i].h);

@@ -113,6 +113,33 @@ t_valgrind_hash_and_fallback() {
 	! grep -q '^==' err || fail "valgrind (error path): $(grep '^==' err | head)"
 }
 
+# An exporter whose keyed histogram stays empty: --by comm traced to a
+# process that never wakes, so every page is built from no series at all
+# (an empty map once reached qsort() with a null array)
+empty_exporter_sanitized() {
+	local port p sleeper e
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 40000))
+		[ -z "$(ss -Hltn "sport = :$p")" ] && { port=$p; break; }
+	done
+	sleep 600 &
+	sleeper=$!
+	bg_pids+=($sleeper)
+	"$RQS" --metrics "127.0.0.1:$port" --by comm -p "$sleeper" --no-outliers 5000 > asan-e.out 2> asan-e.err &
+	e=$!
+	bg_pids+=($e)
+	for _ in $(seq 300); do grep -q '^Serving metrics' asan-e.out && break; kill -0 $e 2>/dev/null || break; sleep 0.1; done
+	grep -q '^Serving metrics' asan-e.out || fail "ASan exporter with no series did not start: $(cat asan-e.err)"
+	curl -s -o page-e.txt --max-time 10 "http://127.0.0.1:$port/metrics" || fail "ASan exporter with no series: no page"
+	grep -q '^runqslower_ts_build_info' page-e.txt || fail "ASan exporter with no series, page: $(head -5 page-e.txt)"
+	! grep -q '^runqslower_ts_wait_seconds_bucket{comm=' page-e.txt ||
+		fail "a waits series for a process that never woke: $(grep -m1 comm= page-e.txt)"
+	stop_tracer $e
+	kill $sleeper
+	wait $sleeper 2>/dev/null || true
+	clean_stderr asan-e.err
+}
+
 # every option of the why-columns, JSON, the summary and the exporter: the
 # ASan/UBSan build, then the normal build under valgrind
 t_options_sanitized() {
@@ -130,8 +157,15 @@ t_options_sanitized() {
 	bg_pids+=($m)
 	for _ in $(seq 300); do grep -q '"type":"start"\|^{' asan-j.out && grep -q '^Serving metrics' asan-m.out && break; sleep 0.1; done
 	grep -q '^Serving metrics' asan-m.out || fail "ASan exporter did not start: $(cat asan-m.err)"
+	empty_exporter_sanitized
 	run_latgen gen -d 20 -n 2
-	curl -s -o page.txt --max-time 10 "http://127.0.0.1:$port/metrics" || fail "ASan exporter: no page"
+	# a page is served for up to a second (RQS_METRICS_MAX_AGE_MS): the one
+	# built at start-up may predate latgen's waits
+	for _ in $(seq 30); do
+		curl -s -o page.txt --max-time 10 "http://127.0.0.1:$port/metrics" || fail "ASan exporter: no page"
+		grep -q '^runqslower_ts_wait_seconds_bucket' page.txt && break
+		sleep 0.2
+	done
 	grep -q '^runqslower_ts_wait_seconds_bucket' page.txt || fail "ASan exporter page: $(head -5 page.txt)"
 	sleep 1.2
 	stop_tracer $a
