@@ -102,6 +102,29 @@ test_done() {
 	[ $test_failed = 0 ]
 }
 
+# free_port: prints a TCP port nothing listens on
+free_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 40000))
+		[ -z "$(ss -Hltn "sport = :$p")" ] && { echo "$p"; return 0; }
+	done
+	return 1
+}
+
+# scrape_until PORT REGEX FILE: scrapes /metrics into FILE until a line
+# matches REGEX, for up to 3 s: a page is served for up to a second
+# (RQS_METRICS_MAX_AGE_MS), so the one built at start-up may predate the
+# waits a test made. Fails if no page came or none matched.
+scrape_until() {
+	for _ in $(seq 15); do
+		curl -s -o "$3" --max-time 10 "http://127.0.0.1:$1/metrics" || { fail "no page from port $1"; return 1; }
+		grep -q "$2" "$3" && return 0
+		sleep 0.2
+	done
+	fail "no line matching $2 in the page: $(head -5 "$3")"
+}
+
 note() { echo "note: $*"; }
 fail() { echo "FAIL: $*"; return 1; }
 

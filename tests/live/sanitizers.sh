@@ -117,11 +117,8 @@ t_valgrind_hash_and_fallback() {
 # process that never wakes, so every page is built from no series at all
 # (an empty map once reached qsort() with a null array)
 empty_exporter_sanitized() {
-	local port p sleeper e
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		[ -z "$(ss -Hltn "sport = :$p")" ] && { port=$p; break; }
-	done
+	local port sleeper e
+	port=$(free_port) || fail "no free port"
 	sleep 600 &
 	sleeper=$!
 	bg_pids+=($sleeper)
@@ -143,12 +140,9 @@ empty_exporter_sanitized() {
 # every option of the why-columns, JSON, the summary and the exporter: the
 # ASan/UBSan build, then the normal build under valgrind
 t_options_sanitized() {
-	local port p vg=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+	local port vg=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
 		--suppressions="$TOP/tests/live/valgrind.supp")
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		[ -z "$(ss -Hltn "sport = :$p")" ] && { port=$p; break; }
-	done
+	port=$(free_port) || fail "no free port"
 	"$RQS" -j -W --cpu -B 3 --stats 5000 > asan-j.out 2> asan-j.err &
 	a=$!
 	bg_pids+=($a)
@@ -159,14 +153,7 @@ t_options_sanitized() {
 	grep -q '^Serving metrics' asan-m.out || fail "ASan exporter did not start: $(cat asan-m.err)"
 	empty_exporter_sanitized
 	run_latgen gen -d 20 -n 2
-	# a page is served for up to a second (RQS_METRICS_MAX_AGE_MS): the one
-	# built at start-up may predate latgen's waits
-	for _ in $(seq 30); do
-		curl -s -o page.txt --max-time 10 "http://127.0.0.1:$port/metrics" || fail "ASan exporter: no page"
-		grep -q '^runqslower_ts_wait_seconds_bucket' page.txt && break
-		sleep 0.2
-	done
-	grep -q '^runqslower_ts_wait_seconds_bucket' page.txt || fail "ASan exporter page: $(head -5 page.txt)"
+	scrape_until "$port" '^runqslower_ts_wait_seconds_bucket' page.txt
 	sleep 1.2
 	stop_tracer $a
 	stop_tracer $m

@@ -46,15 +46,6 @@ make_cgroup() {
 }
 
 # free_port: a TCP port nothing listens on
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		[ -z "$(ss -Hltn "sport = :$p")" ] && { echo "$p"; return 0; }
-	done
-	return 1
-}
-
 # start_exporter NAME ARGS...: the tool in the background with --metrics on
 # a free port ($port, or $PORT if set), waiting for its "Serving metrics" line
 start_exporter() {
@@ -467,8 +458,7 @@ t_valgrind_exporter() {
 	port=$(sed -n 's/^Serving metrics on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' out)
 	[ -n "$port" ] || fail "did not start under valgrind: $(cat err)"
 	run_latgen gen -d 5 -n 3
-	curl -s --max-time 10 "http://127.0.0.1:$port/metrics" | grep -q '^runqslower_ts_wait_seconds_count{cgroup="/"}' ||
-		fail "no page under valgrind"
+	scrape_until "$port" '^runqslower_ts_wait_seconds_count{cgroup="/"}' page.txt
 	printf 'GARBAGE\r\n\r\n' | send "$port" > /dev/null
 	sleep 1.2
 	kill -TERM $vg

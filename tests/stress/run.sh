@@ -354,12 +354,8 @@ t_stalled_reader() {
 # the exporter under many scrapes and idle clients: it keeps serving, its RSS
 # and fds stay flat, and tracing loses nothing because of them
 t_scrape_storm() {
-	local port p samples=() idle=() fd s rss0 rssmax fds0 fds1 lost missed
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		[ -z "$(ss -Hltn "sport = :$p")" ] && { port=$p; break; }
-	done
-	[ -n "$port" ] || fail "no free port"
+	local port samples=() idle=() fd s rss0 rssmax fds0 fds1 lost missed
+	port=$(free_port) || fail "no free port"
 	"$RQS" --metrics "127.0.0.1:$port" --by comm --stats 10000 > rqs.out 2> rqs.err &
 	tracer_pid=$!
 	bg_pids+=($tracer_pid)
