@@ -174,11 +174,11 @@ UNIT_TESTS := test_args test_output test_target test_json test_cgroup test_summa
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-$(OUT)/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) $(OUT)/target | $(OUT)
+$(OUT)/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) bpf/runqslower.h bpf/histogram.h $(OUT)/target | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS) -lm
 
-$(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) $(OUT)/target | $(OUT)/asan
+$(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) bpf/runqslower.h bpf/histogram.h $(OUT)/target | $(OUT)/asan
 	$(call msg,CC-ASAN,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS) -lm
 

@@ -5,8 +5,10 @@
  * lock, no helper. A report copies the slots that overlap its wait window
  * on that CPU, clipped to it. The ring holds the last RQS_BLAME_SLOTS
  * switches only: more, shorter runs in a long wait outrun it, and the
- * frontend says how much of the wait the copied slots cover. A task that
- * migrated while it waited is reported against the CPU it ran on.
+ * frontend says how much of the wait the copied slots cover. The ring's
+ * times are the tool's clock (clock.bpf.h), read once per switch and shared
+ * with the wait's own measurement. A task that migrated while it waited is
+ * reported against the CPU it ran on.
  * Needs `cfg` (runqslower.bpf.c). */
 #ifndef BLAME_BPF_H
 #define BLAME_BPF_H
@@ -34,21 +36,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct blame_ring);
 } blame_rings SEC(".maps");
-
-/* This CPU's run-queue clock: three loads on lines the scheduler has just
- * written, where bpf_ktime_get_ns() is an indirect clocksource call several
- * times the budget of -B. All its readings are this CPU's, and a report's
- * window is measured on it too, so they compare; at worst a reading is a
- * little stale (see clock.bpf.h), which moves a slot's edges by that much.
- * Without CONFIG_FAIR_GROUP_SCHED (no se.cfs_rq), CO-RE falls back to
- * CLOCK_MONOTONIC for the ring and the window alike. */
-static __always_inline __u64 blame_clock(struct task_struct *on_this_cpu)
-{
-	if (bpf_core_field_exists(on_this_cpu->se.cfs_rq) &&
-	    bpf_core_field_exists(on_this_cpu->se.cfs_rq->rq))
-		return on_this_cpu->se.cfs_rq->rq->clock;
-	return bpf_ktime_get_ns();
-}
 
 /* sched_switch: @prev leaves this CPU at @now */
 static __always_inline void blame_record(struct task_struct *prev, __u64 now)

@@ -35,28 +35,6 @@ struct rqs_hist hist_zero;
  * restarts at its first wait. */
 __u32 hist_gen;
 
-/* floor(log2(v)), 0 for v <= 1, in five halving steps without a loop */
-static __always_inline __u64 hist_log2(__u64 v)
-{
-	__u64 r, s;
-
-	r = (v >= (1ULL << 32)) << 5;
-	v >>= r;
-	s = (v >= (1ULL << 16)) << 4;
-	v >>= s;
-	r |= s;
-	s = (v >= (1ULL << 8)) << 3;
-	v >>= s;
-	r |= s;
-	s = (v >= (1ULL << 4)) << 2;
-	v >>= s;
-	r |= s;
-	s = (v >= (1ULL << 2)) << 1;
-	v >>= s;
-	r |= s;
-	return r | (v >> 1);
-}
-
 /* The cgroup v2 id of @p: the kernfs node id of its default-hierarchy
  * cgroup. kernfs_node::id is a u64 since Linux 5.5, commit 67c0496e87d1
  * ("kernfs: convert kernfs_node->id from union kernfs_node_id to u64"), the
@@ -95,15 +73,11 @@ static __always_inline void hist_record(struct task_struct *p, __u64 delta_ns)
 {
 	struct rqs_hist *h = hist_of(p);
 	struct rqs_hist_max *m;
-	/* 64-bit: a 32-bit slot's bounds check may be made on a zero-extended
-	 * copy the verifier does not tie to the index */
-	__u64 slot = hist_log2(delta_ns / 1000);
+	__u64 slot = rqs_hist_slot_of_us(rqs_ns_to_us(delta_ns));
 	__u32 gen = hist_gen;
 
 	if (!h)
 		return;
-	if (slot >= RQS_HIST_SLOTS)
-		slot = RQS_HIST_SLOTS - 1;
 	h->slots[slot]++;
 	h->sum_ns += delta_ns;
 	m = &h->max[gen & 1];

@@ -9,6 +9,52 @@
 #define RQS_HIST_SLOTS 32
 #define RQS_DEFAULT_MAX_KEYS 1024
 
+/* The slot math, shared by the BPF side and the frontend so that both file
+ * a wait alike; branch-free and loop-free for the BPF hot path. */
+
+/* floor(log2(v)), 0 for v <= 1, in five halving steps */
+static inline __attribute__((always_inline)) __u64 rqs_log2(__u64 v)
+{
+	__u64 r, s;
+
+	r = (__u64)(v >= (1ULL << 32)) << 5;
+	v >>= r;
+	s = (__u64)(v >= (1ULL << 16)) << 4;
+	v >>= s;
+	r |= s;
+	s = (__u64)(v >= (1ULL << 8)) << 3;
+	v >>= s;
+	r |= s;
+	s = (__u64)(v >= (1ULL << 4)) << 2;
+	v >>= s;
+	r |= s;
+	s = (__u64)(v >= (1ULL << 2)) << 1;
+	v >>= s;
+	r |= s;
+	return r | (v >> 1);
+}
+
+/* @ns / 1000. Below 2^32 ns (4.29 s) a multiply and a shift give the exact
+ * quotient where a 64-bit division costs tens of cycles on every switch:
+ * 274877907 = ceil(2^38 / 1000), whose excess over 2^38 / 1000 (0.056)
+ * times 2^32 / 2^38 stays under 1/1000. */
+static inline __attribute__((always_inline)) __u64 rqs_ns_to_us(__u64 ns)
+{
+	if (ns < (1ULL << 32))
+		return (ns * 274877907ULL) >> 38;
+	return ns / 1000;
+}
+
+/* The slot of a wait of @us microseconds. 64-bit: in BPF a 32-bit slot's
+ * bounds check may be made on a zero-extended copy the verifier does not
+ * tie to the index. */
+static inline __attribute__((always_inline)) __u64 rqs_hist_slot_of_us(__u64 us)
+{
+	__u64 slot = rqs_log2(us);
+
+	return slot < RQS_HIST_SLOTS ? slot : RQS_HIST_SLOTS - 1;
+}
+
 /* --by: what one histogram is kept per. */
 enum rqs_by {
 	RQS_BY_NONE,

@@ -70,7 +70,6 @@ static __always_inline void enqueue(struct task_struct *p, __u64 now,
 struct wait {
 	__u64 delta_ns;
 	__u64 now;		/* switch-in: CLOCK_MONOTONIC */
-	__u64 blame_now;	/* -B: the same on blame_clock() */
 	struct rqs_enqueue why;	/* -W, --cpu */
 };
 
@@ -112,7 +111,7 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		e->enq = w->why;
 	}
 	if (cfg.blame)
-		blame_fill(e, w->delta_ns, w->blame_now);
+		blame_fill(e, w->delta_ns, w->now);
 	/* unread bytes, this record included (reserved above) */
 	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	if (avail >= RQS_RINGBUF_WAKEUP_BYTES &&
@@ -131,16 +130,20 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 	__u64 now = 0, ts;
 	__s64 delta;
 
-	/* -B: every switch, whatever is traced: who held this CPU until now */
+	/* -B: every switch, whatever is traced: who held this CPU until now.
+	 * The clock read is this switch's one: the enqueue and the switch-in
+	 * below take it too, so -B adds none, and its window is measured on
+	 * the wait's own clock. */
 	if (ext && cfg.blame) {
-		w.blame_now = blame_clock(prev);
-		blame_record(prev, w.blame_now);
+		now = rqs_clock(prev);
+		blame_record(prev, now);
 	}
 	/* Switched out but still runnable: it waits on the run queue again,
 	 * from now (it has just run, so nothing is pending); next is what
 	 * took the CPU from it. */
 	if ((preempt || task_is_running(prev)) && prev->pid && traced_enqueue(prev, ext)) {
-		now = rqs_clock(prev);
+		if (!now)
+			now = rqs_clock(prev);
 		enqueue(prev, now, false, next, RQS_WAKE_PREEMPTED, ext);
 	}
 

@@ -9,13 +9,7 @@
 
 unsigned int hist_slot_of_us(uint64_t us)
 {
-	unsigned int slot = 0;
-
-	while (us > 1) {
-		us >>= 1;
-		slot++;
-	}
-	return slot < RQS_HIST_SLOTS ? slot : RQS_HIST_SLOTS - 1;
+	return rqs_hist_slot_of_us(us);
 }
 
 struct us_range hist_slot_range(unsigned int slot)

@@ -54,6 +54,30 @@ static void test_slots(void **state)
 	assert_int_equal(hist_slot_range(3).high, 15);
 }
 
+/* the BPF side's ns -> us: a multiply and shift below 2^32 ns, a division
+ * above; exact around every multiple of 1000 it meets in a slot bound, at
+ * the switch-over, and on a sweep (the whole range was checked once) */
+static void test_ns_to_us(void **state)
+{
+	uint64_t edges[] = { 0, 1, 999, 1000, 1001, 1999, 2000, 4294966999ULL, 4294967000ULL,
+			     (1ULL << 32) - 1, 1ULL << 32, (1ULL << 32) + 1, UINT64_MAX };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		assert_int_equal(rqs_ns_to_us(edges[i]), edges[i] / 1000);
+	for (unsigned int k = 0; k < 40; k++) {
+		uint64_t ns = (1ULL << k) * 1000;
+
+		assert_int_equal(rqs_ns_to_us(ns - 1), (ns - 1) / 1000);
+		assert_int_equal(rqs_ns_to_us(ns), ns / 1000);
+		/* a wait one nanosecond short of 2^k us is in the slot below */
+		if (k > 1 && k < RQS_HIST_SLOTS)
+			assert_int_equal(rqs_hist_slot_of_us(rqs_ns_to_us(ns - 1)), k - 1);
+	}
+	for (uint64_t ns = 0; ns < (1ULL << 32); ns += 65521)
+		assert_int_equal(rqs_ns_to_us(ns), ns / 1000);
+}
+
 static void test_quantiles_are_bucket_bounds(void **state)
 {
 	struct hist h = { 0 };
@@ -185,6 +209,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slots),
+		cmocka_unit_test(test_ns_to_us),
 		cmocka_unit_test(test_quantiles_are_bucket_bounds),
 		cmocka_unit_test(test_quantile_open_last_slot),
 		cmocka_unit_test(test_add_and_sub),
