@@ -87,7 +87,7 @@ BPF_ALL_CFLAGS = -target $(BPF_TARGET) -D__TARGET_ARCH_$(ARCH) -I$(OUT) -Ibpf $(
 
 # --- sources ---------------------------------------------------------------
 LIB_SRCS := src/args.c src/output.c src/target.c src/procfs.c src/json.c src/json_out.c src/why.c src/cgroup.c \
-	src/summary_opts.c src/histogram.c src/label.c src/metrics.c src/cgroup_names.c
+	src/summary_opts.c src/histogram.c src/label.c src/metrics.c src/cgroup_names.c src/retired.c
 TOOL_SRCS := $(LIB_SRCS) src/watch.c src/probe.c src/tracer.c src/losses.c src/stale.c src/prog_stats.c src/stats.c \
 	src/main.c src/summary.c src/summary_run.c src/http_server.c
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
@@ -170,7 +170,7 @@ bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers $(OUT)/bench-rqclock/$(NAME)
 
 # --- tests -----------------------------------------------------------------
 UNIT_TESTS := test_args test_output test_target test_json test_cgroup test_summary_opts test_histogram \
-	test_metrics test_label test_cgroup_names
+	test_metrics test_label test_cgroup_names test_retired
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

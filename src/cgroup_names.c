@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,6 +22,7 @@
 struct cgroup_name {
 	uint64_t id;
 	char *path;
+	bool alive;	/* in the last scan; else kept until forgotten */
 };
 
 /* The cgroup2 mount point, as --cgroup finds it (src/cgroup.c). */
@@ -72,6 +74,7 @@ static int scan_add(struct scan *s, uint64_t id, const char *path)
 	s->v[s->n].path = strdup(path);
 	if (!s->v[s->n].path)
 		return -ENOMEM;
+	s->v[s->n].alive = true;
 	s->v[s->n++].id = id;
 	return 0;
 }
@@ -156,7 +159,8 @@ static int rescan(struct cgroup_names *c)
 	}
 	if (s.n > 1)
 		qsort(s.v, s.n, sizeof(*s.v), by_id);
-	/* a cgroup gone since the last scan keeps its path */
+	/* a cgroup gone since the last scan keeps its path until the caller
+	 * forgets it (cgroup_names_forget()) */
 	for (size_t i = 0, n = s.n; i < c->n; i++) {
 		struct cgroup_name key = { .id = c->v[i].id };
 
@@ -164,6 +168,7 @@ static int rescan(struct cgroup_names *c)
 			free(c->v[i].path);
 			continue;
 		}
+		c->v[i].alive = false;
 		if (s.n == s.cap) {
 			struct cgroup_name *v = realloc(s.v, (s.cap + 64) * sizeof(*v));
 
@@ -200,6 +205,29 @@ const char *cgroup_names_get(struct cgroup_names *c, uint64_t id)
 	if (!e && monotonic_ns() - c->scanned_ns >= RESCAN_NS && !rescan(c))
 		e = find(c, id);
 	return e ? e->path : NULL;
+}
+
+int cgroup_names_refresh(struct cgroup_names *c)
+{
+	return rescan(c);
+}
+
+enum cgroup_state cgroup_names_state(struct cgroup_names *c, uint64_t id)
+{
+	struct cgroup_name *e = find(c, id);
+
+	return !e ? CGROUP_UNSEEN : e->alive ? CGROUP_ALIVE : CGROUP_GONE;
+}
+
+void cgroup_names_forget(struct cgroup_names *c, uint64_t id)
+{
+	struct cgroup_name *e = find(c, id);
+
+	if (!e || e->alive)
+		return;
+	free(e->path);
+	memmove(e, e + 1, (c->v + c->n - (e + 1)) * sizeof(*e));
+	c->n--;
 }
 
 void cgroup_names_free(struct cgroup_names *c)

@@ -26,6 +26,19 @@ int cgroup_names_init(struct cgroup_names *c, const char *root);
  * unknown (a cgroup removed before any scan saw it). A removed cgroup keeps
  * the path it had. */
 const char *cgroup_names_get(struct cgroup_names *c, uint64_t id);
+/* A rescan now, whatever the age of the last one. */
+int cgroup_names_refresh(struct cgroup_names *c);
+
+enum cgroup_state {
+	CGROUP_UNSEEN,	/* in no scan: newer than the last, or created and
+			 * removed between two */
+	CGROUP_ALIVE,	/* in the last scan */
+	CGROUP_GONE,	/* in an earlier scan, not in the last */
+};
+/* What the scans so far say of @id; never rescans. */
+enum cgroup_state cgroup_names_state(struct cgroup_names *c, uint64_t id);
+/* Drops a gone cgroup's path (a live one stays). */
+void cgroup_names_forget(struct cgroup_names *c, uint64_t id);
 void cgroup_names_free(struct cgroup_names *c);
 
 #endif

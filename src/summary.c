@@ -11,9 +11,21 @@
 #include "summary.h"
 
 #define UNKNOWN_CGROUP "(unknown)"
+/* --by cgroup: how often the cgroup tree is rescanned for removed cgroups,
+ * and how often at most when the map is half full */
+#define RETIRE_SCAN_NS (10 * 1000000000ULL)
+#define RETIRE_SCAN_BUSY_NS 1000000000ULL
+
+static unsigned long long monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 int summary_init(struct summary *s, const struct tracer *t, enum rqs_by by,
-		 unsigned int max_keys)
+		 unsigned int max_keys, bool keep_retired)
 {
 	char root[4096];
 	FILE *mi;
@@ -26,6 +38,8 @@ int summary_init(struct summary *s, const struct tracer *t, enum rqs_by by,
 		.cpu_fd = bpf_map__fd(t->hist_cpu),
 		.keyed_fd = bpf_map__fd(t->hist_keyed),
 		.gen = t->hist_gen,
+		.retired = { .limit = keep_retired ? 0 : max_keys },
+		.retired_scan_ns = monotonic_ns(),
 	};
 	s->percpu = calloc(s->ncpus, sizeof(*s->percpu));
 	if (!s->percpu) {
@@ -97,12 +111,17 @@ static struct series *find_series(struct series *v, size_t n, const char *label)
 	return n ? bsearch(&key, v, n, sizeof(*v), series_cmp) : NULL;
 }
 
+static void sum_percpu(struct summary *s, struct hist *h)
+{
+	for (int cpu = 0; cpu < s->ncpus; cpu++)
+		hist_add_bpf(h, &s->percpu[cpu], s->first_gen, s->last_gen);
+}
+
 static int lookup_sum(struct summary *s, int fd, const void *key, struct hist *h)
 {
 	if (bpf_map_lookup_elem(fd, key, s->percpu))
 		return -errno;
-	for (int cpu = 0; cpu < s->ncpus; cpu++)
-		hist_add_bpf(h, &s->percpu[cpu], s->first_gen, s->last_gen);
+	sum_percpu(s, h);
 	return 0;
 }
 
@@ -148,8 +167,53 @@ static int push(struct series **v, size_t *n, size_t *cap, char *label)
 	return 0;
 }
 
+/* --by cgroup: a rescan of the cgroup tree for removed cgroups when one is
+ * due; true when it was made (after the keys were read: a key in no scan
+ * then belongs to a cgroup already removed) */
+static bool rescan_for_removed(struct summary *s, size_t nkeys)
+{
+	unsigned long long now = monotonic_ns(), since = now - s->retired_scan_ns;
+
+	if (since < RETIRE_SCAN_NS && (nkeys * 2 < s->max_keys || since < RETIRE_SCAN_BUSY_NS))
+		return false;
+	s->retired_scan_ns = now;
+	return !cgroup_names_refresh(&s->names);
+}
+
+/* Moves the series of removed cgroups (v[i] is keys[i]'s) out of the map
+ * into s->retired, and out of v. Their values are taken once more with the
+ * key, so that a wait added since the first read is not lost (Linux 5.14,
+ * commit 3e87f192b405 "bpf: Add lookup_and_delete_elem support to
+ * hashtab"; before it, a delete after the first read). */
+static int retire_removed(struct summary *s, const union rqs_hist_key *keys,
+			  struct series *v, size_t *n, bool fresh)
+{
+	size_t out = 0;
+	int err = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		enum cgroup_state st = cgroup_names_state(&s->names, keys[i].cgroup_id);
+
+		if (err || st == CGROUP_ALIVE || (st == CGROUP_UNSEEN && !fresh)) {
+			v[out++] = v[i];
+			continue;
+		}
+		if (!bpf_map_lookup_and_delete_elem(s->keyed_fd, &keys[i], s->percpu)) {
+			v[i].h = (struct hist){ 0 };
+			sum_percpu(s, &v[i].h);
+		} else if (errno != ENOENT) {
+			bpf_map_delete_elem(s->keyed_fd, &keys[i]);
+		}
+		err = retired_add(&s->retired, v[i].label, &v[i].h);
+		cgroup_names_forget(&s->names, keys[i].cgroup_id);
+	}
+	*n = out;
+	return err;
+}
+
 static int read_keyed(struct summary *s, struct series **v, size_t *n, size_t *cap)
 {
+	bool fresh = false;
 	union rqs_hist_key key = { 0 }, next = { 0 }, *prev = NULL, *keys = NULL, *nk;
 	size_t nkeys = 0, kcap = 0, out = 0;
 	int err = 0;
@@ -179,11 +243,18 @@ static int read_keyed(struct summary *s, struct series **v, size_t *n, size_t *c
 	}
 	if (!err && errno != ENOENT && prev)
 		err = -errno;
+	if (!err && s->by == RQS_BY_CGROUP)
+		fresh = rescan_for_removed(s, nkeys);
 	for (size_t i = 0; !err && i < *n; i++) {
 		free((*v)[i].label);
 		(*v)[i].label = label_of(s, &keys[i]);
 		if (!(*v)[i].label)
 			err = -ENOMEM;
+	}
+	if (!err && s->by == RQS_BY_CGROUP) {
+		err = retire_removed(s, keys, *v, n, fresh);
+		if (!err)
+			err = retired_append(&s->retired, v, n, cap);
 	}
 	free(keys);
 	if (err)
@@ -368,9 +439,47 @@ int summary_print_total(struct summary *s, FILE *out, double secs)
 	return fflush(out) ? -errno : 0;
 }
 
+/* The keys in the map; and each cgroup new to them named now, while it
+ * exists (a rescan at most once a second), not at the next read, which for
+ * an exporter comes with the next scrape: a cgroup removed before any scan
+ * saw it could only be "(unknown)". */
+static size_t name_keys(struct summary *s)
+{
+	union rqs_hist_key key, next, *prev = NULL;
+	size_t n = 0;
+
+	while (bpf_map_get_next_key(s->keyed_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		cgroup_names_get(&s->names, key.cgroup_id);
+		n++;
+	}
+	return n;
+}
+
+int summary_retire_removed(struct summary *s)
+{
+	unsigned long long now = monotonic_ns();
+	struct series *v;
+	struct hist overflow;
+	size_t n;
+	int err;
+
+	if (s->by != RQS_BY_CGROUP || now - s->retired_check_ns < RETIRE_SCAN_BUSY_NS)
+		return 0;
+	s->retired_check_ns = now;
+	if (now - s->retired_scan_ns < RETIRE_SCAN_NS && name_keys(s) * 2 < s->max_keys)
+		return 0;
+	err = summary_read(s, &v, &n, &overflow);
+	if (!err)
+		series_free(v, n);
+	return err;
+}
+
 void summary_free(struct summary *s)
 {
 	series_free(s->last, s->nlast);
+	retired_free(&s->retired);
 	free(s->percpu);
 	if (s->have_names)
 		cgroup_names_free(&s->names);

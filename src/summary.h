@@ -7,6 +7,7 @@
 
 #include "cgroup_names.h"
 #include "metrics.h"
+#include "retired.h"
 #include "tracer.h"
 
 /* -s/--summary: the BPF histograms read, labelled (--by), printed at each
@@ -21,15 +22,20 @@ struct summary {
 	struct rqs_hist *percpu; /* one lookup's values */
 	bool have_names;
 	struct cgroup_names names;
+	/* --by cgroup: removed cgroups, out of the map */
+	struct retired retired;
+	unsigned long long retired_scan_ns; /* the last rescan for them */
+	unsigned long long retired_check_ns; /* the last look at the map */
 	/* cumulative at the last interval, with the maximum so far */
 	struct series *last;
 	size_t nlast;
 	struct hist last_overflow;
 };
 
-/* 0, or 1 after one line on stderr. */
+/* 0, or 1 after one line on stderr. With @keep_retired false (nothing is
+ * printed, only served) at most @max_keys removed cgroups are kept. */
 int summary_init(struct summary *s, const struct tracer *t, enum rqs_by by,
-		 unsigned int max_keys);
+		 unsigned int max_keys, bool keep_retired);
 /* The histograms now, sorted by label, same labels merged (a cgroup path
  * that came back with a new id), with the maxima of generations first_gen
  * to last_gen. */
@@ -39,6 +45,10 @@ void series_free(struct series *v, size_t n);
 int summary_print_interval(struct summary *s, FILE *out, unsigned int secs);
 /* At exit: every wait since the start. */
 int summary_print_total(struct summary *s, FILE *out, double secs);
+/* --by cgroup: takes removed cgroups out of the map when a rescan is due
+ * (every 10 s, or every second while the map is half full), so that the
+ * map keeps room without a reader; anything else: nothing. */
+int summary_retire_removed(struct summary *s);
 void summary_free(struct summary *s);
 
 #endif

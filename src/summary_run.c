@@ -96,7 +96,7 @@ int summary_run_start(struct summary_run *r, const struct tracer *t, FILE *out)
 	r->t = t;
 	r->start_ns = monotonic_ns();
 	r->next_interval_ns = r->start_ns + o->interval * 1000000000ULL;
-	if (summary_init(&r->sum, t, o->by, o->max_keys))
+	if (summary_init(&r->sum, t, o->by, o->max_keys, o->print))
 		return 1;
 	if (!o->metrics)
 		return 0;
@@ -129,6 +129,8 @@ int summary_run_tick(struct summary_run *r, FILE *out, unsigned long long outlie
 	}
 	if (r->http && http_server_wants_page(r->http) && build_page(r, outliers) && !err)
 		err = -errno;
+	if (!err)
+		err = summary_retire_removed(&r->sum);
 	return err;
 }
 

@@ -26,7 +26,8 @@ int print_summary_banner(FILE *out, const struct summary_options *o);
 int summary_run_listen(struct summary_run *r, const struct summary_options *o);
 /* After the tracer started: 0, or 1 after one line on stderr. */
 int summary_run_start(struct summary_run *r, const struct tracer *t, FILE *out);
-/* Every poll: interval output, and a /metrics page when one is wanted.
+/* Every poll: interval output, a /metrics page when one is wanted, and
+ * removed cgroups taken out of the map when that is due.
  * @outliers: waits over the threshold seen (printed or not). */
 int summary_run_tick(struct summary_run *r, FILE *out, unsigned long long outliers);
 /* At exit: the whole run's summary; stops the server. */

@@ -221,6 +221,73 @@ t_max_keys_overflow() {
 		fail "overflow not reported on stderr: $(cat rqs.err)"
 }
 
+# churn_cgroups BATCHES SIZE: BATCHES times, SIZE cgroups made, latgen's two
+# 2 ms waits in each, a pause for the tool's next read to see them (it
+# rescans the tree for unknown ids at most once a second: a cgroup removed
+# before any scan saw it can only be "(unknown)"), then all removed; their
+# paths in $churned
+churn_cgroups() {
+	local dirs
+	churned=()
+	for _ in $(seq "$1"); do
+		dirs=()
+		for _ in $(seq "$2"); do
+			make_cgroup
+			run_latgen_in "$cg_dir" gen -d 2 -n 2
+			dirs+=("$cg_dir")
+			churned+=("$cg_path")
+		done
+		sleep 1.3
+		for d in "${dirs[@]}"; do
+			# the exited generator leaves the cgroup populated for a moment
+			for _ in $(seq 50); do rmdir "$d" 2> /dev/null && break; sleep 0.02; done
+			[ ! -d "$d" ] || fail "cannot remove $d"
+		done
+	done
+}
+
+# More cgroups than --max-keys come and go: a removed cgroup's key leaves the
+# map (or every later cgroup would be overflow), and its waits stay counted
+t_removed_cgroups_retired() {
+	local keys=24 n=40 h w missing=0 live
+	start_summary rqs --by cgroup --max-keys $keys -i 1
+	churn_cgroups 4 10
+	sleep 1.2
+	live=$(bpftool map dump name hist_keyed -j | jq length)
+	stop_tracer "$tracer_pid"
+	! grep -q 'not kept' rqs.out rqs.err || fail "overflow with removed cgroups in the map: $(grep 'not kept' rqs.err)"
+	for p in "${churned[@]}"; do
+		h=$(histogram_of rqs.out "cgroup = $p")
+		w=$(sed -n 's/^waits \([0-9]*\),.*/\1/p' <<<"$h")
+		[ "${w:-0}" -ge 2 ] || { missing=$((missing + 1)); note "$p: ${w:-no} waits in the total"; }
+	done
+	[ $missing = 0 ] || fail "$missing of $n removed cgroups lost their waits"
+	note "$n cgroups made and removed under --max-keys $keys: none overflowed, each kept its waits; $live keys left in the map"
+	[ "$live" -lt $keys ] || fail "$live keys in the map: removed cgroups were not taken out"
+
+	# only served, nothing printed: at most --max-keys removed cgroups kept
+	start_exporter exp --by cgroup --max-keys 16 --no-outliers 100000
+	exporter=$tracer_pid
+	churn_cgroups 6 4
+	sleep 1.2
+	scrape_until "$port" "cgroup=\"${churned[23]}\"" page.txt
+	w=$(grep -c '^runqslower_ts_wait_seconds_count{cgroup="/rqs-test\.' page.txt || true)
+	grep -q "^runqslower_ts_wait_overflow_seconds_count 0$" page.txt ||
+		fail "overflow: $(grep '^runqslower_ts_wait_overflow_seconds_count' page.txt)"
+	kill -TERM "$exporter"
+	wait "$exporter" || fail "exporter exit $?"
+	note "exporter: 24 removed cgroups, $w of them still served (--max-keys 16)"
+	# at most 16 taken out of the map, and the last batch of 4, which may
+	# still be in it (the map is not half full: no rescan for 10 s)
+	[ "$w" -le 20 ] || fail "$w removed cgroups served, more than --max-keys 16 and the last 4"
+	for i in 0 1 2 3; do
+		! grep -q "cgroup=\"${churned[$i]}\"" page.txt || fail "the oldest removed cgroup ${churned[$i]} still served"
+	done
+	for i in 20 21 22 23; do
+		grep -q "cgroup=\"${churned[$i]}\"" page.txt || fail "the latest removed cgroup ${churned[$i]} not served"
+	done
+}
+
 # prom_query PROMPORT QUERY: the value of a one-element instant vector
 prom_query() {
 	curl -s --max-time 5 "http://127.0.0.1:$1/api/v1/query" --data-urlencode "query=$2" > q.json ||
@@ -474,6 +541,7 @@ test_case ROOT,BTF "-i with --no-outliers: interval histograms and the total, no
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "--by comm: the waiter's histogram holds its waits" t_by_comm
 test_case ROOT,BTF,MULTICPU,CGROUP2 "--by cgroup: a new cgroup's histogram holds the generator's waits" t_by_cgroup_text
 test_case ROOT,BTF,MULTICPU "--max-keys: keys over it are counted as overflow and reported" t_max_keys_overflow
+test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_bpftool,CMD_jq,CMD_curl "removed cgroups leave the map, keep their waits; an exporter keeps --max-keys of them" t_removed_cgroups_retired
 test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_prometheus,CMD_promtool,CMD_curl "a real Prometheus scrapes --by cgroup: increase, p99, outliers, promtool" t_prometheus_live
 test_case ROOT,BTF,CMD_ss "bad input: one line, exit 2 (port in use, unbindable address, -i 0, --by pid)" t_bad_input
 test_case ROOT,BTF,CMD_curl "malformed and idle HTTP clients: errors, and the exporter keeps serving" t_hostile_clients
