@@ -137,18 +137,18 @@ END {
 }
 
 # Issue #13: each option'"'"'s own cost on top of task mode, and its goals.
-function options(    w, i, n, ws2, m, mi, nm, modes, k, tsw, twk, sw, wk, wg, rpe, line, c_wg, c_rpe, any) {
+function options(    w, i, n, ws2, m, mi, nm, modes, k, tsw, twk, sw, wk, wg, rpe, line, c_wg, c_rpe, any, qsw) {
 	n = split("pipe-pinned sleep-10000", ws2, " ")
 	for (i = 1; i <= n; i++) if (vals[ws2[i], "waker", "sw_ns"] != "") any = 1
 	if (!any) return
 	print ""
 	print "## Options (issue #13)"
 	print ""
-	print "Each option on top of `--storage=task --stats`, threshold 10 ms (text0, json0: threshold 0, every wait printed, as text and as `-j`). *vs task*: the difference from the task row. *ns/waking*: the sched_waking program that `-W` adds (it also counts interrupt context on the irq, hrtimer and softirq tracepoints). *reader ns/event*: the tool'"'"'s own CPU time (user + system, from /proc) over the events it printed."
+	print "Each option on top of `--storage=task --stats`, threshold 10 ms (text0, json0: threshold 0, every wait printed, as text and as `-j`; quiet, blame-quiet: threshold 10 s, nothing reported, without and with `-B`). *vs task*: the difference from the task row. *ns/waking*: the sched_waking program that `-W` adds (it also counts interrupt context on the irq, hrtimer and softirq tracepoints). *reader ns/event*: the tool'"'"'s own CPU time (user + system, from /proc) over the events it printed."
 	print ""
 	print "| workload | option | ns/switch | vs task | ns/wakeup | vs task | ns/waking | reported | reader ns/event |"
 	print "|---|---|---:|---:|---:|---:|---:|---:|---:|"
-	nm = split("task waker cpu blame json text0 json0", modes, " ")
+	nm = split("task waker cpu blame json text0 json0 quiet blame-quiet", modes, " ")
 	for (i = 1; i <= n; i++) {
 		w = ws2[i]
 		if (vals[w, "waker", "sw_ns"] == "") continue
@@ -180,6 +180,11 @@ function options(    w, i, n, ws2, m, mi, nm, modes, k, tsw, twk, sw, wk, wg, rp
 		sw = med(w SUBSEP "blame" SUBSEP "sw_ns")
 		printf "- %s, -B at most 20 ns more per sched_switch: %.0f vs %.0f ns, %+.0f ns (%s).\n",
 			w, sw, tsw, sw - tsw, mark(sw - tsw <= 20)
+		if (vals[w, "blame-quiet", "sw_ns"] != "" && vals[w, "quiet", "sw_ns"] != "") {
+			sw = med(w SUBSEP "blame-quiet" SUBSEP "sw_ns"); qsw = med(w SUBSEP "quiet" SUBSEP "sw_ns")
+			printf "- %s, -B'"'"'s record alone (threshold 10 s, nothing reported: blame-quiet against quiet): %.0f vs %.0f ns per sched_switch, %+.0f ns (%s).\n",
+				w, sw, qsw, sw - qsw, mark(sw - qsw <= 20)
+		}
 		if (vals[w, "json0", "rpe"] != "" && vals[w, "text0", "rpe"] != "")
 			printf "- %s, the reader'"'"'s CPU time per event printed: -j %.0f ns, text %.0f ns (%.2fx).\n",
 				w, med(w SUBSEP "json0" SUBSEP "rpe"), med(w SUBSEP "text0" SUBSEP "rpe"),

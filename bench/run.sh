@@ -24,6 +24,9 @@
 #   text0     task mode with MIN_US 0: every wait printed, as text
 #   json0     the same as JSON Lines (the reader's CPU time per event,
 #             against text0's)
+#   quiet, blame-quiet  task mode without and with -B at a 10 s threshold:
+#             nothing reported, so -B's record alone, apart from what its
+#             larger reports cost
 # and, on the same two workloads, issue #14's histograms on top of task mode:
 #   summary   -s (the histogram of every wait; goal: +15% at most on
 #             sched_switch)
@@ -52,7 +55,7 @@ MODES="untraced floor lookup task task-rqclock hash"
 STEP_MODES="untraced floor load1 load2 load3 lookup task task-rqclock hash"
 # each option's own cost (issue #13), on top of task mode; and the
 # histograms' (issue #14)
-OPT_MODES="waker cpu blame json text0 json0"
+OPT_MODES="waker cpu blame json text0 json0 quiet blame-quiet"
 SUMMARY_MODES="summary by-cgroup"
 modes_of() {
 	case $1 in
@@ -129,6 +132,8 @@ opt_args() {
 	json) echo "-j $MIN_US" ;;
 	text0) echo "0" ;;
 	json0) echo "-j 0" ;;
+	quiet) echo "10000000" ;;
+	blame-quiet) echo "-B 3 10000000" ;;
 	esac
 }
 
@@ -172,7 +177,7 @@ one_run() {
 	by-cgroup)
 		"$RQS" --storage=task --stats -s --by cgroup "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
-	waker | cpu | blame | json | text0 | json0)
+	waker | cpu | blame | json | text0 | json0 | quiet | blame-quiet)
 		# shellcheck disable=SC2046
 		"$RQS" --storage=task --stats $(opt_args "$mode") > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;

@@ -77,6 +77,8 @@ opt() {
 	for r in 1 2 3; do
 		opt sleep-10000 waker $r 180 430 7 0 120; opt sleep-10000 cpu $r 181 440 7 0 0
 		opt sleep-10000 blame $r 201 420 7 0 0; opt sleep-10000 json $r 180 420 7 0 0
+		# -B's record alone: +25 ns over the quiet run
+		opt sleep-10000 quiet $r 150 400 0 0 0; opt sleep-10000 blame-quiet $r 175 400 0 0 0
 	done
 } > "$tmp/results"
 
@@ -115,6 +117,10 @@ ok "-W goal met under 15%" "- pipe-pinned, -W at most 15% more per sched_wakeup:
 ok "--cpu goal not met over 15%" "- pipe-pinned, --cpu at most 15% more per sched_wakeup: 117 vs 101 ns, +15.8% (**not met**)."
 ok "-B goal met at exactly 20 ns" "- pipe-pinned, -B at most 20 ns more per sched_switch: 96 vs 76 ns, +20 ns (met)."
 ok "-B goal not met at 21 ns" "- sleep-10000, -B at most 20 ns more per sched_switch: 201 vs 180 ns, +21 ns (**not met**)."
+ok "-B's record alone, against the quiet run" "- sleep-10000, -B's record alone (threshold 10 s, nothing reported: blame-quiet against quiet): 175 vs 150 ns per sched_switch, +25 ns (**not met**)."
+ok "options table: blame-quiet row" "| sleep-10000 | blame-quiet | 175 | -5 | 400 | -20 | - | 0 | - |"
+n=$((n + 1))
+if grep -q "pipe-pinned, -B's record alone" "$tmp/out"; then echo "not ok $n - a record-alone line where no quiet runs ran"; failed=$((failed + 1)); else echo "ok $n - no record-alone line without its runs"; fi
 ok "reader time, -j against text" "- pipe-pinned, the reader's CPU time per event printed: -j 3002 ns, text 2002 ns (1.50x)."
 n=$((n + 1))
 if grep -q 'sleep-10000, the reader' "$tmp/out"; then echo "not ok $n - a reader line without text0/json0 runs"; failed=$((failed + 1)); else echo "ok $n - no reader line without text0/json0 runs"; fi
