@@ -160,7 +160,7 @@ static int rescan(struct cgroup_names *c)
 	if (s.n > 1)
 		qsort(s.v, s.n, sizeof(*s.v), by_id);
 	/* a cgroup gone since the last scan keeps its path until the caller
-	 * forgets it (cgroup_names_forget()) */
+	 * forgets it (cgroup_names_forget_gone()) */
 	for (size_t i = 0, n = s.n; i < c->n; i++) {
 		struct cgroup_name key = { .id = c->v[i].id };
 
@@ -219,15 +219,17 @@ enum cgroup_state cgroup_names_state(struct cgroup_names *c, uint64_t id)
 	return !e ? CGROUP_UNSEEN : e->alive ? CGROUP_ALIVE : CGROUP_GONE;
 }
 
-void cgroup_names_forget(struct cgroup_names *c, uint64_t id)
+void cgroup_names_forget_gone(struct cgroup_names *c)
 {
-	struct cgroup_name *e = find(c, id);
+	size_t out = 0;
 
-	if (!e || e->alive)
-		return;
-	free(e->path);
-	memmove(e, e + 1, (c->v + c->n - (e + 1)) * sizeof(*e));
-	c->n--;
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->v[i].alive)
+			c->v[out++] = c->v[i];
+		else
+			free(c->v[i].path);
+	}
+	c->n = out;
 }
 
 void cgroup_names_free(struct cgroup_names *c)

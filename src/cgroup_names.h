@@ -37,8 +37,9 @@ enum cgroup_state {
 };
 /* What the scans so far say of @id; never rescans. */
 enum cgroup_state cgroup_names_state(struct cgroup_names *c, uint64_t id);
-/* Drops a gone cgroup's path (a live one stays). */
-void cgroup_names_forget(struct cgroup_names *c, uint64_t id);
+/* Drops the paths of every gone cgroup: once nothing needs them, or the
+ * paths of all the cgroups a host ever removed would pile up. */
+void cgroup_names_forget_gone(struct cgroup_names *c);
 void cgroup_names_free(struct cgroup_names *c);
 
 #endif

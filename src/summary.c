@@ -205,9 +205,11 @@ static int retire_removed(struct summary *s, const union rqs_hist_key *keys,
 			bpf_map_delete_elem(s->keyed_fd, &keys[i]);
 		}
 		err = retired_add(&s->retired, v[i].label, &v[i].h);
-		cgroup_names_forget(&s->names, keys[i].cgroup_id);
 	}
 	*n = out;
+	/* no key of a removed cgroup is left in the map to need its path */
+	if (!err)
+		cgroup_names_forget_gone(&s->names);
 	return err;
 }
 

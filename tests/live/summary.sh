@@ -518,7 +518,7 @@ t_off_costs_nothing() {
 t_valgrind_exporter() {
 	valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 		--suppressions="$TOP/tests/live/valgrind.supp" \
-		"$RQS" -s -i 1 --by cgroup --metrics "127.0.0.1:$(free_port)" 100000 > out 2> err &
+		"$RQS" -s -i 1 --by cgroup --max-keys 8 --metrics "127.0.0.1:$(free_port)" 100000 > out 2> err &
 	vg=$!
 	bg_pids+=($vg)
 	for _ in $(seq 600); do grep -q "^Serving metrics on " out 2> /dev/null && break; sleep 0.1; done
@@ -526,6 +526,10 @@ t_valgrind_exporter() {
 	[ -n "$port" ] || fail "did not start under valgrind: $(cat err)"
 	run_latgen gen -d 5 -n 3
 	scrape_until "$port" '^runqslower_ts_wait_seconds_count{cgroup="/"}' page.txt
+	# removed cgroups taken out of the map (half of 8 keys: every second)
+	churn_cgroups 2 3
+	sleep 1.2
+	scrape_until "$port" "^runqslower_ts_wait_seconds_count{cgroup=\"${churned[5]}\"}" page.txt
 	printf 'GARBAGE\r\n\r\n' | send "$port" > /dev/null
 	sleep 1.2
 	kill -TERM $vg
@@ -546,5 +550,5 @@ test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_prometheus,CMD_promtool,CMD_curl "a real
 test_case ROOT,BTF,CMD_ss "bad input: one line, exit 2 (port in use, unbindable address, -i 0, --by pid)" t_bad_input
 test_case ROOT,BTF,CMD_curl "malformed and idle HTTP clients: errors, and the exporter keeps serving" t_hostile_clients
 test_case ROOT,BTF,CMD_bpftool "summary off: the histogram code is not in the loaded program" t_off_costs_nothing
-test_case ROOT,BTF,VALGRIND,CMD_curl "valgrind-clean exporter (HTTP thread, intervals, cgroup names)" t_valgrind_exporter
+test_case ROOT,BTF,VALGRIND,CGROUP2,CMD_curl "valgrind-clean exporter (HTTP thread, intervals, cgroup names, removed cgroups)" t_valgrind_exporter
 test_done
