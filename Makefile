@@ -183,7 +183,7 @@ $(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) bpf/runqslower.h b
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS) -lm
 
 TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers $(OUT)/qwake $(OUT)/pingpong $(OUT)/stale_race $(OUT)/bpffault $(OUT)/storm
-$(OUT)/%: tests/tools/%.c tests/tools/cli.h $(OUT)/target | $(OUT)
+$(OUT)/%: tests/tools/%.c tests/tools/cli.h tests/tools/sync.h $(OUT)/target | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(PREFIX_MAP) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pthread $< -o $@
 

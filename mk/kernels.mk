@@ -8,12 +8,12 @@ STATIC_OUT := $(OUT)/static
 ARM64_OUT := $(OUT)/static-arm64
 ARM64_CROSS_COMPILE ?= aarch64-linux-gnu-
 
-$(STATIC_OUT)/latgen: tests/tools/latgen.c tests/tools/cli.h
+$(STATIC_OUT)/latgen: tests/tools/latgen.c tests/tools/cli.h tests/tools/sync.h
 	$(Q)mkdir -p $(STATIC_OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -O2 -static -pthread $< -o $@
 
-$(STATIC_OUT)/qwake: tests/tools/qwake.c tests/tools/cli.h
+$(STATIC_OUT)/qwake: tests/tools/qwake.c tests/tools/cli.h tests/tools/sync.h
 	$(Q)mkdir -p $(STATIC_OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra -O2 -static -pthread $< -o $@

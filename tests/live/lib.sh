@@ -141,22 +141,39 @@ stop_background() {
 	bg_pids=()
 }
 
-# start_tracer NAME ARGS...: runs the tool in the background, stdout in
-# NAME.out, stderr in NAME.err, and waits until its header is printed
-# (the programs are attached by then). $tracer_pid is its pid.
-start_tracer() {
-	local name=$1
-	shift
+# start_until NAME REGEX ARGS...: runs the tool in the background, stdout
+# in NAME.out, stderr in NAME.err, and waits until a line of its stdout
+# matches REGEX (extended). $tracer_pid is its pid.
+start_until() {
+	local name=$1 ready=$2
+	shift 2
 	"$RQS" "$@" > "$name.out" 2> "$name.err" &
 	tracer_pid=$!
 	bg_pids+=("$tracer_pid")
 	for _ in $(seq 100); do
-		grep -qE '^(TIME|\{"type":"start")' "$name.out" 2>/dev/null && return 0
+		grep -qE "$ready" "$name.out" 2>/dev/null && return 0
 		kill -0 "$tracer_pid" 2>/dev/null || break
 		sleep 0.1
 	done
 	cat "$name.err"
 	fail "tracer '$*' did not start"
+}
+
+# start_tracer NAME ARGS...: start_until its header is printed (the programs
+# are attached by then)
+start_tracer() {
+	local name=$1
+	shift
+	start_until "$name" '^(TIME|\{"type":"start")' "$@"
+}
+
+# start_exporter NAME ARGS...: the tool in the background with --metrics on
+# a free port ($port, or $PORT if set), waiting for its "Serving metrics" line
+start_exporter() {
+	local name=$1
+	shift
+	port=${PORT:-$(free_port)}
+	start_until "$name" '^Serving metrics on ' --metrics "127.0.0.1:$port" "$@"
 }
 
 # stop_tracer PID: SIGINT, and its exit status must be 0. With -p or -t

@@ -117,16 +117,12 @@ t_valgrind_hash_and_fallback() {
 # process that never wakes, so every page is built from no series at all
 # (an empty map once reached qsort() with a null array)
 empty_exporter_sanitized() {
-	local port sleeper e
-	port=$(free_port) || fail "no free port"
+	local sleeper e port
 	sleep 600 &
 	sleeper=$!
 	bg_pids+=($sleeper)
-	"$RQS" --metrics "127.0.0.1:$port" --by comm -p "$sleeper" --no-outliers 5000 > asan-e.out 2> asan-e.err &
-	e=$!
-	bg_pids+=($e)
-	for _ in $(seq 300); do grep -q '^Serving metrics' asan-e.out && break; kill -0 $e 2>/dev/null || break; sleep 0.1; done
-	grep -q '^Serving metrics' asan-e.out || fail "ASan exporter with no series did not start: $(cat asan-e.err)"
+	start_exporter asan-e --by comm -p "$sleeper" --no-outliers 5000
+	e=$tracer_pid
 	curl -s -o page-e.txt --max-time 10 "http://127.0.0.1:$port/metrics" || fail "ASan exporter with no series: no page"
 	grep -q '^runqslower_ts_build_info' page-e.txt || fail "ASan exporter with no series, page: $(head -5 page-e.txt)"
 	! grep -q '^runqslower_ts_wait_seconds_bucket{comm=' page-e.txt ||

@@ -45,39 +45,11 @@ make_cgroup() {
 	echo "$cg_dir" >> "$CGROUPS_MADE"
 }
 
-# free_port: a TCP port nothing listens on
-# start_exporter NAME ARGS...: the tool in the background with --metrics on
-# a free port ($port, or $PORT if set), waiting for its "Serving metrics" line
-start_exporter() {
-	local name=$1
-	shift
-	port=${PORT:-$(free_port)}
-	"$RQS" --metrics "127.0.0.1:$port" "$@" > "$name.out" 2> "$name.err" &
-	tracer_pid=$!
-	bg_pids+=("$tracer_pid")
-	for _ in $(seq 100); do
-		grep -q '^Serving metrics on ' "$name.out" 2> /dev/null && return 0
-		kill -0 "$tracer_pid" 2> /dev/null || break
-		sleep 0.1
-	done
-	cat "$name.err"
-	fail "exporter '$*' did not start"
-}
-
 # start_summary NAME ARGS...: --no-outliers text mode, waiting for its banner
 start_summary() {
 	local name=$1
 	shift
-	"$RQS" --no-outliers "$@" > "$name.out" 2> "$name.err" &
-	tracer_pid=$!
-	bg_pids+=("$tracer_pid")
-	for _ in $(seq 100); do
-		grep -q '^Tracing run queue latency: a histogram' "$name.out" 2> /dev/null && return 0
-		kill -0 "$tracer_pid" 2> /dev/null || break
-		sleep 0.1
-	done
-	cat "$name.err"
-	fail "'$*' did not start"
+	start_until "$name" '^Tracing run queue latency: a histogram' --no-outliers "$@"
 }
 
 # histogram_of FILE KEY: the last histogram printed for "KEY = ..." (or the

@@ -112,6 +112,7 @@ static const char usage_text[] =
 
 #define TOOL_NAME "latgen"
 #include "cli.h"
+#include "sync.h"
 
 /* Futex words are 32-bit; _Atomic uint32_t is a plain 32-bit word on Linux. */
 static _Atomic uint32_t hog_round;	/* controller -> hog: serve this round */
@@ -142,20 +143,6 @@ struct startup {
 };
 static struct startup waiter_up, hog_up, waker_up;
 
-static _Noreturn void fail(const char *what, int err)
-{
-	fprintf(stderr, "latgen: %s: %s\n", what, strerror(err));
-	exit(1);
-}
-
-static long long clock_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static long long real_ns(void)
 {
 	struct timespec ts;
@@ -170,33 +157,6 @@ static void sleep_ns(long long ns)
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR)
 		;
-}
-
-static void futex_sleep(_Atomic uint32_t *word, uint32_t expected)
-{
-	/* returns on a wake, on EAGAIN (word changed) or EINTR: callers re-check */
-	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, expected, NULL, NULL, 0);
-}
-
-static void futex_wake_all(_Atomic uint32_t *word)
-{
-	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE_PRIVATE, INT_MAX, NULL, NULL, 0);
-}
-
-/* Blocks until *word differs from 'old'; returns the new value. */
-static uint32_t await_change(_Atomic uint32_t *word, uint32_t old)
-{
-	uint32_t now;
-
-	while ((now = atomic_load_explicit(word, memory_order_acquire)) == old)
-		futex_sleep(word, old);
-	return now;
-}
-
-static void publish(_Atomic uint32_t *word, uint32_t value)
-{
-	atomic_store_explicit(word, value, memory_order_release);
-	futex_wake_all(word);
 }
 
 static int pin_self(int cpu)
@@ -234,15 +194,6 @@ static long long run_delay_ns(void)
 	if (sscanf(buf, "%lld %lld", &run_ns, &delay_ns) != 2)
 		return -1;
 	return delay_ns;
-}
-
-static long involuntary_switches(void)
-{
-	struct rusage ru;
-
-	if (getrusage(RUSAGE_THREAD, &ru))
-		return -1;
-	return ru.ru_nivcsw;
 }
 
 static void *hog_main(void *unused)

@@ -82,6 +82,7 @@ static const char usage_text[] =
 
 #define TOOL_NAME "qwake"
 #include "cli.h"
+#include "sync.h"
 
 static _Atomic uint32_t round_no;	/* main -> both: the round to serve */
 static _Atomic long long round_t;	/* main -> both: that round's T */
@@ -97,46 +98,12 @@ static int target_cpu, waker_cpu;
 static long scale = 1;
 static _Atomic int waiter_tid, hog_tid;
 
-static _Noreturn void fail(const char *what, int err)
-{
-	fprintf(stderr, "qwake: %s: %s\n", what, strerror(err));
-	exit(1);
-}
-
-static long long clock_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
 static void sleep_until(long long ns)
 {
 	struct timespec ts = { .tv_sec = ns / 1000000000LL, .tv_nsec = ns % 1000000000LL };
 
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
-}
-
-static long futex(_Atomic uint32_t *w, int op, uint32_t val)
-{
-	return syscall(SYS_futex, (uint32_t *)w, op, val, NULL, NULL, 0);
-}
-
-static uint32_t await_change(_Atomic uint32_t *w, uint32_t old)
-{
-	uint32_t now;
-
-	while ((now = atomic_load_explicit(w, memory_order_acquire)) == old)
-		futex(w, FUTEX_WAIT_PRIVATE, old);
-	return now;
-}
-
-static void publish(_Atomic uint32_t *w, uint32_t v)
-{
-	atomic_store_explicit(w, v, memory_order_release);
-	futex(w, FUTEX_WAKE_PRIVATE, INT_MAX);
 }
 
 static void pin_self(int cpu, const char *who)
@@ -147,14 +114,6 @@ static void pin_self(int cpu, const char *who)
 	CPU_SET(cpu, &set);
 	if (sched_setaffinity(0, sizeof(set), &set))
 		fail(who, errno);
-}
-
-static long involuntary_switches(void)
-{
-	struct rusage ru;
-
-	getrusage(RUSAGE_THREAD, &ru);
-	return ru.ru_nivcsw;
 }
 
 static long all_switches(void)
@@ -185,7 +144,7 @@ static void *hog_main(void *unused)
 		fail("sched_setscheduler (SCHED_FIFO hog)", errno);
 	atomic_store(&hog_tid, gettid());
 	atomic_fetch_add(&ready, 1);
-	futex(&ready, FUTEX_WAKE_PRIVATE, INT_MAX);
+	futex_wake_all(&ready);
 	for (;;) {
 		r = await_change(&round_no, r);
 		if (r == UINT32_MAX)
@@ -216,7 +175,7 @@ static void *waiter_main(void *unused)
 		fail("setpriority (waiter)", errno);
 	atomic_store(&waiter_tid, gettid());
 	atomic_fetch_add(&ready, 1);
-	futex(&ready, FUTEX_WAKE_PRIVATE, INT_MAX);
+	futex_wake_all(&ready);
 	for (;;) {
 		r = await_change(&round_no, r);
 		if (r == UINT32_MAX)
@@ -225,7 +184,7 @@ static void *waiter_main(void *unused)
 		while (clock_ns() < atomic_load(&round_t) - atomic_load(&round_d))
 			cpu_relax();
 		before = involuntary_switches();
-		ret = futex(&word, FUTEX_WAIT_PRIVATE, r - 1);
+		ret = futex_sleep(&word, r - 1);
 		err = ret ? errno : 0;
 		t_run = clock_ns();
 		if (err == EAGAIN)
