@@ -230,13 +230,7 @@ check_auto() {
 	fi
 	wait "$pid"
 	# task storage, except on PREEMPT_RT before 6.4 (see src/probe.c)
-	want=task
-	if uname -v | grep -q PREEMPT_RT; then
-		case $(uname -r) in
-		[1-5].* | 6.[0-3].* | 6.[0-3]) want=hash ;;
-		esac
-	fi
-	if [ $want = hash ]; then
+	if task_storage_unsafe; then
 		if grep -q 'notice: using --storage=hash: task storage on a PREEMPT_RT kernel' "$tmp/auto.err"; then
 			echo "VMTEST $label auto ok (hash: $(cat "$tmp/auto.err"))"
 		else
@@ -249,7 +243,22 @@ check_auto() {
 	fi
 }
 
-check_mode task
+# PREEMPT_RT before 6.4 allocates task storage under the run-queue lock
+# (src/probe.c): auto picks the hash map there, and --storage=task, which
+# warns, can hang the kernel (a guest did, once in about ten boots)
+task_storage_unsafe() {
+	uname -v | grep -q PREEMPT_RT || return 1
+	case $(uname -r) in
+	[1-5].* | 6.[0-3].* | 6.[0-3]) return 0 ;;
+	esac
+	return 1
+}
+
+if task_storage_unsafe; then
+	echo "VMTEST $label task ok (not run: task storage is unsafe on PREEMPT_RT before 6.4; auto must pick hash)"
+else
+	check_mode task
+fi
 check_mode hash
 check_auto
 check_queued task
