@@ -5,8 +5,9 @@
 # the waiter's TID no longer than the larger of the kernel's run_delay and
 # latgen's own measure (+0.1%), and no shorter than the smaller (-1%, 200
 # us: the run-queue clock can end a wait a tick early, latgen's measure
-# holds the wake-up's delivery) (or, without schedstat, within 10% of
-# latgen's measure), in order, none of them
+# holds the wake-up's delivery; less latgen's wake call, in which the
+# kernel reads its enqueue time before sched_wakeup) (or, without
+# schedstat, within 10% of latgen's measure), in order, none of them
 # twice, print nothing at or below 10 ms, and exit 0 on SIGINT; auto mode
 # must pick task storage (no fallback notice). One line each:
 #   VMTEST LABEL MODE ok (...)   or   VMTEST LABEL MODE FAIL: why
@@ -103,7 +104,11 @@ check_mode() {
 		FNR == NR && /^latgen / { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "waiter_tid") tid = kv[2] } next }
 		FNR == NR && /^wait_us=/ {
 			n++; split($1, kv, "="); want[n] = kv[2]; pre[n] = ($2 == "preempted=1"); kern[n] = ""
-			for (f = 2; f <= NF; f++) if ($f ~ /^run_delay_us=/) { split($f, kv, "="); kern[n] = kv[2] }
+			call[n] = 0
+			for (f = 2; f <= NF; f++) {
+				if ($f ~ /^run_delay_us=/) { split($f, kv, "="); kern[n] = kv[2] }
+				if ($f ~ /^wake_call_us=/) { split($f, kv, "="); call[n] = kv[2] }
+			}
 			next
 		}
 		FNR == NR { next }
@@ -129,9 +134,13 @@ check_mode() {
 				# wait of the round; the latgen measure holds the delivery
 				# of the wake-up: the tool (CLOCK_MONOTONIC at both
 				# tracepoints) is at most the larger of them, and at
-				# least the smaller less 1% and 200 us
+				# least the smaller less 1% and 200 us, and less the
+				# controller wake call: the kernel reads its enqueue
+				# time in it before sched_wakeup, and a vCPU stalled
+				# in between (TCG, a loaded host: a CI run saw the
+				# tool 1640 us under run_delay) parts the two
 				if (kern[i] != "") {
-					lo = (kern[i] < want[i] ? kern[i] : want[i]) * 0.99 - 200
+					lo = (kern[i] < want[i] ? kern[i] : want[i]) * 0.99 - 200 - call[i]
 					hi = (want[i] > kern[i] ? want[i] : kern[i]) * 1.001 + 200
 				} else {
 					lo = want[i] * 0.9; hi = want[i] * 1.1

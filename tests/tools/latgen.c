@@ -47,11 +47,19 @@
  *   latgen pid=P waiter_tid=W hog_tid=H controller_tid=C cpu=N delay_ms=D
  *          [waker_tid=K] [controller_cpu=C]
  *   wait_us=U[ preempted=1][ run_delay_us=K] ran_mono_us=M ran_real_us=R[ cpu=N]
+ *          [ wake_call_us=C]
  *                                   one per round; K: the same round by the
  *                                   kernel's run_delay; M and R: when the
  *                                   waiter ran, CLOCK_MONOTONIC and
  *                                   CLOCK_REALTIME; cpu= (the CPU it ran on)
- *                                   with -M
+ *                                   with -M; C (default mode and -M): how
+ *                                   long the controller's wake call took,
+ *                                   clock read to clock read. A wakeup of a
+ *                                   task on a busy CPU sharing the cache is
+ *                                   done inside that call, so the kernel's
+ *                                   enqueue time and sched_wakeup both fall
+ *                                   in it: normally a few microseconds, more
+ *                                   when the controller's (v)CPU stalled.
  *   done
  * A round in which the waiter was involuntarily switched out after it woke
  * and before it read the clock gets " preempted=1" after wait_us=U: U then
@@ -130,6 +138,7 @@ static _Atomic long long t_wake_ns;	/* controller's clock just before waking */
 static long long measured_ns;		/* published by the release store of 'reported' */
 static long long ran_mono_ns, ran_real_ns; /* when the waiter ran, likewise */
 static long long kernel_ns;		/* the same round by run_delay, -1 unknown; likewise */
+static long long wake_call_ns = -1;	/* the controller's wake call, -1 not timed */
 static int was_preempted;
 static int ran_on_cpu;
 
@@ -549,6 +558,7 @@ int main(int argc, char **argv)
 				t = clock_ns();
 				atomic_store_explicit(&t_wake_ns, t, memory_order_release);
 				publish(&waiter_round, round);
+				wake_call_ns = clock_ns() - t;
 			}
 			if (mode == MODE_MIGRATE) {
 				cpu_set_t to;
@@ -576,6 +586,8 @@ int main(int argc, char **argv)
 		       ran_real_ns / 1000);
 		if (mode == MODE_MIGRATE)
 			printf(" cpu=%d", ran_on_cpu);
+		if (wake_call_ns >= 0)
+			printf(" wake_call_us=%lld", (wake_call_ns + 999) / 1000);
 		printf("\n");
 	}
 
