@@ -182,10 +182,15 @@ $(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) bpf/runqslower.h b
 	$(call msg,CC-ASAN,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS) -lm
 
-TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers $(OUT)/qwake $(OUT)/pingpong $(OUT)/stale_race $(OUT)/bpffault $(OUT)/storm
+TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers $(OUT)/qwake $(OUT)/pingpong $(OUT)/stale_race $(OUT)/bpffault $(OUT)/storm $(OUT)/plant_pending
 $(OUT)/%: tests/tools/%.c tests/tools/cli.h tests/tools/sync.h $(OUT)/target | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(PREFIX_MAP) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pthread $< -o $@
+
+# writes a tracer's map the way a missed switch-in would leave it
+$(OUT)/plant_pending: tests/tools/plant_pending.c bpf/runqslower.h tests/tools/cli.h | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) tests/tools/plant_pending.c -o $@ $(LIBBPF_LIBS)
 
 # src/stale.c against a hash map changed under it (a live test: needs BPF)
 $(OUT)/stale_race: tests/tools/stale_race.c src/stale.c src/stale.h tests/tools/cli.h | $(OUT)

@@ -62,7 +62,7 @@ static __always_inline void enqueue(struct task_struct *p, __u64 now,
 				    bool keep_pending, struct task_struct *waker,
 				    __u8 how, const bool ext)
 {
-	if (!storage_put(p, now, keep_pending, waker, how, ext))
+	if (!storage_put(p, now, task_runs(p), keep_pending, waker, how, ext))
 		count(RQS_LOST_STORAGE);
 }
 

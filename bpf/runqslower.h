@@ -46,6 +46,9 @@ struct rqs_enqueue {
 	__s32 cpu;		/* --cpu: the CPU whose run queue it joined */
 	__u32 rq_len;		/* --cpu: tasks already on that run queue, the running
 				 * one included; RQS_RQ_UNKNOWN where it cannot be read */
+	__u32 runs;		/* task_runs() at enqueue: a pending @ts whose task
+				 * has run since is stale (its switch-in was missed) */
+	__u32 pad;
 };
 
 /* -B: one task's time on the waiter's CPU inside the wait window */
@@ -118,6 +121,8 @@ enum rqs_counter {
 	RQS_STORAGE_CREATED, /* task storage created for a task (task mode only) */
 	RQS_NEGATIVE_WAIT,   /* a switch-in earlier than its enqueue time: dropped */
 	RQS_OVER_THRESHOLD,  /* a wait over the threshold: = events emitted + RQS_LOST_RINGBUF */
+	RQS_MISSED_SWITCH_IN, /* an enqueue found a time pending from before the
+			       * task last ran: that wait's end was not seen */
 	RQS_NR_COUNTERS,
 };
 

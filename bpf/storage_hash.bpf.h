@@ -36,12 +36,14 @@ static __always_inline void storage_note_waker(struct task_struct *p,
 
 /* See storage_task.bpf.h. An entry is consumed (deleted) at every switch-in,
  * so an existing one is a pending enqueue time: BPF_NOEXIST keeps it, and
- * its -EEXIST is not a loss. */
-static __always_inline bool storage_put(struct task_struct *p, __u64 ts,
+ * its -EEXIST is not a loss, unless the entry is from before the task last
+ * ran (a missed switch-in: counted and replaced). Only a wakeup looks: an
+ * overwrite (BPF_ANY) does not say what it replaced. */
+static __always_inline bool storage_put(struct task_struct *p, __u64 ts, __u32 runs,
 					bool keep_pending,
 					struct task_struct *waker, __u8 how, const bool ext)
 {
-	struct rqs_enqueue v = { .ts = ts };
+	struct rqs_enqueue v = { .ts = ts, .runs = runs }, *old;
 	__u32 tid = p->pid;
 	long err;
 
@@ -57,7 +59,14 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 ts,
 	}
 	err = bpf_map_update_elem(&start, &tid, &v,
 				  keep_pending ? BPF_NOEXIST : BPF_ANY);
-	return err == 0 || (keep_pending && err == -EEXIST);
+	if (err != -EEXIST || !keep_pending)
+		return err == 0;
+	old = bpf_map_lookup_elem(&start, &tid);
+	if (old && old->runs != runs) {
+		count(RQS_MISSED_SWITCH_IN);
+		*old = v;
+	}
+	return true;
 }
 
 static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_enqueue *why,

@@ -11,8 +11,10 @@
 /* Records @ts as @p's enqueue time, with what -W and --cpu want to know
  * (why.bpf.h). With @keep_pending, an enqueue time already recorded and not
  * yet consumed stays, with its details: the task is still queued and its
- * wait started then. False when it could not be recorded. */
-static __always_inline bool storage_put(struct task_struct *p, __u64 ts,
+ * wait started then. A pending time from before the task last ran (@runs
+ * has moved) is not a wait but a switch-in this program missed: it is
+ * counted and replaced. False when it could not be recorded. */
+static __always_inline bool storage_put(struct task_struct *p, __u64 ts, __u32 runs,
 					bool keep_pending,
 					struct task_struct *waker, __u8 how, const bool ext)
 {
@@ -25,9 +27,14 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 ts,
 			return false;
 		count(RQS_STORAGE_CREATED);
 	}
-	if (keep_pending && v->ts)
-		return true;
+	if (v->ts) {
+		if (v->runs != runs)
+			count(RQS_MISSED_SWITCH_IN);
+		else if (keep_pending)
+			return true;
+	}
 	v->ts = ts;
+	v->runs = runs;
 	if (ext)
 		why_at_enqueue(v, p, waker, how);
 	return true;

@@ -27,6 +27,31 @@ static __always_inline bool task_is_running(struct task_struct *task)
 	return ((struct task_struct___pre_5_14 *)task)->state == RQS_TASK_RUNNING;
 }
 
+struct sched_info___rqs {
+	unsigned long pcount;
+} __attribute__((preserve_access_index));
+
+struct task_struct___rqs_runs {
+	struct sched_info___rqs sched_info;
+	unsigned long nvcsw;
+	unsigned long nivcsw;
+} __attribute__((preserve_access_index));
+
+/* A count that moves whenever @task has run: sched_info.pcount, its
+ * arrivals on a CPU (CONFIG_SCHED_INFO: every distribution kernel; the
+ * line sched_info_enqueue() has just written at a wakeup, and that
+ * sched_info_arrive() writes right after sched_switch), else its context
+ * switches. Neither moves while it waits on a run queue, so an enqueue
+ * time recorded with another count is from before it last ran. */
+static __always_inline __u32 task_runs(struct task_struct *task)
+{
+	struct task_struct___rqs_runs *t = (void *)task;
+
+	if (bpf_core_field_exists(t->sched_info.pcount))
+		return t->sched_info.pcount;
+	return t->nvcsw + t->nivcsw;
+}
+
 /* The kernel's task_on_cpu(): @task is running, or is being switched out on
  * its CPU (kernel/sched/sched.h). task_struct::on_cpu exists with
  * CONFIG_SMP; on a uniprocessor kernel only current can be on the CPU. */

@@ -74,6 +74,12 @@ void loss_report_update(struct loss_report *r, const struct tracer *t, bool fina
 			when);
 		json_lost(r, "negative_waits", r->totals[RQS_NEGATIVE_WAIT] - shown[RQS_NEGATIVE_WAIT], final);
 	}
+	if (r->totals[RQS_MISSED_SWITCH_IN] > shown[RQS_MISSED_SWITCH_IN]) {
+		fprintf(stderr, RQS_NAME ": %llu waits lost%s: their switch-in was not seen (the task's next enqueue found the time still pending)\n",
+			(unsigned long long)(r->totals[RQS_MISSED_SWITCH_IN] - shown[RQS_MISSED_SWITCH_IN]),
+			when);
+		json_lost(r, "missed_switch_ins", r->totals[RQS_MISSED_SWITCH_IN] - shown[RQS_MISSED_SWITCH_IN], final);
+	}
 	for (int i = 0; i < RQS_NR_COUNTERS; i++)
 		r->reported[i] = r->totals[i];
 

@@ -119,6 +119,9 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	put_family(out, NS "wakeups_not_recorded_total", "counter",
 		   "Wakeups whose time could not be stored (hash map full, no task storage).");
 	fprintf(out, NS "wakeups_not_recorded_total %" PRIu64 "\n", in->not_recorded);
+	put_family(out, NS "waits_missed_total", "counter",
+		   "Waits whose switch-in was not seen: the task's next enqueue found the time still pending.");
+	fprintf(out, NS "waits_missed_total %" PRIu64 "\n", in->missed_switch_ins);
 	put_family(out, NS "storage_bytes", "gauge",
 		   "Memory holding wakeup timestamps (map and per-task storage).");
 	fprintf(out, NS "storage_bytes %" PRIu64 "\n", in->storage_bytes);

@@ -23,6 +23,7 @@ struct metrics_input {
 	uint64_t outliers;		/* waits over the threshold */
 	uint64_t lost_ringbuf;
 	uint64_t not_recorded;
+	uint64_t missed_switch_ins;
 	uint64_t storage_bytes;
 	const char *version;
 	const char *storage;		/* task or hash */

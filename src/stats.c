@@ -115,6 +115,8 @@ void stats_print(FILE *out, const struct tracer *t,
 		(unsigned long long)c[RQS_LOST_STORAGE]);
 	fprintf(out, "stats: waits: negative=%llu\n",
 		(unsigned long long)c[RQS_NEGATIVE_WAIT]);
+	fprintf(out, "stats: waits: missed_switch_in=%llu\n",
+		(unsigned long long)c[RQS_MISSED_SWITCH_IN]);
 	if (t->mode == STORAGE_HASH) {
 		if (count_stale_entries(bpf_map__fd(t->start),
 					bpf_map__max_entries(t->start), &sc))

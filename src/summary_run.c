@@ -68,6 +68,7 @@ static int build_page(struct summary_run *r, unsigned long long outliers)
 	in.lost_ringbuf = c[RQS_LOST_RINGBUF];
 	in.outliers += c[RQS_LOST_RINGBUF];
 	in.not_recorded = c[RQS_LOST_STORAGE];
+	in.missed_switch_ins = c[RQS_MISSED_SWITCH_IN];
 	in.storage_bytes = stats_storage_bytes(r->t);
 	f = open_memstream(&text, &len);
 	if (!f) {

@@ -336,6 +336,8 @@ t_hash_stale_exact() {
 	start_tracer rqs -m hash --stats -p "$load" 1000000
 	map=$(bpf_map_id_of "$tracer_pid" start)
 	[ -n "$map" ] || fail "no 'start' map held by the tracer"
+	vsize=$(bpftool map show id "$map" | sed -n 's/.* value \([0-9]*\)B.*/\1/p')
+	[ -n "$vsize" ] || fail "no value size in: $(bpftool map show id "$map")"
 	for i in $(seq 40); do
 		sh -c 'echo $$' >> exited.tids
 	done
@@ -343,8 +345,8 @@ t_hash_stale_exact() {
 	bg_pids+=($sleeper)
 	for tid in $(cat exited.tids) $sleeper; do
 		[ ! -d /proc/"$tid" ] || [ "$tid" = $sleeper ] || fail "TID $tid has not exited"
-		# the value is struct rqs_enqueue: the time, then 32 bytes of details
-		bpftool map update id "$map" key hex $(le32 "$tid") value hex $(le64 12345) $(printf '00 %.0s' $(seq 32)) ||
+		# the value is struct rqs_enqueue: the time, then zeroed details
+		bpftool map update id "$map" key hex $(le32 "$tid") value hex $(le64 12345) $(printf '00 %.0s' $(seq $((vsize - 8)))) ||
 			fail "bpftool map update for TID $tid failed"
 	done
 	sleep 2
@@ -370,6 +372,30 @@ t_wakeup_on_cpu_starts_no_wait() {
 	grep -q ' hits=3$' pp.out || fail "no 3 in-place wakeups: $(tail -1 pp.out)"
 	lines=$(awk -v a="$1" -v b="$2" 'NR > 2 && ($3 == a || $3 == b)' rqs.out)
 	[ -z "$lines" ] || fail "waits over 100 ms reported for pingpong's threads: $lines"
+}
+
+# a switch-in the programs missed leaves a pending enqueue time; planted
+# here by syscall (plant_pending: 5 s old, from before the waiter last ran)
+# while latgen's waiter sleeps: its next wakeup must count it and start a
+# new wait, not keep it (the waiter would be reported waiting 5 s). -t: the
+# count is the waiter's alone (hash mode counts a few system-wide)
+t_missed_switch_in_not_stretched() {
+	local mode
+	for mode in task hash; do
+		start_latgen_paused "gen-$mode" -d 20 -n 2 -s 4000
+		start_tracer "$mode" -m "$mode" -t "$waiter_tid" 10000
+		grep -q . "gen-$mode.out" && [ "$(wc -l < "gen-$mode.out")" = 1 ] ||
+			fail "$mode: latgen began its rounds before the tracer had started"
+		"$TOP/build/plant_pending" -p "$tracer_pid" -t "$waiter_tid" > plant.out 2>&1 ||
+			fail "$mode: $(cat plant.out)"
+		wait "$latgen_bg" || fail "latgen: $(cat "gen-$mode.err")"
+		sleep 0.3
+		stop_tracer "$tracer_pid"
+		note "$mode: $(cat plant.out)"
+		match_waits "gen-$mode.out" "$mode.out" "$waiter_tid"
+		grep -q "^runqslower-ts: 1 waits lost in all: their switch-in was not seen" "$mode.err" ||
+			fail "$mode: the stale time was not counted: $(cat "$mode.err")"
+	done
 }
 
 t_stale_count_races() {
@@ -633,6 +659,7 @@ test_case ROOT,BTF,VALGRIND,MULTICPU "valgrind-clean userspace" t_valgrind_clean
 test_case ROOT,BTF,MULTICPU "the ring buffer wakes a stopped reader once, not at every report" t_ringbuf_wakeup_once
 test_case ROOT,BTF,CMD_bpftool "hash mode counts entries of exited threads exactly, under load" t_hash_stale_exact
 test_case ROOT,BTF,MULTICPU "a wakeup of a task still on its CPU starts no wait" t_wakeup_on_cpu_starts_no_wait
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "a missed switch-in is counted, not stretched into the next wait (task, hash)" t_missed_switch_in_not_stretched
 test_case ROOT "the stale count reads each key once while the map changes" t_stale_count_races
 test_case ROOT,BTF,CMD_unshare "hash mode's stale count is unknown in another pid namespace" t_hash_stale_pidns
 test_case ROOT "a PID or TID that does not exist: one line, exit 1" t_missing_pid_tid

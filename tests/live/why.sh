@@ -134,7 +134,7 @@ t_cpu_from_migration() {
 	run_latgen gen -M -d 30 -n 3
 	sleep 0.3
 	lines=$(matched_lines gen.out rqs.out) || fail "$(cat rqs.out)"
-	ran=$(sed -n 's/.* cpu=\([0-9]*\)$/\1/p' gen.out | sort -u)
+	ran=$(sed -n 's/^wait_us=.* cpu=\([0-9]*\).*/\1/p' gen.out | sort -u)
 	[ "$ran" = "$controller_cpu" ] || fail "generator's waiter ran on CPU $ran, not the controller's $controller_cpu"
 	bad=$(awk -v c="$controller_cpu" -v f="$target_cpu" '!($5 == c && $6 == f)' <<<"$lines")
 	[ -z "$bad" ] || fail "migrated waits not 'CPU $controller_cpu FROM $target_cpu': $bad"

@@ -42,6 +42,7 @@ static const struct metrics_input base = {
 	.outliers = 7,
 	.lost_ringbuf = 2,
 	.not_recorded = 3,
+	.missed_switch_ins = 5,
 	.storage_bytes = 4096,
 	.version = "0.1.0",
 	.storage = "task",
@@ -80,13 +81,14 @@ static void test_plain_histogram(void **state)
 	assert_line(page, "runqslower_ts_outliers_total 7");
 	assert_line(page, "runqslower_ts_lost_events_total{reason=\"ringbuf_full\"} 2");
 	assert_line(page, "runqslower_ts_wakeups_not_recorded_total 3");
+	assert_line(page, "runqslower_ts_waits_missed_total 5");
 	assert_line(page, "runqslower_ts_storage_bytes 4096");
 	assert_line(page, "runqslower_ts_build_info{version=\"0.1.0\",storage=\"task\"} 1");
 	assert_line(page, "# TYPE runqslower_ts_outliers_total counter");
 	assert_line(page, "# TYPE runqslower_ts_storage_bytes gauge");
 	/* every family has HELP and TYPE, and the page ends with a newline */
-	assert_int_equal(count_lines_with(page, "# HELP "), 6);
-	assert_int_equal(count_lines_with(page, "# TYPE "), 6);
+	assert_int_equal(count_lines_with(page, "# HELP "), 7);
+	assert_int_equal(count_lines_with(page, "# TYPE "), 7);
 	assert_int_equal(page[strlen(page) - 1], '\n');
 	free(page);
 }
