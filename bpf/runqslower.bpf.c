@@ -132,8 +132,9 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 
 	/* -B: every switch, whatever is traced: who held this CPU until now.
 	 * The clock read is this switch's one: the enqueue and the switch-in
-	 * below take it too, so -B adds none, and its window is measured on
-	 * the wait's own clock. */
+	 * below take it too, and its window is measured on the wait's own
+	 * clock. -B adds a read only where the switch had none: a switch
+	 * that ends no wait and queues nothing (to or from idle, mostly). */
 	if (ext && cfg.blame) {
 		now = rqs_clock(prev);
 		blame_record(prev, now);

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cgroup.h"
 #include "cgroup_names.h"
 
@@ -31,14 +32,6 @@ int cgroup2_mount_from(FILE *mountinfo, char *path, size_t len)
 	char root[PATH_MAX];
 
 	return cgroup2_mount_of(mountinfo, path, len, root, sizeof(root)) ? -ENOENT : 0;
-}
-
-static unsigned long long monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static int by_id(const void *a, const void *b)

@@ -13,6 +13,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "clock.h"
 #include "args.h"
 #include "cgroup.h"
 #include "json_out.h"
@@ -96,14 +97,6 @@ static int on_event(void *ctx, void *data, size_t size)
 		return -EPIPE;
 	}
 	return 0;
-}
-
-static unsigned long long monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* -d: ms to wait in the next poll (at most RQS_POLL_MS), 0 once it is over */

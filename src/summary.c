@@ -6,6 +6,7 @@
 
 #include <bpf/bpf.h>
 
+#include "clock.h"
 #include "args.h"
 #include "label.h"
 #include "summary.h"
@@ -15,14 +16,6 @@
  * and how often at most when the map is half full */
 #define RETIRE_SCAN_NS (10 * 1000000000ULL)
 #define RETIRE_SCAN_BUSY_NS 1000000000ULL
-
-static unsigned long long monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 int summary_init(struct summary *s, const struct tracer *t, enum rqs_by by,
 		 unsigned int max_keys, bool keep_retired)

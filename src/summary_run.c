@@ -5,18 +5,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "args.h"
 #include "stats.h"
 #include "summary_run.h"
 #include "version.h"
-
-static unsigned long long monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 int summary_run_listen(struct summary_run *r, const struct summary_options *o)
 {
