@@ -37,12 +37,14 @@ struct task_struct___rqs_runs {
 	unsigned long nivcsw;
 } __attribute__((preserve_access_index));
 
-/* A count that moves whenever @task has run: sched_info.pcount, its
- * arrivals on a CPU (CONFIG_SCHED_INFO: every distribution kernel; the
+/* A count that moves when @task runs after being queued: sched_info.pcount,
+ * its arrivals on a CPU (CONFIG_SCHED_INFO: every distribution kernel; the
  * line sched_info_enqueue() has just written at a wakeup, and that
  * sched_info_arrive() writes right after sched_switch), else its context
  * switches. Neither moves while it waits on a run queue, so an enqueue
- * time recorded with another count is from before it last ran. */
+ * time recorded with another count is from before it last ran. (pcount
+ * skips an arrival that sched_info saw no enqueue for: then a missed
+ * switch-in goes unseen, never a real wait mistaken for one.) */
 static __always_inline __u32 task_runs(struct task_struct *task)
 {
 	struct task_struct___rqs_runs *t = (void *)task;
