@@ -100,7 +100,7 @@ check_mode() {
 		echo "VMTEST $label $mode FAIL: exit status $rc after SIGINT: $(head -c 300 "$err")"
 		return
 	fi
-	awk -v label="$label" -v mode="$mode" '
+	verdict=$(awk -v label="$label" -v mode="$mode" '
 		FNR == NR && /^latgen / { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "waiter_tid") tid = kv[2] } next }
 		FNR == NR && /^wait_us=/ {
 			n++; split($1, kv, "="); want[n] = kv[2]; pre[n] = ($2 == "preempted=1"); kern[n] = ""
@@ -162,7 +162,13 @@ check_mode() {
 			if (!r && bad == "") bad = " no round to compare: latgen made " n ", all preempted;"
 			if (bad != "") print "VMTEST " label " " mode " FAIL:" bad " (latgen " w " us, kernel " kw " us, tool:" all ")"
 			else print "VMTEST " label " " mode " ok (latgen " w " us, kernel " kw " us, tool " g " us" (k ? "; other waits of the waiter:" other " us" : "") ")"
-		}' "$gen" "$out"
+		}' "$gen" "$out")
+	echo "$verdict"
+	# a failure says what the tool printed and said
+	case $verdict in
+	*FAIL*) echo "VMDIAG tool printed $(($(wc -l < "$out") - 2)) waits; stderr: $(tr '\n' ' ' < "$err" | head -c 400)"
+		sed -n '3,12s/^/VMDIAG tool /p' "$out" ;;
+	esac
 }
 
 # preempts_in_kernel: the running kernel preempts tasks in kernel mode,
