@@ -9,7 +9,7 @@
 #                      or CC=aarch64-linux-gnu-gcc PKG_CONFIG=aarch64-linux-gnu-pkg-config
 
 NAME := runqslower-ts
-VERSION := $(shell sed -n 's/^\#define RQS_VERSION "\(.*\)"/\1/p' src/version.h)
+VERSION := $(shell sed -n 's/^\#define RQS_VERSION "\(.*\)"/\1/p' src/common/version.h)
 
 prefix ?= /usr/local
 exec_prefix ?= $(prefix)
@@ -86,10 +86,17 @@ ALL_CFLAGS = $(RQS_CPPFLAGS) $(CPPFLAGS) $(RQS_CFLAGS) $(CFLAGS)
 BPF_ALL_CFLAGS = -target $(BPF_TARGET) -D__TARGET_ARCH_$(ARCH) -I$(OUT) -Ibpf $(LIBBPF_CFLAGS) -Wall $(PREFIX_MAP) $(BPF_CFLAGS)
 
 # --- sources ---------------------------------------------------------------
-LIB_SRCS := src/args.c src/output.c src/target.c src/procfs.c src/json.c src/json_out.c src/why.c src/cgroup.c \
-	src/summary_opts.c src/histogram.c src/label.c src/metrics.c src/cgroup_names.c src/retired.c
-TOOL_SRCS := $(LIB_SRCS) src/watch.c src/probe.c src/tracer.c src/losses.c src/stale.c src/prog_stats.c src/stats.c \
-	src/main.c src/summary.c src/summary_run.c src/http_server.c
+# src/ by stage: cli/ (arguments and the plan), trace/ (the BPF side and the
+# event loop), report/ (each wait, losses, --stats), summary/ (histograms,
+# exporter), common/ (what several stages use). LIB_SRCS is the code that
+# needs neither libbpf nor a kernel: the unit tests and fuzz targets link it.
+LIB_SRCS := $(wildcard src/common/*.c src/cli/*.c) \
+	src/report/text_lines.c src/report/json_records.c src/report/why_columns.c src/report/event_printer.c \
+	src/report/stats_report.c \
+	src/summary/log2_hist.c src/summary/prometheus.c src/summary/cgroup_names.c \
+	src/summary/retired_cgroups.c src/summary/metric_label.c
+TOOL_SRCS := $(sort $(wildcard src/*.c src/*/*.c))
+SRC_HDRS := $(wildcard src/*/*.h)
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
 SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \
 	probe_task_storage.skel.h prefill.skel.h)
@@ -143,8 +150,9 @@ $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
 	$(Q)mv $@.tmp $@
 
-$(OUT)/%.o: src/%.c $(wildcard src/*.h) bpf/runqslower.h bpf/histogram.h $(SKELS) $(OUT)/target | $(OUT)
+$(OUT)/%.o: src/%.c $(SRC_HDRS) bpf/runqslower.h bpf/histogram.h $(SKELS) $(OUT)/target | $(OUT)
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 # relink when the link mode (LIBBPF_STATIC, STATIC) changes
@@ -155,9 +163,11 @@ $(BIN): $(TOOL_OBJS) $(OUT)/link.flags
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC_LDFLAGS) $(TOOL_OBJS) -o $@ $(LIBBPF_LIBS) $(MHD_LIBS) -lm -pthread
 
-$(OUT)/rqs-floor: bench/floor.c $(OUT)/prog_stats.o $(BENCH_SKELS)
+FLOOR_OBJS := $(addprefix $(OUT)/,trace/prog_stats.o trace/program_table.o report/stats_report.o \
+	common/json_writer.o)
+$(OUT)/rqs-floor: bench/floor.c $(FLOOR_OBJS) $(BENCH_SKELS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) bench/floor.c $(OUT)/prog_stats.o -o $@ $(LIBBPF_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) bench/floor.c $(FLOOR_OBJS) -o $@ $(LIBBPF_LIBS)
 
 # The tool with the run queue's clock instead of CLOCK_MONOTONIC
 # (bench/rq_clock.bpf.h), for the benchmark's task-rqclock mode only.
@@ -170,15 +180,15 @@ bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers $(OUT)/bench-rqclock/$(NAME)
 
 # --- tests -----------------------------------------------------------------
 UNIT_TESTS := test_args test_output test_target test_json test_cgroup test_summary_opts test_histogram \
-	test_metrics test_label test_cgroup_names test_retired
+	test_metrics test_label test_cgroup_names test_retired test_plan test_stats_report test_report_golden
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-$(OUT)/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) bpf/runqslower.h bpf/histogram.h $(OUT)/target | $(OUT)
+$(OUT)/%: tests/unit/%.c $(LIB_SRCS) $(SRC_HDRS) bpf/runqslower.h bpf/histogram.h $(OUT)/target | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS) -lm
 
-$(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(wildcard src/*.h) bpf/runqslower.h bpf/histogram.h $(OUT)/target | $(OUT)/asan
+$(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(SRC_HDRS) bpf/runqslower.h bpf/histogram.h $(OUT)/target | $(OUT)/asan
 	$(call msg,CC-ASAN,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS) -lm
 
@@ -192,10 +202,11 @@ $(OUT)/plant_pending: tests/tools/plant_pending.c bpf/runqslower.h tests/tools/c
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) tests/tools/plant_pending.c -o $@ $(LIBBPF_LIBS)
 
-# src/stale.c against a hash map changed under it (a live test: needs BPF)
-$(OUT)/stale_race: tests/tools/stale_race.c src/stale.c src/stale.h tests/tools/cli.h | $(OUT)
+# src/trace/stale_entries.c against a hash map changed under it (a live
+# test: needs BPF)
+$(OUT)/stale_race: tests/tools/stale_race.c src/trace/stale_entries.c src/trace/stale_entries.h tests/tools/cli.h | $(OUT)
 	$(call msg,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -pthread tests/tools/stale_race.c src/stale.c -o $@ $(LIBBPF_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -pthread tests/tools/stale_race.c src/trace/stale_entries.c -o $@ $(LIBBPF_LIBS)
 
 check-unit: $(addprefix $(OUT)/,$(UNIT_TESTS))
 	$(Q)tests/run-unit.sh $^

@@ -20,7 +20,8 @@
 #include "floor.skel.h"
 #include "lookup_floor.skel.h"
 #include "lookup_steps.skel.h"
-#include "prog_stats.h"
+#include "report/stats_report.h"
+#include "trace/prog_stats.h"
 
 static volatile sig_atomic_t exiting;
 
@@ -91,6 +92,10 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct floors f = { 0 };
 	struct bpf_object *obj;
+	struct {
+		struct prog_run_stats v[8];
+		unsigned int n;
+	} progs;
 	bool lookup = false;
 	int stats_fd, steps = 0, ret = 1;
 
@@ -120,7 +125,9 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	while (!exiting)
 		pause();
-	print_prog_stats(stderr, obj);
+	progs.n = prog_stats_read(obj, progs.v, sizeof(progs.v) / sizeof(progs.v[0]));
+	for (unsigned int i = 0; i < progs.n; i++)
+		stats_print_prog(stderr, &progs.v[i]);
 	if (f.steps)
 		fprintf(stderr, "stats: lookup-steps: slow=%llu\n",
 			(unsigned long long)f.steps->bss->slow_lookups);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* -s/--summary: the log2 histogram of every run-queue wait, shared by
- * bpf/histogram.bpf.h and the frontend (src/histogram.c). */
+ * bpf/histogram.bpf.h and the frontend (src/summary/log2_hist.c). */
 #ifndef RQS_HISTOGRAM_H
 #define RQS_HISTOGRAM_H
 

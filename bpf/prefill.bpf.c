@@ -4,9 +4,10 @@
  * allocate atomically: since Linux 6.4 from the per-CPU caches of
  * bpf_mem_alloc, refilled asynchronously; from 5.13 to 6.3 with GFP_ATOMIC
  * from the slab (which PREEMPT_RT forbids there: see
- * task_storage_unsafe_on_rt() in src/probe.c). Either way a burst of first
- * wakeups of tasks that existed before the tracer (a thundering herd of
- * threads) can fail to allocate, and those wakeups go unrecorded. A sleepable
+ * task_storage_unsafe_on_rt() in src/trace/kernel_probe.c). Either way a
+ * burst of first wakeups of tasks that existed before the tracer (a
+ * thundering herd of threads) can fail to allocate, and those wakeups go
+ * unrecorded. A sleepable
  * program allocates with GFP_KERNEL and cannot fail that way; tasks born
  * later get storage at sched_wakeup_new, one by one. */
 #include "vmlinux.h"

@@ -48,8 +48,8 @@ static __always_inline void count(__u32 counter)
 
 /* Each program comes twice: handle_* with @ext false, where the code of
  * -W, --cpu, -B, -j, -c and --cgroup is compiled out, and ext_* with it;
- * the frontend loads one or the other (src/tracer.c), so that without these
- * options not even their rodata loads are left. */
+ * the frontend loads one or the other (src/trace/program_table.c), so
+ * that without these options not even their rodata loads are left. */
 
 /* traced(), and the filters only the queueing side applies */
 static __always_inline bool traced_enqueue(struct task_struct *p, const bool ext)
@@ -86,8 +86,7 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 
 	count(RQS_OVER_THRESHOLD);
 	/* the details only with the options that print them */
-	size = cfg.blame ? RQS_EVENT_BLAME_SIZE :
-	       cfg.details ? RQS_EVENT_DETAILS_SIZE : RQS_EVENT_BASE_SIZE;
+	size = RQS_EVENT_SIZE(cfg.details, cfg.blame);
 	e = bpf_ringbuf_reserve(&events, size, 0);
 	if (!e) {
 		count(RQS_LOST_RINGBUF);

@@ -86,6 +86,10 @@ struct rqs_event {
 #define RQS_EVENT_BASE_SIZE __builtin_offsetof(struct rqs_event, cpu)
 #define RQS_EVENT_DETAILS_SIZE __builtin_offsetof(struct rqs_event, nr_blame)
 #define RQS_EVENT_BLAME_SIZE sizeof(struct rqs_event)
+/* The bytes of an event the programs fill, from cfg.details and cfg.blame:
+ * the one rule, for the programs and the frontend alike */
+#define RQS_EVENT_SIZE(details, blame) \
+	((blame) ? RQS_EVENT_BLAME_SIZE : (details) ? RQS_EVENT_DETAILS_SIZE : RQS_EVENT_BASE_SIZE)
 
 /* What one event of @size bytes takes in the ring buffer: an 8-byte header
  * (BPF_RINGBUF_HDR_SZ), the record, rounded up to 8 bytes. */

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "args.h"
+#include "cli/parse_args.h"
 
 #define MAX_ARGS 64
 

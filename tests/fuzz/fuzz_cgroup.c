@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The cgroup v2 mount found in /proc/self/mountinfo text (src/cgroup.c):
+/* The cgroup v2 mount found in /proc/self/mountinfo text (src/common/cgroup2_mount.c):
  * any text in; a mount found must be a NUL-terminated absolute path that
  * fits, from a line that names cgroup2. */
 #include <stdint.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cgroup.h"
+#include "common/cgroup2_mount.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

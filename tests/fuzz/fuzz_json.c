@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The JSON string escaper (src/json.c): any bytes in, one valid JSON string
+/* The JSON string escaper (src/common/json_writer.c): any bytes in, one valid JSON string
  * out: quoted, valid UTF-8, no raw control byte, only JSON's escapes, and
  * every input byte accounted for (printable ASCII comes out as itself). */
 #include <stdint.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
+#include "common/json_writer.h"
 #include "utf8_check.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

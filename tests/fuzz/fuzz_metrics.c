@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The /metrics renderer (src/metrics.c, src/label.c): label values from any
+/* The /metrics renderer (src/summary/prometheus.c, src/summary/metric_label.c): label values from any
  * bytes (COMM, cgroup paths) and any counts must give a page in the text
  * exposition format: valid UTF-8; each line a comment, or a metric name,
  * optional labels with quoted, escaped values, a space and a number. */
@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "label.h"
-#include "metrics.h"
+#include "summary/metric_label.h"
+#include "summary/prometheus.h"
 #include "utf8_check.h"
 
 #define MAX_SERIES 4

@@ -245,7 +245,7 @@ check_auto() {
 		return
 	fi
 	wait "$pid"
-	# task storage, except on PREEMPT_RT before 6.4 (see src/probe.c)
+	# task storage, except on PREEMPT_RT before 6.4 (see src/trace/kernel_probe.c)
 	if task_storage_unsafe; then
 		if grep -q 'notice: using --storage=hash: task storage on a PREEMPT_RT kernel' "$tmp/auto.err"; then
 			echo "VMTEST $label auto ok (hash: $(cat "$tmp/auto.err"))"
@@ -260,7 +260,7 @@ check_auto() {
 }
 
 # PREEMPT_RT before 6.4 allocates task storage under the run-queue lock
-# (src/probe.c): auto picks the hash map there, and --storage=task, which
+# (src/trace/kernel_probe.c): auto picks the hash map there, and --storage=task, which
 # warns, can hang the kernel (a guest did, once in about ten boots)
 task_storage_unsafe() {
 	uname -v | grep -q PREEMPT_RT || return 1

@@ -7,7 +7,7 @@
 SUITE=dist
 . "$(dirname "$0")/../live/lib.sh"
 
-version=$(sed -n 's/^#define RQS_VERSION "\(.*\)"/\1/p' "$TOP/src/version.h")
+version=$(sed -n 's/^#define RQS_VERSION "\(.*\)"/\1/p' "$TOP/src/common/version.h")
 DIST=runqslower-ts-$version
 WORK=$TEST_TMP/deb
 SRC=$WORK/$DIST

@@ -33,7 +33,7 @@ check_prereq() {
 	esac
 }
 
-version=$(sed -n 's/^#define RQS_VERSION "\(.*\)"/\1/p' "$TOP/src/version.h")
+version=$(sed -n 's/^#define RQS_VERSION "\(.*\)"/\1/p' "$TOP/src/common/version.h")
 DIST=runqslower-ts-$version
 # The same for both builds, as reproducible builds require: what honours it
 # (make dist, dpkg, dh_compress's gzip) writes this date; whatever reads the

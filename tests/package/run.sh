@@ -8,7 +8,7 @@ SUITE=package
 . "$(dirname "$0")/../live/lib.sh"
 
 MAN=$TOP/man/runqslower-ts.8
-version=$(sed -n 's/^#define RQS_VERSION "\(.*\)"/\1/p' "$TOP/src/version.h")
+version=$(sed -n 's/^#define RQS_VERSION "\(.*\)"/\1/p' "$TOP/src/common/version.h")
 DIST=runqslower-ts-$version
 
 # Prerequisites of these tests, beside lib.sh's own.
@@ -53,15 +53,15 @@ t_man_version_date() {
 	local th_date th_version cl_version cl_date spec_version
 	th_date=$(awk '$1 == ".TH" { print $4 }' "$MAN")
 	th_version=$(sed -n 's/^\.TH .* "runqslower-ts \([^"]*\)".*/\1/p' "$MAN")
-	[ "$th_version" = "$version" ] || fail "man page .TH says version '$th_version', src/version.h $version"
+	[ "$th_version" = "$version" ] || fail "man page .TH says version '$th_version', src/common/version.h $version"
 	[[ $th_date =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || fail ".TH date '$th_date' is not a fixed YYYY-MM-DD"
 	# the release's date: that of its debian/changelog entry
 	cl_version=$(sed -n '1s/^runqslower-ts (\([^)]*\)).*/\1/p' "$TOP/debian/changelog")
 	cl_date=$(date -u -d "$(sed -n 's/^ -- .*>  //p' "$TOP/debian/changelog" | head -1)" +%F)
-	[ "$cl_version" = "$version" ] || fail "debian/changelog's version is $cl_version, src/version.h $version"
+	[ "$cl_version" = "$version" ] || fail "debian/changelog's version is $cl_version, src/common/version.h $version"
 	[ "$cl_date" = "$th_date" ] || fail "man page date $th_date, debian/changelog's $cl_date"
 	spec_version=$(awk '$1 == "Version:" { print $2 }' "$TOP/runqslower-ts.spec")
-	[ "$spec_version" = "$version" ] || fail "runqslower-ts.spec's version is $spec_version, src/version.h $version"
+	[ "$spec_version" = "$version" ] || fail "runqslower-ts.spec's version is $spec_version, src/common/version.h $version"
 	note "version $version, dated $th_date in the man page and debian/changelog"
 }
 
@@ -87,10 +87,10 @@ t_man_options_match_help() {
 # the man page names no --stats key that the source does not print.
 t_man_messages_match_source() {
 	{
-		# the loss lines, RQS_NAME ": ..." in losses.c
-		perl -ne 'while (/RQS_NAME "(: [^"]*)\\n"/g) { print "runqslower-ts$1\n" }' "$TOP/src/losses.c"
-		# the --stats lines
-		perl -ne 'while (/"(stats: [^"]*)\\n"/g) { print "$1\n" }' "$TOP/src/stats.c" "$TOP/src/prog_stats.c"
+		# the loss lines, RQS_NAME ": ..." in loss_lines.c
+		perl -ne 'while (/RQS_NAME "(: [^"]*)\\n"/g) { print "runqslower-ts$1\n" }' "$TOP/src/report/loss_lines.c"
+		# the --stats lines: "stats: WHAT:" of each begin() in the renderer
+		perl -ne 'while (/begin\(o, "([a-z_]+)"/g) { print "stats: $1:\n" }' "$TOP/src/report/stats_report.c"
 	} > formats
 	perl -ne 'chomp; print "$_\n" for grep { /[a-z]/ } map { s/^\s+|\s+$//gr } split /%[a-z0-9.]*[a-z]/' formats | sort -u > fragments
 	[ "$(grep -c . fragments)" -ge 15 ] || fail "too few message fragments found in the source: $(cat fragments)"
@@ -100,7 +100,9 @@ t_man_messages_match_source() {
 		grep -qF -- "$f" man.txt || { echo "not in the man page: '$f'"; missing=1; }
 	done < fragments
 	[ $missing = 0 ] || fail "messages or --stats fields in the source are not documented"
-	grep -ohE '[a-z_]+=%' "$TOP"/src/stats.c "$TOP"/src/prog_stats.c | tr -d '=%' | sort -u > src.keys
+	# each key the renderer writes: u64(o, "key", ...), i64(...), text(...)
+	perl -ne 'while (/\b(?:u64|i64|text)\(o, "([a-z_]+)"/g) { print "$1\n" }' "$TOP/src/report/stats_report.c" |
+		sort -u > src.keys
 	sed -n 's/.* STATISTICS \(.*\) EXIT STATUS .*/\1/p' man.txt | grep -oE 'stats: [a-z]+: [^.]*' |
 		grep -oE '[a-z_]+=' | tr -d = | sort -u > man.keys
 	diff src.keys man.keys > keys.diff || fail "--stats keys (< source, > man page): $(cat keys.diff)"
@@ -259,7 +261,7 @@ t_dist_builds_alone() {
 }
 
 test_case CMD_groff,CMD_mandoc "man page renders without warnings (groff -ww, mandoc -Tlint), all sections" t_man_renders
-test_case "" "man page version and date: src/version.h, the debian/changelog entry, the spec" t_man_version_date
+test_case "" "man page version and date: src/common/version.h, the debian/changelog entry, the spec" t_man_version_date
 test_case "" "man page OPTIONS and --help list the same options and defaults" t_man_options_match_help
 test_case CMD_mandoc "man page documents every stderr loss line and --stats field of the source" t_man_messages_match_source
 test_case "" "exit status 0 for --help/--version, 2 for usage errors, as documented" t_exit_status

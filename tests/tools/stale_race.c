@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * stale_race: src/stale.c's count against a real BPF hash map that another
+ * stale_race: src/trace/stale_entries.c's count against a real BPF hash map that another
  * thread changes all the time, as the tracer's programs do.
  *
  *   stale_race [-s STALE] [-l LIVE] [-n COUNTS]
@@ -25,7 +25,7 @@
 
 #include <bpf/bpf.h>
 
-#include "../../src/stale.h"
+#include "../../src/trace/stale_entries.h"
 
 static const char usage_text[] = "usage: stale_race [-s STALE] [-l LIVE] [-n COUNTS]";
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "args.h"
+#include "cli/parse_args.h"
 
 struct capture {
 	char *out, *err;
@@ -73,7 +73,7 @@ static void test_defaults(void **state)
 	assert_int_equal(o.min_us, 10000);
 	assert_int_equal(o.npids, 0);
 	assert_int_equal(o.tid, 0);
-	assert_false(o.previous);
+	assert_false(o.format.previous);
 	assert_false(o.verbose);
 	assert_false(o.stats);
 	assert_int_equal(o.storage, STORAGE_AUTO);
@@ -156,7 +156,7 @@ static void test_short_options(void **state)
 	assert_int_equal(o.npids, 1);
 	assert_int_equal(o.pids[0], 185);
 	assert_int_equal(o.tid, 0);
-	assert_true(o.previous);
+	assert_true(o.format.previous);
 	assert_true(o.verbose);
 	assert_int_equal(o.storage, STORAGE_HASH);
 	assert_int_equal(o.min_us, 5000);
@@ -177,7 +177,7 @@ static void test_long_options(void **state)
 			       "--hash-entries", "64", "--stats", "--verbose", "7", NULL),
 			 PARSE_RUN);
 	assert_int_equal(o.tid, 42);
-	assert_true(o.previous);
+	assert_true(o.format.previous);
 	assert_int_equal(o.storage, STORAGE_AUTO);
 	assert_int_equal(o.hash_entries, 64);
 	assert_true(o.stats);
@@ -530,7 +530,7 @@ static void test_reparse_resets(void **state)
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, NULL), PARSE_RUN);
 	assert_int_equal(o.npids, 0);
-	assert_false(o.previous);
+	assert_false(o.format.previous);
 	capture_free(&c);
 	assert_int_equal(parse(&c, &o, "-W", "-B", "-c", "a", "--cgroup", "/x", "-d", "2", NULL),
 			 PARSE_RUN);

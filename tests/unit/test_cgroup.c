@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cgroup.h"
+#include "common/cgroup2_mount.h"
 
 static int mount_of(const char *text, char *mnt, char *root)
 {

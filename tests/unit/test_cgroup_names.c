@@ -9,7 +9,8 @@
 #include <errno.h>
 #include <cmocka.h>
 
-#include "cgroup_names.h"
+#include "common/cgroup2_mount.h"
+#include "summary/cgroup_names.h"
 
 static int find(const char *mountinfo, char *path, size_t len)
 {

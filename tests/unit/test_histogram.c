@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "histogram.h"
+#include "summary/log2_hist.h"
 
 /* every wait in us, as the BPF side files it (us = ns / 1000) */
 static void add_us(struct hist *h, uint64_t us, uint64_t times)

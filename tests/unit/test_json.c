@@ -8,9 +8,9 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "json.h"
-#include "json_out.h"
-#include "why.h"
+#include "common/json_writer.h"
+#include "report/json_records.h"
+#include "report/why_columns.h"
 
 /* 2021-03-04 13:04:55.250001 UTC, as TS_NS (CLOCK_MONOTONIC) plus
  * REAL_MINUS_MONO */
@@ -204,40 +204,19 @@ static void test_event_all_fields(void **state)
 
 static void test_banner(void **state)
 {
-	struct options o = { .min_us = 500, .tid = 4, .comm = "x\"y", .format.blame = 3, .duration = 3 };
+	struct plan p = { .storage = STORAGE_TASK, .min_us = 500, .tid = 4, .comm = "x\"y",
+			  .format.blame = 3, .duration_s = 3 };
 	char *buf = NULL;
 	size_t n = 0;
 	FILE *f = open_memstream(&buf, &n);
 
 	(void)state;
-	assert_int_equal(json_banner(f, &o, "task"), 0);
+	assert_int_equal(json_banner(f, &p), 0);
 	fclose(f);
 	assert_true(!strncmp(buf, "{\"type\":\"start\",\"tool\":\"runqslower-ts\",\"version\":\"", 49));
 	assert_non_null(strstr(buf, "\"min_us\":500,\"storage\":\"task\",\"filter_tid\":4,"
 				    "\"filter_comm\":\"x\\\"y\",\"previous\":false,\"waker\":false,"
 				    "\"cpu\":false,\"blame\":3,\"duration_s\":3}\n"));
-	free(buf);
-}
-
-static void test_stats(void **state)
-{
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
-
-	(void)state;
-	assert_int_equal(json_stats(f,
-		"stats: storage: mode=task\n"
-		"stats: prog: sched_switch runs=10 run_ns=1234 ns_per_run=123.4\n"
-		"not a stats line\n"
-		"stats: memory: bytes=1 map=0 per_task=1 tasks=1 prefilled=012\n"), 0);
-	fclose(f);
-	assert_string_equal(buf,
-		"{\"type\":\"stats\",\"what\":\"storage\",\"mode\":\"task\"}\n"
-		"{\"type\":\"stats\",\"what\":\"prog\",\"name\":\"sched_switch\",\"runs\":10,"
-		"\"run_ns\":1234,\"ns_per_run\":123.4}\n"
-		"{\"type\":\"stats\",\"what\":\"memory\",\"bytes\":1,\"map\":0,\"per_task\":1,"
-		"\"tasks\":1,\"prefilled\":\"012\"}\n");
 	free(buf);
 }
 
@@ -255,7 +234,6 @@ int main(void)
 		cmocka_unit_test(test_event),
 		cmocka_unit_test(test_event_all_fields),
 		cmocka_unit_test(test_banner),
-		cmocka_unit_test(test_stats),
 	};
 
 	setenv("TZ", "UTC", 1);

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "label.h"
+#include "summary/metric_label.h"
 
 static char out[256];
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "metrics.h"
+#include "summary/prometheus.h"
 
 static char *render(const struct metrics_input *in)
 {

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <cmocka.h>
 
-#include "output.h"
+#include "report/text_lines.h"
 
 /* 2021-03-04 13:04:55.250001 UTC, as the events' CLOCK_MONOTONIC time
  * TS_NS plus REAL_MINUS_MONO */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "retired.h"
+#include "summary/retired_cgroups.h"
 
 static struct hist waits(uint64_t slot, uint64_t count, uint64_t max_ns)
 {

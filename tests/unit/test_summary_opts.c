@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* -s, -i, --by, --max-keys, --metrics, --no-outliers through parse_args() */
+/* -s, -i, --by, --max-keys, --metrics, --no-outliers through parse_args()
+ * and the plan */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -9,8 +10,18 @@
 #include <cmocka.h>
 #include <linux/types.h>
 
-#include "args.h"
+#include "cli/parse_args.h"
+#include "cli/plan.h"
 #include "../bpf/histogram.h"
+
+/* what the plan makes of the options: -s and its implications */
+static const struct summary_plan *plan_of(const struct options *o)
+{
+	static struct plan p;
+
+	plan_from_options(o, STORAGE_TASK, &p);
+	return &p.summary;
+}
 
 static enum parse_result parse(char **err_text, struct options *o, ...)
 {
@@ -61,8 +72,8 @@ static void test_defaults_off(void **state)
 
 	(void)state;
 	assert_run(&o, "1000");
-	assert_false(o.sum.enabled);
-	assert_false(o.sum.print);
+	assert_false(plan_of(&o)->enabled);
+	assert_false(plan_of(&o)->print);
 	assert_false(o.sum.metrics);
 	assert_false(o.sum.no_outliers);
 	assert_int_equal(o.sum.interval, 0);
@@ -76,33 +87,33 @@ static void test_summary_and_implications(void **state)
 
 	(void)state;
 	assert_run(&o, "-s");
-	assert_true(o.sum.enabled && o.sum.print);
+	assert_true(plan_of(&o)->enabled && plan_of(&o)->print);
 	assert_run(&o, "-i", "5");
-	assert_true(o.sum.enabled && o.sum.print);
+	assert_true(plan_of(&o)->enabled && plan_of(&o)->print);
 	assert_int_equal(o.sum.interval, 5);
 	assert_run(&o, "--interval=86400");
 	assert_int_equal(o.sum.interval, 86400);
 	assert_run(&o, "--by", "comm");
-	assert_true(o.sum.enabled && o.sum.print);
+	assert_true(plan_of(&o)->enabled && plan_of(&o)->print);
 	assert_int_equal(o.sum.by, RQS_BY_COMM);
 	assert_run(&o, "--by=cpu");
 	assert_int_equal(o.sum.by, RQS_BY_CPU);
 	assert_run(&o, "--no-outliers");
-	assert_true(o.sum.enabled && o.sum.print && o.sum.no_outliers);
+	assert_true(plan_of(&o)->enabled && plan_of(&o)->print && o.sum.no_outliers);
 	/* the exporter prints no histograms unless asked to */
 	assert_run(&o, "--metrics", "9548", "--by", "cgroup", "--no-outliers");
-	assert_true(o.sum.enabled && o.sum.metrics);
-	assert_false(o.sum.print);
+	assert_true(plan_of(&o)->enabled && o.sum.metrics);
+	assert_false(plan_of(&o)->print);
 	assert_int_equal(o.sum.by, RQS_BY_CGROUP);
 	assert_run(&o, "--metrics", "9548", "-s");
-	assert_true(o.sum.print);
+	assert_true(plan_of(&o)->print);
 	assert_run(&o, "--metrics", "9548", "-i", "10");
-	assert_true(o.sum.print);
+	assert_true(plan_of(&o)->print);
 	assert_run(&o, "--max-keys", "4096", "--by", "cgroup");
 	assert_int_equal(o.sum.max_keys, 4096);
 	/* a second parse starts over */
 	assert_run(&o, "100");
-	assert_false(o.sum.enabled);
+	assert_false(plan_of(&o)->enabled);
 }
 
 static void test_metrics_address(void **state)

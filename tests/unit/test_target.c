@@ -16,7 +16,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "target.h"
+#include "cli/resolve_targets.h"
+#include "common/procfs.h"
 
 static char proc[] = "/tmp/rqs-fake-proc.XXXXXX";
 

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <string.h>
+
+#include "cli/options.h"
+#include "cli/plan.h"
+
+/* What -c NAME compares: NAME's bytes, and a mask over them (in memory
+ * order, so that the words compare the same whatever the byte order) */
+static void plan_comm_filter(struct rqs_config *cfg, const char *comm)
+{
+	unsigned char want[RQS_COMM_LEN] = { 0 }, mask[RQS_COMM_LEN] = { 0 };
+	size_t len = strlen(comm);
+
+	memcpy(want, comm, len);
+	memset(mask, 0xff, len);
+	memcpy(cfg->comm_want, want, sizeof(want));
+	memcpy(cfg->comm_mask, mask, sizeof(mask));
+}
+
+/* The one rule for what the programs put in an event: the details for the
+ * options that print them, and the event's size follows from it. */
+static void plan_event(struct plan *p)
+{
+	const struct output_format *f = &p->format;
+
+	p->cfg.details = f->waker || f->cpu || f->blame || f->json;
+	p->cfg.blame = f->blame > 0;
+	p->event_size = RQS_EVENT_SIZE(p->cfg.details, p->cfg.blame);
+	/* -B's events carry RQS_BLAME_SLOTS slots, 1.1 KB: room for as many */
+	p->ringbuf_bytes = RQS_RINGBUF_BYTES * (p->cfg.blame ? RQS_RINGBUF_BLAME_FACTOR : 1);
+}
+
+/* Without the options whose code only the ext_* programs have, the plain
+ * programs load: not even their rodata loads are left. */
+static void plan_programs(struct plan *p, const struct options *o)
+{
+	const struct output_format *f = &o->format;
+	bool ext = f->waker || f->cpu || f->blame || f->json || o->comm[0] || o->cgroup;
+
+	p->programs = ext ? PROGS_EXT : PROGS_PLAIN;
+	if (f->waker)
+		p->programs |= PROGS_WAKER;
+}
+
+/* -i, --by and --no-outliers print the summary unless it is only served
+ * (--metrics); any of them keeps it */
+static void plan_summary(struct plan *p, const struct summary_args *a)
+{
+	struct summary_plan *s = &p->summary;
+
+	s->print = a->summary || a->interval ||
+		   ((a->by || a->no_outliers) && !a->metrics);
+	s->enabled = s->print || a->metrics;
+	s->interval = a->interval;
+	s->by = a->by;
+	s->max_keys = a->max_keys;
+	s->metrics = a->metrics;
+	memcpy(s->metrics_addr, a->metrics_addr, sizeof(s->metrics_addr));
+	s->metrics_port = a->metrics_port;
+	p->cfg.summary = s->enabled;
+	p->cfg.by = (__u8)s->by;
+	p->hist_keys = s->by == RQS_BY_COMM || s->by == RQS_BY_CGROUP ? s->max_keys : 1;
+	p->hist_key_size = s->by == RQS_BY_CGROUP ? sizeof(__u64) : 0;
+	p->outliers = !a->no_outliers;
+}
+
+void plan_from_options(const struct options *o, enum storage_mode storage,
+		       struct plan *p)
+{
+	/* every byte set, padding included: the rodata is the same for the
+	 * same options */
+	memset(p, 0, sizeof(*p));
+	p->storage = storage;
+	p->hash_entries = o->hash_entries;
+	p->format = o->format;
+	p->stats = o->stats;
+	p->min_us = o->min_us;
+	p->duration_s = o->duration;
+	p->npids = o->npids;
+	p->tid = o->tid;
+	p->cgroup = o->cgroup;
+	p->verbose = o->verbose;
+	memcpy(p->pids, o->pids, sizeof(p->pids));
+	memcpy(p->comm, o->comm, sizeof(p->comm));
+
+	/* the programs report waits of min_ns and more: MIN_US itself is not
+	 * "higher than" MIN_US */
+	p->cfg.min_ns = o->min_us ? (o->min_us + 1) * 1000 : 0;
+	for (int i = 0; i < o->npids; i++)
+		p->cfg.targ_tgids[i] = o->pids[i];
+	p->cfg.ntgids = o->npids;
+	p->cfg.targ_pid = o->tid;
+	p->cfg.previous = o->format.previous;
+	p->cfg.waker = o->format.waker;
+	p->cfg.cpu = o->format.cpu;
+	plan_comm_filter(&p->cfg, o->comm);
+	p->cfg.cgroup_id = o->cgroup_id;
+	p->cfg.cgroup_level = o->cgroup_level;
+	plan_event(p);
+	plan_programs(p, o);
+	plan_summary(p, &o->sum);
+}

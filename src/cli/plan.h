@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* The plan of a run: everything the command line decides, worked out once
+ * and passed to the tracer, the printers, the summary and the exporter.
+ * Past the plan no module reads the command line. */
+#ifndef RQS_PLAN_H
+#define RQS_PLAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "../../bpf/runqslower.h"
+#include "../../bpf/histogram.h"
+#include "common/storage_mode.h"
+#include "cli/output_format.h"
+
+struct options;
+
+/* Which programs of the object load (trace/program_table.c names them):
+ * bpf/runqslower.bpf.c builds each tracepoint's program twice. */
+enum program_set {
+	PROGS_PLAIN = 1 << 0,	/* handle_*: the options' code compiled out */
+	PROGS_EXT = 1 << 1,	/* ext_*: with -W, --cpu, -B, -j, -c, --cgroup */
+	PROGS_WAKER = 1 << 2,	/* -W: sched_waking and the interrupt contexts */
+};
+
+/* -s and what implies it */
+struct summary_plan {
+	bool enabled;		/* the programs keep histograms */
+	bool print;		/* printed at exit (and every @interval) */
+	unsigned int interval;	/* -i SECS; 0: at exit only */
+	enum rqs_by by;
+	unsigned int max_keys;	/* --by comm|cgroup: keys in the map */
+	bool metrics;		/* served on --metrics */
+	char metrics_addr[64];
+	unsigned int metrics_port;
+};
+
+struct plan {
+	/* the BPF side */
+	enum storage_mode storage;	/* task or hash, never auto */
+	struct rqs_config cfg;		/* the programs' read-only data */
+	unsigned int programs;		/* enum program_set */
+	size_t event_size;		/* the bytes of each event filled */
+	unsigned int ringbuf_bytes;
+	unsigned int hash_entries;	/* hash mode: the start and wakers maps */
+	unsigned int hist_keys;		/* entries of the keyed histogram map */
+	unsigned int hist_key_size;	/* its key size; 0: the object's */
+	/* the outputs */
+	struct output_format format;	/* of each wait over the threshold */
+	bool outliers;			/* those are printed (not --no-outliers) */
+	bool stats;			/* --stats at exit */
+	struct summary_plan summary;
+	/* the run */
+	unsigned long long min_us;
+	unsigned long long duration_s;	/* 0: until interrupted */
+	int pids[RQS_MAX_TGIDS];	/* -p: the run ends when all have exited */
+	int npids;
+	int tid;			/* -t: likewise */
+	char comm[RQS_COMM_LEN];	/* -c, for the start record */
+	const char *cgroup;		/* --cgroup as given, likewise */
+	bool verbose;			/* libbpf's log on stderr */
+};
+
+/* Pure: the same options and storage mode give the same plan. @storage is
+ * the mode chosen for this kernel (trace/storage_choice.c), never auto. */
+void plan_from_options(const struct options *opts, enum storage_mode storage,
+		       struct plan *plan);
+
+#endif

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* --cgroup: the id and level of the cgroup v2 directory given. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include "cli/options.h"
+#include "cli/resolve_cgroup.h"
+#include "common/cgroup2_mount.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+/* Path components in @p ("/" and "" have none). */
+static int depth_of(const char *p)
+{
+	int n = 0;
+
+	for (; *p; p++)
+		if (*p != '/' && (p[1] == '/' || p[1] == '\0'))
+			n++;
+	return n;
+}
+
+static bool is_dir(const char *p, struct stat *st)
+{
+	return stat(p, st) == 0 && S_ISDIR(st->st_mode);
+}
+
+int cgroup_resolve(const char *path, struct cgroup_target *t)
+{
+	char mnt[PATH_MAX], root[PATH_MAX], real_mnt[PATH_MAX], joined[2 * PATH_MAX + 2];
+	const char *dir = path;
+	struct statfs sfs;
+	struct stat st;
+	size_t len;
+	FILE *f;
+	int err;
+
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f) {
+		fprintf(stderr, RQS_NAME ": cannot read /proc/self/mountinfo: %s\n", strerror(errno));
+		return 1;
+	}
+	err = cgroup2_mount_of(f, mnt, sizeof(mnt), root, sizeof(root));
+	fclose(f);
+	if (err) {
+		fprintf(stderr, RQS_NAME ": cannot use --cgroup: no cgroup v2 hierarchy is mounted (cgroup v1 only)\n");
+		return 1;
+	}
+	if (!realpath(mnt, real_mnt)) {
+		fprintf(stderr, RQS_NAME ": cannot use --cgroup: cgroup v2 mount '%s': %s\n", mnt,
+			strerror(errno));
+		return 1;
+	}
+	/* not a directory here: a cgroup path relative to the v2 mount */
+	if (!is_dir(dir, &st)) {
+		snprintf(joined, sizeof(joined), "%s/%s", real_mnt, path);
+		dir = joined;
+		if (!is_dir(dir, &st)) {
+			fprintf(stderr, RQS_NAME ": invalid cgroup '%s': no such directory here or under the cgroup v2 mount %s\n",
+				path, real_mnt);
+			return 2;
+		}
+	}
+	if (statfs(dir, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC || !realpath(dir, t->dir)) {
+		fprintf(stderr, RQS_NAME ": invalid cgroup '%s': not a cgroup v2 directory (cgroup2 is mounted at %s)\n",
+			path, real_mnt);
+		return 2;
+	}
+	len = strlen(real_mnt);
+	if (strncmp(t->dir, real_mnt, len) || (t->dir[len] && t->dir[len] != '/')) {
+		fprintf(stderr, RQS_NAME ": invalid cgroup '%s': not under the cgroup v2 mount %s\n",
+			path, real_mnt);
+		return 2;
+	}
+	t->id = st.st_ino;
+	t->level = depth_of(root) + depth_of(t->dir + len);
+	return 0;
+}

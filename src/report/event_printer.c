@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdio.h>
+
+#include "report/event_printer.h"
+#include "report/json_records.h"
+#include "report/text_lines.h"
+
+void event_printer_init(struct event_printer *p, const struct plan *plan)
+{
+	*p = (struct event_printer){
+		.format = &plan->format,
+		.event_size = plan->event_size,
+		.quiet = !plan->outliers,
+	};
+}
+
+int event_printer_banner(const struct event_printer *p, const struct plan *plan)
+{
+	if (p->quiet)
+		return print_summary_banner(stdout, &plan->summary);
+	if (p->format->json)
+		return json_banner(stdout, plan);
+	return print_banner(stdout, plan->min_us, p->format);
+}
+
+int event_printer_on_event(void *ctx, void *data, size_t size)
+{
+	struct event_printer *p = ctx;
+	const struct rqs_event *e = data;
+	int ret;
+
+	/* never shorter than the plan's size: the plan sets what the
+	 * programs fill */
+	if (size < p->event_size)
+		return 0;
+	p->events++;
+	if (p->quiet)
+		return 0;
+	ret = p->format->json ? json_event(stdout, e, p->real_minus_mono, p->format) :
+				print_event(stdout, e, p->format, p->real_minus_mono);
+	if (ret < 0) {
+		p->write_failed = true;
+		return -EPIPE;
+	}
+	return 0;
+}

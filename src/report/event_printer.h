@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+#ifndef RQS_EVENT_PRINTER_H
+#define RQS_EVENT_PRINTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cli/plan.h"
+
+/* Each wait over the threshold, as it comes out of the ring buffer: one
+ * text line or JSON record on stdout. */
+struct event_printer {
+	const struct output_format *format;
+	size_t event_size;	/* what the plan makes the programs fill */
+	bool quiet;		/* --no-outliers: counted, not printed */
+	long long real_minus_mono; /* refreshed before each batch */
+	bool write_failed;
+	unsigned long long events;
+};
+
+void event_printer_init(struct event_printer *p, const struct plan *plan);
+/* The banner: the header line(s), the JSON start record, or with
+ * --no-outliers what the summary will print. */
+int event_printer_banner(const struct event_printer *p, const struct plan *plan);
+/* A ring_buffer_sample_fn: -EPIPE once stdout cannot be written. */
+int event_printer_on_event(void *ctx, void *data, size_t size);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Why a task waited: the columns and JSON fields of -W (who made it
+ * runnable), --cpu (where it waited) and -B (what ran instead). */
+#ifndef RQS_WHY_H
+#define RQS_WHY_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#include "../../bpf/runqslower.h"
+#include "common/json_writer.h"
+#include "cli/output_format.h"
+
+struct blame_entry {
+	unsigned int tid;
+	char comm[RQS_COMM_LEN + 1];
+	unsigned long long ns;
+};
+
+/* Whether -W, --cpu or -B columns follow the classic ones. */
+bool why_columns_follow(const struct output_format *f);
+const char *wake_how_name(unsigned int how);
+/* -B: the event's slots summed by TID, largest first, at most @max of them;
+ * *cover_pct: their total over the wait (0-100), all of them counted. */
+unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
+			   unsigned int max, unsigned int *cover_pct);
+/* Each column after a space; the last one not padded. */
+void why_header(FILE *out, const struct output_format *f);
+void why_columns(FILE *out, const struct rqs_event *e, const struct output_format *f);
+void why_json(struct json_obj *j, const struct rqs_event *e, const struct output_format *f);
+
+#endif

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+#ifndef RQS_CGROUP_NAMES_H
+#define RQS_CGROUP_NAMES_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* cgroup v2 ids (the kernfs node id the BPF programs read, which is also
+ * the cgroup directory's file handle) to paths under the mount. */
+struct cgroup_names {
+	char root[4096];
+	struct cgroup_name *v;	/* sorted by id */
+	size_t n;
+	unsigned long long scanned_ns; /* CLOCK_MONOTONIC of the last scan */
+};
+
+int cgroup_names_init(struct cgroup_names *c, const char *root);
+/* The path of @id ("/" for the root cgroup), rescanning the hierarchy when
+ * @id is unknown and the last scan is older than a second; NULL if still
+ * unknown (a cgroup removed before any scan saw it). A removed cgroup keeps
+ * the path it had. */
+const char *cgroup_names_get(struct cgroup_names *c, uint64_t id);
+/* A rescan now, whatever the age of the last one. */
+int cgroup_names_refresh(struct cgroup_names *c);
+
+enum cgroup_state {
+	CGROUP_UNSEEN,	/* in no scan: newer than the last, or created and
+			 * removed between two */
+	CGROUP_ALIVE,	/* in the last scan */
+	CGROUP_GONE,	/* in an earlier scan, not in the last */
+};
+/* What the scans so far say of @id; never rescans. */
+enum cgroup_state cgroup_names_state(struct cgroup_names *c, uint64_t id);
+/* Drops the paths of every gone cgroup: once nothing needs them, or the
+ * paths of all the cgroups a host ever removed would pile up. */
+void cgroup_names_forget_gone(struct cgroup_names *c);
+void cgroup_names_free(struct cgroup_names *c);
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+#ifndef RQS_SUMMARY_H
+#define RQS_SUMMARY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "summary/cgroup_names.h"
+#include "summary/prometheus.h"
+#include "summary/retired_cgroups.h"
+#include "trace/tracer.h"
+
+/* -s/--summary: the BPF histograms read, labelled (--by), printed at each
+ * -i interval and at exit, and rendered for --metrics. */
+struct summary {
+	enum rqs_by by;
+	unsigned int max_keys;
+	int ncpus;
+	int cpu_fd, keyed_fd;
+	__u32 *gen;		/* bss: the -i generation of maxima */
+	__u32 first_gen, last_gen; /* whose maxima a read takes */
+	struct rqs_hist *percpu; /* one lookup's values */
+	bool have_names;
+	struct cgroup_names names;
+	/* --by cgroup: removed cgroups, out of the map */
+	struct retired retired;
+	unsigned long long retired_scan_ns; /* the last rescan for them */
+	unsigned long long retired_check_ns; /* the last look at the map */
+	/* cumulative at the last interval, with the maximum so far */
+	struct series *last;
+	size_t nlast;
+	struct hist last_overflow;
+};
+
+/* 0, or 1 after one line on stderr. With @keep_retired false (nothing is
+ * printed, only served) at most @max_keys removed cgroups are kept. */
+int summary_init(struct summary *s, const struct tracer *t, enum rqs_by by,
+		 unsigned int max_keys, bool keep_retired);
+/* The histograms now, sorted by label, same labels merged (a cgroup path
+ * that came back with a new id), with the maxima of generations first_gen
+ * to last_gen. */
+int summary_read(struct summary *s, struct series **out, size_t *n, struct hist *overflow);
+void series_free(struct series *v, size_t n);
+/* qsort() and bsearch() order of series: by label, CPUs in numeric order */
+int series_compare(const void *x, const void *y);
+struct series *series_find(struct series *v, size_t n, const char *label);
+/* --by cgroup: takes removed cgroups out of the map when a rescan is due
+ * (every 10 s, or every second while the map is half full), so that the
+ * map keeps room without a reader; anything else: nothing. */
+int summary_retire_removed(struct summary *s);
+void summary_free(struct summary *s);
+
+#endif

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "cli/plan.h"
+#include "common/version.h"
+#include "trace/run_stats.h"
+#include "summary/summary_loop.h"
+#include "summary/summary_print.h"
+
+int summary_run_listen(struct summary_run *r, const struct summary_plan *o)
+{
+	char why[128];
+
+	*r = (struct summary_run){ .o = o, .listen_fd = -1 };
+	if (!o->metrics)
+		return 0;
+	if (!http_server_available()) {
+		fprintf(stderr, RQS_NAME ": --metrics: not in this build: it was built with METRICS=0 (STATIC=1 implies it)\n");
+		return 1;
+	}
+	r->listen_fd = http_listen(o->metrics_addr, o->metrics_port, why, sizeof(why));
+	if (r->listen_fd < 0) {
+		fprintf(stderr, RQS_NAME ": cannot listen on %s%s%s:%u: %s\n",
+			strchr(o->metrics_addr, ':') ? "[" : "", o->metrics_addr,
+			strchr(o->metrics_addr, ':') ? "]" : "", o->metrics_port, why);
+		return 2;
+	}
+	return 0;
+}
+
+static int build_page(struct summary_run *r, unsigned long long outliers)
+{
+	__u64 c[RQS_NR_COUNTERS] = { 0 };
+	unsigned long long t0 = monotonic_ns();
+	struct metrics_input in = {
+		.by = r->o->by,
+		.overflow_keys = r->o->max_keys,
+		.outliers = outliers,
+		.version = RQS_VERSION,
+		.storage = storage_mode_name(r->t->mode),
+	};
+	struct series *v;
+	struct hist overflow;
+	char *text = NULL;
+	size_t len = 0, n;
+	FILE *f;
+	int err;
+
+	err = summary_read(&r->sum, &v, &n, &overflow);
+	if (err)
+		return err;
+	tracer_read_counters(r->t, c);
+	in.series = v;
+	in.nseries = n;
+	if (r->o->by == RQS_BY_COMM || r->o->by == RQS_BY_CGROUP)
+		in.overflow = &overflow;
+	in.lost_ringbuf = c[RQS_LOST_RINGBUF];
+	in.outliers += c[RQS_LOST_RINGBUF];
+	in.not_recorded = c[RQS_LOST_STORAGE];
+	in.missed_switch_ins = c[RQS_MISSED_SWITCH_IN];
+	in.storage_bytes = storage_bytes(r->t);
+	f = open_memstream(&text, &len);
+	if (!f) {
+		series_free(v, n);
+		return -errno;
+	}
+	metrics_render(f, &in);
+	err = fclose(f) ? -errno : 0;
+	series_free(v, n);
+	if (err) {
+		free(text);
+		return err;
+	}
+	http_server_publish(r->http, text, len);
+	r->pages++;
+	r->page_ns += monotonic_ns() - t0;
+	return 0;
+}
+
+int summary_run_start(struct summary_run *r, const struct tracer *t, FILE *out)
+{
+	const struct summary_plan *o = r->o;
+	bool v6 = strchr(o->metrics_addr, ':');
+	int fd = r->listen_fd;
+
+	r->t = t;
+	r->start_ns = monotonic_ns();
+	r->next_interval_ns = r->start_ns + o->interval * 1000000000ULL;
+	if (summary_init(&r->sum, t, o->by, o->max_keys, o->print))
+		return 1;
+	if (!o->metrics)
+		return 0;
+	r->listen_fd = -1;
+	r->http = http_server_start(fd);
+	if (!r->http) {
+		fprintf(stderr, RQS_NAME ": cannot start the HTTP server: %s\n", strerror(errno));
+		summary_free(&r->sum);
+		return 1;
+	}
+	if (build_page(r, 0)) {
+		fprintf(stderr, RQS_NAME ": cannot read the histograms: %s\n", strerror(errno));
+		summary_run_finish(r, NULL);
+		return 1;
+	}
+	fprintf(out, "Serving metrics on http://%s%s%s:%u/metrics\n", v6 ? "[" : "",
+		o->metrics_addr, v6 ? "]" : "", o->metrics_port);
+	return 0;
+}
+
+int summary_run_tick(struct summary_run *r, FILE *out, unsigned long long outliers)
+{
+	unsigned long long now = monotonic_ns();
+	int err = 0;
+
+	if (r->o->interval && now >= r->next_interval_ns) {
+		err = summary_print_interval(&r->sum, out, r->o->interval);
+		while (r->next_interval_ns <= now)
+			r->next_interval_ns += r->o->interval * 1000000000ULL;
+	}
+	if (r->http && http_server_wants_page(r->http) && build_page(r, outliers) && !err)
+		err = -errno;
+	if (!err)
+		err = summary_retire_removed(&r->sum);
+	return err;
+}
+
+int summary_run_finish(struct summary_run *r, FILE *out)
+{
+	int err = 0;
+
+	http_server_stop(r->http);
+	r->http = NULL;
+	if (r->listen_fd >= 0)
+		close(r->listen_fd);
+	r->listen_fd = -1;
+	if (out && r->t)
+		err = summary_print_total(&r->sum, out, (monotonic_ns() - r->start_ns) / 1e9);
+	summary_free(&r->sum);
+	return err;
+}

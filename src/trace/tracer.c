@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/* The libbpf skeleton lifecycle for either storage mode. The two skeletons
+ * are built from one BPF source and differ only in the "start" map. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/membarrier.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "common/version.h"
+#include "trace/kernel_probe.h"
+#include "trace/program_table.h"
+#include "trace/tracer.h"
+#include "runqslower_task.skel.h"
+#include "runqslower_hash.skel.h"
+#include "prefill.skel.h"
+
+static int fail(const char *what, int err)
+{
+	fprintf(stderr, RQS_NAME ": %s: %s\n", what, strerror(-err));
+	return err;
+}
+
+static int open_skeleton(struct tracer *t, struct rqs_config **cfg)
+{
+	if (t->mode == STORAGE_TASK) {
+		t->task_skel = runqslower_task_bpf__open();
+		if (!t->task_skel)
+			return -errno;
+		t->obj = t->task_skel->obj;
+		*cfg = &t->task_skel->rodata->cfg;
+		t->start = t->task_skel->maps.start;
+		t->counters = t->task_skel->maps.counters;
+		t->hist_cpu = t->task_skel->maps.hist_cpu;
+		t->hist_keyed = t->task_skel->maps.hist_keyed;
+	} else {
+		t->hash_skel = runqslower_hash_bpf__open();
+		if (!t->hash_skel)
+			return -errno;
+		t->obj = t->hash_skel->obj;
+		*cfg = &t->hash_skel->rodata->cfg;
+		t->start = t->hash_skel->maps.start;
+		t->counters = t->hash_skel->maps.counters;
+		t->hist_cpu = t->hash_skel->maps.hist_cpu;
+		t->hist_keyed = t->hash_skel->maps.hist_keyed;
+	}
+	return 0;
+}
+
+static int load_skeleton(struct tracer *t)
+{
+	if (t->task_skel)
+		return runqslower_task_bpf__load(t->task_skel);
+	return runqslower_hash_bpf__load(t->hash_skel);
+}
+
+static int attach_skeleton(struct tracer *t)
+{
+	if (t->task_skel)
+		return runqslower_task_bpf__attach(t->task_skel);
+	return runqslower_hash_bpf__attach(t->hash_skel);
+}
+
+static int events_fd(const struct tracer *t)
+{
+	if (t->task_skel)
+		return bpf_map__fd(t->task_skel->maps.events);
+	return bpf_map__fd(t->hash_skel->maps.events);
+}
+
+/* Task mode: give existing tasks their storage now, from a sleepable task
+ * iterator (see bpf/prefill.bpf.c). Best effort: where the kernel lacks
+ * sleepable iterators, first wakeups allocate as before (and any failure is
+ * counted as a wakeup not recorded). */
+static void prefill_task_storage(struct tracer *t, const struct rqs_config *cfg)
+{
+	struct bpf_link *link = NULL;
+	struct prefill_bpf *skel;
+	char buf[64];
+	int fd = -1;
+
+	skel = prefill_bpf__open();
+	if (!skel)
+		return;
+	/* the same filter as the tracing programs' */
+	skel->rodata->cfg = *cfg;
+	if (bpf_map__reuse_fd(skel->maps.start, bpf_map__fd(t->start)) ||
+	    prefill_bpf__load(skel))
+		goto out;
+	link = bpf_program__attach_iter(skel->progs.prefill, NULL);
+	if (!link)
+		goto out;
+	fd = bpf_iter_create(bpf_link__fd(link));
+	if (fd < 0)
+		goto out;
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	t->prefilled = skel->bss->created;
+out:
+	if (fd >= 0)
+		close(fd);
+	bpf_link__destroy(link);
+	prefill_bpf__destroy(skel);
+}
+
+int tracer_start(struct tracer *t, const struct plan *plan,
+		 ring_buffer_sample_fn on_event, void *ctx)
+{
+	struct rqs_config *cfg;
+	char what[160];
+	int err;
+
+	*t = (struct tracer){ .mode = plan->storage };
+	t->ncpus = libbpf_num_possible_cpus();
+	if (t->ncpus < 0)
+		return fail("cannot count possible CPUs", t->ncpus);
+
+	err = open_skeleton(t, &cfg);
+	if (err) {
+		fail("cannot open BPF object", err);
+		goto out;
+	}
+	*cfg = plan->cfg;
+	err = programs_select(t->obj, plan->programs);
+	if (err)
+		goto out;
+	err = bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "events"),
+				       plan->ringbuf_bytes);
+	if (err) {
+		fail("cannot size the ring buffer", err);
+		goto out;
+	}
+	err = bpf_map__set_max_entries(t->hist_keyed, plan->hist_keys);
+	if (!err && plan->hist_key_size)
+		err = bpf_map__set_key_size(t->hist_keyed, plan->hist_key_size);
+	if (err) {
+		fail("cannot size the histogram map", err);
+		goto out;
+	}
+	if (t->mode == STORAGE_HASH) {
+		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "wakers"),
+					       plan->hash_entries);
+		if (!err)
+			err = bpf_map__set_max_entries(t->start, plan->hash_entries);
+		if (err) {
+			fail("cannot size the hash map", err);
+			goto out;
+		}
+	}
+
+	err = load_skeleton(t);
+	if (err) {
+		if (t->mode == STORAGE_HASH && (err == -E2BIG || err == -ENOMEM)) {
+			snprintf(what, sizeof(what),
+				 "cannot create a hash map of %u entries: %s",
+				 plan->hash_entries, err == -E2BIG ?
+				 "more than the kernel allows" : strerror(-err));
+			fprintf(stderr, RQS_NAME ": %s\n", what);
+		} else if (bpf_feature_missing(err) && ringbuf_missing()) {
+			fprintf(stderr, RQS_NAME ": cannot create the event ring buffer: this kernel has no BPF ring buffer (needs Linux 5.8)\n");
+		} else {
+			fail("cannot load BPF programs (-v shows libbpf's log)", err);
+		}
+		goto out;
+	}
+	/* the skeleton maps .bss at load */
+	t->hist_gen = t->task_skel ? &t->task_skel->bss->hist_gen : &t->hash_skel->bss->hist_gen;
+	/* before attach, so that a burst right after it finds storage; a task
+	 * born in between gets it at its first wakeup */
+	if (t->mode == STORAGE_TASK)
+		prefill_task_storage(t, &plan->cfg);
+	err = attach_skeleton(t);
+	if (err) {
+		fail("cannot attach BPF programs", err);
+		goto out;
+	}
+	t->rb = ring_buffer__new(events_fd(t), on_event, ctx, NULL);
+	if (!t->rb) {
+		err = fail("cannot create ring buffer", -errno);
+		goto out;
+	}
+	return 0;
+out:
+	tracer_stop(t);
+	return err;
+}
+
+/* The programs wake the reader only when the ring buffer is half full (see
+ * bpf/runqslower.bpf.c): after a timeout, take what is there anyway. */
+int tracer_poll(struct tracer *t, int timeout_ms)
+{
+	int err = ring_buffer__poll(t->rb, timeout_ms);
+
+	if (err < 0)
+		return err;
+	return ring_buffer__consume(t->rb);
+}
+
+int tracer_epoll_fd(const struct tracer *t)
+{
+	return ring_buffer__epoll_fd(t->rb);
+}
+
+int tracer_read_counters(const struct tracer *t, __u64 totals[RQS_NR_COUNTERS])
+{
+	__u64 *percpu = calloc(t->ncpus, sizeof(*percpu));
+	int err = 0;
+
+	if (!percpu)
+		return -ENOMEM;
+	for (__u32 i = 0; i < RQS_NR_COUNTERS; i++) {
+		totals[i] = 0;
+		if (bpf_map_lookup_elem(bpf_map__fd(t->counters), &i, percpu)) {
+			err = -errno;
+			break;
+		}
+		for (int cpu = 0; cpu < t->ncpus; cpu++)
+			totals[i] += percpu[cpu];
+	}
+	free(percpu);
+	return err;
+}
+
+void tracer_detach(struct tracer *t)
+{
+	if (t->task_skel)
+		runqslower_task_bpf__detach(t->task_skel);
+	if (t->hash_skel)
+		runqslower_hash_bpf__detach(t->hash_skel);
+	/* A detached program may still be running on another CPU: the
+	 * tracepoint drops it only after an RCU grace period, which this
+	 * membarrier command waits for (synchronize_rcu()). It refuses on
+	 * nohz_full kernels: wait 10 ms, far longer than a program runs. */
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0))
+		nanosleep(&(struct timespec){ .tv_nsec = 10000000 }, NULL);
+}
+
+void tracer_stop(struct tracer *t)
+{
+	ring_buffer__free(t->rb);
+	runqslower_task_bpf__destroy(t->task_skel);
+	runqslower_hash_bpf__destroy(t->hash_skel);
+	*t = (struct tracer){ .mode = t->mode };
+}
