@@ -53,13 +53,14 @@ static void plan_summary(struct plan *p, const struct summary_args *a)
 	s->enabled = s->print || a->metrics;
 	s->interval = a->interval;
 	s->by = a->by;
+	s->keyed = s->by == RQS_BY_COMM || s->by == RQS_BY_CGROUP;
 	s->max_keys = a->max_keys;
 	s->metrics = a->metrics;
 	memcpy(s->metrics_addr, a->metrics_addr, sizeof(s->metrics_addr));
 	s->metrics_port = a->metrics_port;
 	p->cfg.summary = s->enabled;
 	p->cfg.by = (__u8)s->by;
-	p->hist_keys = s->by == RQS_BY_COMM || s->by == RQS_BY_CGROUP ? s->max_keys : 1;
+	p->hist_keys = s->keyed ? s->max_keys : 1;
 	p->hist_key_size = s->by == RQS_BY_CGROUP ? sizeof(__u64) : 0;
 	p->outliers = !a->no_outliers;
 }

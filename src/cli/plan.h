@@ -30,7 +30,8 @@ struct summary_plan {
 	bool print;		/* printed at exit (and every @interval) */
 	unsigned int interval;	/* -i SECS; 0: at exit only */
 	enum rqs_by by;
-	unsigned int max_keys;	/* --by comm|cgroup: keys in the map */
+	bool keyed;		/* --by comm|cgroup: a histogram a key, in a map */
+	unsigned int max_keys;	/* of so many keys; waits of others: overflow */
 	bool metrics;		/* served on --metrics */
 	char metrics_addr[64];
 	unsigned int metrics_port;

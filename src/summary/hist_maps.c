@@ -18,21 +18,21 @@
 #define RETIRE_SCAN_NS (10 * 1000000000ULL)
 #define RETIRE_SCAN_BUSY_NS 1000000000ULL
 
-int summary_init(struct summary *s, const struct tracer *t, enum rqs_by by,
-		 unsigned int max_keys, bool keep_retired)
+int summary_init(struct summary *s, const struct tracer *t, const struct summary_plan *o)
 {
 	char root[4096];
 	FILE *mi;
 	int err;
 
 	*s = (struct summary){
-		.by = by,
-		.max_keys = max_keys,
+		.by = o->by,
+		.keyed = o->keyed,
+		.max_keys = o->max_keys,
 		.ncpus = t->ncpus,
 		.cpu_fd = bpf_map__fd(t->hist_cpu),
 		.keyed_fd = bpf_map__fd(t->hist_keyed),
 		.gen = t->hist_gen,
-		.retired = { .limit = keep_retired ? 0 : max_keys },
+		.retired = { .limit = o->print ? 0 : o->max_keys },
 		.retired_scan_ns = monotonic_ns(),
 	};
 	s->percpu = calloc(s->ncpus, sizeof(*s->percpu));
@@ -40,7 +40,7 @@ int summary_init(struct summary *s, const struct tracer *t, enum rqs_by by,
 		fprintf(stderr, RQS_NAME ": cannot allocate the summary: %s\n", strerror(ENOMEM));
 		return 1;
 	}
-	if (by != RQS_BY_CGROUP)
+	if (o->by != RQS_BY_CGROUP)
 		return 0;
 	mi = fopen("/proc/self/mountinfo", "re");
 	if (!mi) {
@@ -279,7 +279,7 @@ int summary_read(struct summary *s, struct series **out, size_t *n, struct hist 
 	int err = 0;
 
 	*overflow = (struct hist){ 0 };
-	if (s->by == RQS_BY_COMM || s->by == RQS_BY_CGROUP) {
+	if (s->keyed) {
 		err = read_keyed(s, &v, &nv, &cap);
 		idx = RQS_HIST_OVERFLOW;
 		if (!err)

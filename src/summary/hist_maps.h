@@ -8,12 +8,14 @@
 #include "summary/cgroup_names.h"
 #include "summary/prometheus.h"
 #include "summary/retired_cgroups.h"
+#include "cli/plan.h"
 #include "trace/tracer.h"
 
 /* -s/--summary: the BPF histograms read, labelled (--by), printed at each
  * -i interval and at exit, and rendered for --metrics. */
 struct summary {
 	enum rqs_by by;
+	bool keyed;		/* --by comm|cgroup */
 	unsigned int max_keys;
 	int ncpus;
 	int cpu_fd, keyed_fd;
@@ -32,10 +34,9 @@ struct summary {
 	struct hist last_overflow;
 };
 
-/* 0, or 1 after one line on stderr. With @keep_retired false (nothing is
- * printed, only served) at most @max_keys removed cgroups are kept. */
-int summary_init(struct summary *s, const struct tracer *t, enum rqs_by by,
-		 unsigned int max_keys, bool keep_retired);
+/* 0, or 1 after one line on stderr. When the summary is only served, not
+ * printed, at most max_keys removed cgroups are kept. */
+int summary_init(struct summary *s, const struct tracer *t, const struct summary_plan *o);
 /* The histograms now, sorted by label, same labels merged (a cgroup path
  * that came back with a new id), with the maxima of generations first_gen
  * to last_gen. */

@@ -57,7 +57,7 @@ static int build_page(struct summary_run *r, unsigned long long outliers)
 	tracer_read_counters(r->t, c);
 	in.series = v;
 	in.nseries = n;
-	if (r->o->by == RQS_BY_COMM || r->o->by == RQS_BY_CGROUP)
+	if (r->o->keyed)
 		in.overflow = &overflow;
 	in.lost_ringbuf = c[RQS_LOST_RINGBUF];
 	in.outliers += c[RQS_LOST_RINGBUF];
@@ -91,7 +91,7 @@ int summary_run_start(struct summary_run *r, const struct tracer *t, FILE *out)
 	r->t = t;
 	r->start_ns = monotonic_ns();
 	r->next_interval_ns = r->start_ns + o->interval * 1000000000ULL;
-	if (summary_init(&r->sum, t, o->by, o->max_keys, o->print))
+	if (summary_init(&r->sum, t, o))
 		return 1;
 	if (!o->metrics)
 		return 0;

@@ -53,11 +53,6 @@ static void keep_max(struct hist *h, const struct hist *from)
 	}
 }
 
-static bool keyed(const struct summary *s)
-{
-	return s->by == RQS_BY_COMM || s->by == RQS_BY_CGROUP;
-}
-
 int summary_print_interval(struct summary *s, FILE *out, unsigned int secs)
 {
 	struct hist overflow, cum;
@@ -103,7 +98,7 @@ int summary_print_interval(struct summary *s, FILE *out, unsigned int secs)
 	s->last_overflow = cum;
 
 	print_title(out, "run-queue waits in the last %.0f s:", secs);
-	print_all(s, out, v, n, keyed(s) ? &overflow : NULL);
+	print_all(s, out, v, n, s->keyed ? &overflow : NULL);
 	series_free(v, n);
 	return fflush(out) ? -errno : 0;
 }
@@ -127,7 +122,7 @@ int summary_print_total(struct summary *s, FILE *out, double secs)
 	}
 	keep_max(&overflow, &s->last_overflow);
 	print_title(out, "run-queue waits, all %.1f s:", secs);
-	print_all(s, out, v, n, keyed(s) ? &overflow : NULL);
+	print_all(s, out, v, n, s->keyed ? &overflow : NULL);
 	if (hist_count(&overflow))
 		fprintf(stderr, RQS_NAME ": %llu waits not kept per %s: more than --max-keys %u keys\n",
 			(unsigned long long)hist_count(&overflow), metrics_by_label(s->by), s->max_keys);

@@ -155,6 +155,7 @@ static void test_rows(void **state)
 		CHECK(p.summary.by, r->sum_by != -1 ? r->sum_by : RQS_BY_NONE);
 		CHECK(p.cfg.by, r->sum_by != -1 ? r->sum_by : RQS_BY_NONE);
 		CHECK(p.summary.metrics, r->metrics != -1 ? r->metrics : 0);
+		CHECK(p.summary.keyed, p.summary.by == RQS_BY_COMM || p.summary.by == RQS_BY_CGROUP);
 		CHECK(p.hist_keys, PICK(hist_keys));
 		CHECK(p.hist_key_size, PICK(hist_key_size));
 		CHECK(p.cfg.min_ns, PICK(min_ns));
