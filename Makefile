@@ -145,6 +145,19 @@ $(OUT)/%.bpf.o: bench/%.bpf.c $(BPF_HDRS) $(wildcard bench/*.h) $(OUT)/vmlinux.h
 	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -Ibench -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
+# Each BPF fragment compiles alone, as a translation unit of one #include:
+# it includes what it uses and takes nothing (cfg, count(), another
+# fragment) from the file that includes it. -Werror: clang only warns of a
+# call to an undeclared function.
+BPF_FRAGMENTS := $(wildcard bpf/*.bpf.h bench/*.bpf.h)
+.PHONY: check-bpf-headers
+check-bpf-headers: $(BPF_FRAGMENTS:%.bpf.h=$(OUT)/fragments/%.o)
+
+$(OUT)/fragments/%.o: %.bpf.h $(BPF_HDRS) $(wildcard bench/*.h) $(OUT)/vmlinux.h $(OUT)/target
+	$(call msg,BPF-HDR,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)echo '#include "$<"' | $(CLANG) $(BPF_ALL_CFLAGS) -Werror -x c -c - -o $@
+
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp

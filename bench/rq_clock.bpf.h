@@ -9,6 +9,8 @@
 #ifndef RQ_CLOCK_BPF_H
 #define RQ_CLOCK_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 
 static __always_inline __u64 rqs_clock(struct task_struct *p)

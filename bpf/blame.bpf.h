@@ -8,11 +8,13 @@
  * frontend says how much of the wait the copied slots cover. The ring's
  * times are the tool's clock (clock.bpf.h), read once per switch and shared
  * with the wait's own measurement. A task that migrated while it waited is
- * reported against the CPU it ran on.
- * Needs `cfg` (runqslower.bpf.c). */
+ * reported against the CPU it ran on. */
 #ifndef BLAME_BPF_H
 #define BLAME_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include "runqslower.h"
 #include "comm.bpf.h"
 
 struct blame_slot {

@@ -16,6 +16,9 @@
 #ifndef CLOCK_BPF_H
 #define CLOCK_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
 static __always_inline __u64 rqs_clock(struct task_struct *p)
 {
 	(void)p;

@@ -2,6 +2,9 @@
 #ifndef COMM_BPF_H
 #define COMM_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
 /* A task's 16-byte comm as two 8-byte loads and stores, no helper: the
  * verifier allows loads of any size inside a char array of a trusted BTF
  * pointer (btf_struct_walk()), and @dst is 8-byte aligned in every struct of

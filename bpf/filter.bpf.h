@@ -3,14 +3,13 @@
  * iterator, and -c and --cgroup (wanted()): filters on the task that is made
  * runnable (never on `current`, which at a wakeup is the waker), the latter
  * checked only where it is queued, so that a task never queued is never
- * reported. The including file declares `const volatile struct rqs_config
- * cfg`. The
- * verifier knows cfg's values (read-only, frozen map) and removes the
- * branches they make dead: without -p no compare is left, with one process
- * one. */
+ * reported. The verifier knows cfg's values (read-only, frozen map) and
+ * removes the branches they make dead: without -p no compare is left, with
+ * one process one. */
 #ifndef FILTER_BPF_H
 #define FILTER_BPF_H
 
+#include "common.bpf.h"
 #include <bpf/bpf_core_read.h>
 
 static __always_inline bool traced(struct task_struct *p)
@@ -105,6 +104,12 @@ static __always_inline bool cgroup_wanted(struct task_struct *p)
 static __always_inline bool wanted(struct task_struct *p)
 {
 	return comm_wanted(p) && cgroup_wanted(p);
+}
+
+/* traced(), and the filters only the queueing side applies */
+static __always_inline bool traced_enqueue(struct task_struct *p, const bool ext)
+{
+	return traced(p) && (!ext || wanted(p));
 }
 
 #endif

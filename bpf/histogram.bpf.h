@@ -2,13 +2,12 @@
 /* -s/--summary: every run-queue wait goes into a log2 histogram kept in
  * per-CPU maps; nothing per event reaches userspace. Called from one place in
  * sched_switch, behind cfg.summary: with the summary off the verifier removes
- * the call as dead code and the hot path is what it was. Included by
- * runqslower.bpf.c after cfg and count(). */
+ * the call as dead code and the hot path is what it was. */
 #ifndef HISTOGRAM_BPF_H
 #define HISTOGRAM_BPF_H
 
+#include "common.bpf.h"
 #include "histogram.h"
-
 
 /* RQS_HIST_ALL (one histogram, or one per CPU with --by cpu) and
  * RQS_HIST_OVERFLOW */

@@ -14,13 +14,11 @@
 #include <bpf/bpf_helpers.h>
 #include "runqslower.h"
 #include "task_storage_map.bpf.h"
+#include "filter.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-const volatile struct rqs_config cfg = {};
 __u64 created, failed;
-
-#include "filter.bpf.h"
 
 SEC("iter.s/task")
 int prefill(struct bpf_iter__task *ctx)

@@ -2,13 +2,19 @@
 /* Run-queue latency: the time from a task becoming runnable (woken, newly
  * created, or switched out while still runnable) until it runs. The tracing
  * logic is written once; where the enqueue timestamp lives is chosen at build
- * time by RQS_STORAGE_HEADER (storage_task.bpf.h or storage_hash.bpf.h), each
- * providing storage_put() and storage_take(). */
+ * time (storage.bpf.h). */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include "runqslower.h"
+#include "common.bpf.h"
+#include "counters.bpf.h"
 #include "task_state.bpf.h"
+#include "why.bpf.h"
+#include "blame.bpf.h"
+#include "storage.bpf.h"
+#include "histogram.bpf.h"
+#include "filter.bpf.h"
 
 #ifndef RQS_CLOCK_HEADER
 #define RQS_CLOCK_HEADER "clock.bpf.h"
@@ -17,45 +23,15 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
-const volatile struct rqs_config cfg = {};
-
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, RQS_RINGBUF_BYTES);
 } events SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, RQS_NR_COUNTERS);
-	__type(key, __u32);
-	__type(value, __u64);
-} counters SEC(".maps");
-
-static __always_inline void count(__u32 counter)
-{
-	__u64 *n = bpf_map_lookup_elem(&counters, &counter);
-
-	if (n)
-		*n += 1;
-}
-
-#include "why.bpf.h"
-#include "blame.bpf.h"
-#include RQS_STORAGE_HEADER
-#include "histogram.bpf.h"
-
-#include "filter.bpf.h"
-
 /* Each program comes twice: handle_* with @ext false, where the code of
  * -W, --cpu, -B, -j, -c and --cgroup is compiled out, and ext_* with it;
  * the frontend loads one or the other (src/trace/program_table.c), so
  * that without these options not even their rodata loads are left. */
-
-/* traced(), and the filters only the queueing side applies */
-static __always_inline bool traced_enqueue(struct task_struct *p, const bool ext)
-{
-	return traced(p) && (!ext || wanted(p));
-}
 
 /* @waker: see why_at_enqueue() */
 static __always_inline void enqueue(struct task_struct *p, __u64 now,
@@ -230,5 +206,6 @@ int BPF_PROG(ext_sched_wakeup_new, struct task_struct *p)
 	return on_wakeup_new(p, true);
 }
 
-/* -W: sched_waking and the interrupt-context tracepoints */
+/* -W: sched_waking and the interrupt-context tracepoints, after the
+ * sched_switch programs (see on_switch()) */
 #include "waker.bpf.h"

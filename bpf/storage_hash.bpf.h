@@ -5,6 +5,10 @@
 #ifndef STORAGE_HASH_BPF_H
 #define STORAGE_HASH_BPF_H
 
+#include "common.bpf.h"
+#include "counters.bpf.h"
+#include "why.bpf.h"
+
 #ifndef EEXIST
 #define EEXIST 17 /* include/uapi/asm-generic/errno-base.h */
 #endif

@@ -6,7 +6,9 @@
 #ifndef STORAGE_TASK_BPF_H
 #define STORAGE_TASK_BPF_H
 
+#include "counters.bpf.h"
 #include "task_storage_map.bpf.h"
+#include "why.bpf.h"
 
 /* Records @ts as @p's enqueue time, with what -W and --cpu want to know
  * (why.bpf.h). With @keep_pending, an enqueue time already recorded and not

@@ -3,6 +3,8 @@
 #ifndef TASK_STATE_BPF_H
 #define TASK_STATE_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 
 #define RQS_TASK_RUNNING 0

@@ -4,6 +4,8 @@
 #ifndef TASK_STORAGE_MAP_BPF_H
 #define TASK_STORAGE_MAP_BPF_H
 
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
 #include "runqslower.h"	/* struct rqs_enqueue: the floors allocate the same */
 
 struct {

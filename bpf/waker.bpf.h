@@ -20,11 +20,15 @@
  * hrtimer_expire_entry/exit for hard hrtimers (the timer interrupt: every
  * sleep that ends by timeout, the tick) and softirq_entry/exit. Wakeups from
  * interrupt paths without such tracepoints (IPIs such as irq_work) are not
- * marked; runqslower-ts(8) says so. Needs `cfg`, traced_enqueue(). */
+ * marked; runqslower-ts(8) says so. */
 #ifndef WAKER_BPF_H
 #define WAKER_BPF_H
 
-#include <bpf/bpf_core_read.h>
+#include "common.bpf.h"
+#include <bpf/bpf_tracing.h>
+#include "filter.bpf.h"
+#include "why.bpf.h"
+#include "storage.bpf.h"
 
 struct irq_depth {
 	__s32 hard;

@@ -3,11 +3,11 @@
  * time, so that the switch-in reads it with the time, in the same lookup.
  * No ksyms (runqueues, __preempt_count): the kernel resolves a variable
  * ksym through kallsyms, which lists variables only with
- * CONFIG_KALLSYMS_ALL, and one unresolved ksym fails the whole load.
- * Needs `cfg` (runqslower.bpf.c). */
+ * CONFIG_KALLSYMS_ALL, and one unresolved ksym fails the whole load. */
 #ifndef WHY_BPF_H
 #define WHY_BPF_H
 
+#include "common.bpf.h"
 #include <bpf/bpf_core_read.h>
 #include "comm.bpf.h"
 

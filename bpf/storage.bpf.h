@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* Where the enqueue timestamps live, chosen at build time: the Makefile
+ * builds the tracer once with each (runqslower_task.bpf.o and
+ * runqslower_hash.bpf.o). Both provide storage_put(), storage_take() and
+ * storage_note_waker(). */
+#ifndef STORAGE_BPF_H
+#define STORAGE_BPF_H
+
+#ifndef RQS_STORAGE_HEADER
+#define RQS_STORAGE_HEADER "storage_task.bpf.h"
+#endif
+#include RQS_STORAGE_HEADER
+
+#endif
