@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-#ifndef RQS_CGROUP_H
-#define RQS_CGROUP_H
+#ifndef RQS_RESOLVE_CGROUP_H
+#define RQS_RESOLVE_CGROUP_H
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-#ifndef RQS_TARGET_H
-#define RQS_TARGET_H
+#ifndef RQS_RESOLVE_TARGETS_H
+#define RQS_RESOLVE_TARGETS_H
 
 #include <stdio.h>
 

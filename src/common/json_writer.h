@@ -6,8 +6,8 @@
  * surrogate, a sequence cut short, as the kernel's 15-byte COMM cut can
  * leave) becomes U+FFFD, one for each such byte. The result is always valid
  * JSON; names that are not valid UTF-8 lose those bytes. */
-#ifndef RQS_JSON_H
-#define RQS_JSON_H
+#ifndef RQS_JSON_WRITER_H
+#define RQS_JSON_WRITER_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* -j: the records of the JSON Lines output (documented in runqslower-ts(8)). */
-#ifndef RQS_JSON_OUT_H
-#define RQS_JSON_OUT_H
+#ifndef RQS_JSON_RECORDS_H
+#define RQS_JSON_RECORDS_H
 
 #include <stdio.h>
 #include <linux/types.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-#ifndef RQS_LOSSES_H
-#define RQS_LOSSES_H
+#ifndef RQS_LOSS_LINES_H
+#define RQS_LOSS_LINES_H
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-#ifndef RQS_OUTPUT_H
-#define RQS_OUTPUT_H
+#ifndef RQS_TEXT_LINES_H
+#define RQS_TEXT_LINES_H
 
 #include <stdbool.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* Why a task waited: the columns and JSON fields of -W (who made it
  * runnable), --cpu (where it waited) and -B (what ran instead). */
-#ifndef RQS_WHY_H
-#define RQS_WHY_H
+#ifndef RQS_WHY_COLUMNS_H
+#define RQS_WHY_COLUMNS_H
 
 #include <stddef.h>
 #include <stdio.h>

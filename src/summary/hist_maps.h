@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-#ifndef RQS_SUMMARY_H
-#define RQS_SUMMARY_H
+#ifndef RQS_HIST_MAPS_H
+#define RQS_HIST_MAPS_H
 
 #include <stdbool.h>
 #include <stdio.h>

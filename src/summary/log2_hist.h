@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-#ifndef RQS_HIST_H
-#define RQS_HIST_H
+#ifndef RQS_LOG2_HIST_H
+#define RQS_LOG2_HIST_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-#ifndef RQS_LABEL_H
-#define RQS_LABEL_H
+#ifndef RQS_METRIC_LABEL_H
+#define RQS_METRIC_LABEL_H
 
 #include <stddef.h>
 

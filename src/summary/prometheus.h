@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-#ifndef RQS_METRICS_H
-#define RQS_METRICS_H
+#ifndef RQS_PROMETHEUS_H
+#define RQS_PROMETHEUS_H
 
 #include <stdint.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-#ifndef RQS_RETIRED_H
-#define RQS_RETIRED_H
+#ifndef RQS_RETIRED_CGROUPS_H
+#define RQS_RETIRED_CGROUPS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-#ifndef RQS_SUMMARY_RUN_H
-#define RQS_SUMMARY_RUN_H
+#ifndef RQS_SUMMARY_LOOP_H
+#define RQS_SUMMARY_LOOP_H
 
 #include <stdio.h>
 

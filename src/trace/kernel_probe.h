@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-#ifndef RQS_PROBE_H
-#define RQS_PROBE_H
+#ifndef RQS_KERNEL_PROBE_H
+#define RQS_KERNEL_PROBE_H
 
 #include <stdbool.h>
 

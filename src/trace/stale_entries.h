@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-#ifndef RQS_STALE_H
-#define RQS_STALE_H
+#ifndef RQS_STALE_ENTRIES_H
+#define RQS_STALE_ENTRIES_H
 
 #include <stdbool.h>
 
