@@ -193,9 +193,19 @@ bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers $(OUT)/bench-rqclock/$(NAME)
 
 # --- tests -----------------------------------------------------------------
 UNIT_TESTS := test_args test_output test_target test_json test_cgroup test_summary_opts test_histogram \
-	test_metrics test_label test_cgroup_names test_retired test_plan test_stats_report test_report_golden
+	test_metrics test_label test_cgroup_names test_retired test_plan test_stats_report test_report_golden test_program_table
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# the program table against the BPF objects: opens them, loads nothing
+PROGRAM_TABLE_SRCS := tests/unit/test_program_table.c src/trace/program_table.c
+$(OUT)/test_program_table: $(PROGRAM_TABLE_SRCS) $(SRC_HDRS) $(SKELS) $(OUT)/target | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(PROGRAM_TABLE_SRCS) -o $@ $(CMOCKA_LIBS) $(LIBBPF_LIBS)
+
+$(OUT)/asan/test_program_table: $(PROGRAM_TABLE_SRCS) $(SRC_HDRS) $(SKELS) $(OUT)/target | $(OUT)/asan
+	$(call msg,CC-ASAN,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $(PROGRAM_TABLE_SRCS) -o $@ $(CMOCKA_LIBS) $(LIBBPF_LIBS)
 
 $(OUT)/%: tests/unit/%.c $(LIB_SRCS) $(SRC_HDRS) bpf/runqslower.h bpf/histogram.h $(OUT)/target | $(OUT)
 	$(call msg,CC,$@)
