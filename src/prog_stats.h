@@ -10,4 +10,9 @@
  * program of @obj; needs BPF run-time stats enabled while it ran. */
 void print_prog_stats(FILE *out, struct bpf_object *obj);
 
+/* "stats: recursion_misses: <tracepoint>=N ...": how often the kernel
+ * skipped each program of @obj because it was already running on that CPU
+ * (bpf_prog_info.recursion_misses); counted whether or not stats are on. */
+void print_prog_misses(FILE *out, struct bpf_object *obj);
+
 #endif

@@ -107,6 +107,7 @@ void stats_print(FILE *out, const struct tracer *t,
 	map_bytes = map_memlock(bpf_map__fd(t->start));
 	fprintf(out, "stats: storage: mode=%s\n", storage_mode_name(t->mode));
 	print_prog_stats(out, t->obj);
+	print_prog_misses(out, t->obj);
 	fprintf(out, "stats: events: emitted=%llu lost_ringbuf=%llu\n", events,
 		(unsigned long long)c[RQS_LOST_RINGBUF]);
 	fprintf(out, "stats: waits: over_threshold=%llu\n",
