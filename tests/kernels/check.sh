@@ -100,7 +100,12 @@ check_mode() {
 		echo "VMTEST $label $mode FAIL: exit status $rc after SIGINT: $(head -c 300 "$err")"
 		return
 	fi
-	verdict=$(awk -v label="$label" -v mode="$mode" '
+	# the waits the tool itself counted as lost (--stats): a round may go
+	# unreported only if it did (this host's kernel emits no sched_switch
+	# when a hidden agent leaves a CPU, and the tool counts the wait whose
+	# switch-in it missed)
+	lost=$(awk -F= '/^stats: waits: missed_switch_in=|^stats: wakeups: not_recorded=/ { n += $2 } END { print n + 0 }' "$err")
+	verdict=$(awk -v label="$label" -v mode="$mode" -v lost="$lost" '
 		FNR == NR && /^latgen / { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "waiter_tid") tid = kv[2] } next }
 		FNR == NR && /^wait_us=/ {
 			n++; split($1, kv, "="); want[n] = kv[2]; pre[n] = ($2 == "preempted=1"); kern[n] = ""
@@ -149,6 +154,10 @@ check_mode() {
 				}
 				for (at = j; at <= m; at++)
 					if (got[at] >= lo && got[at] <= hi) break
+				# a round that may be at or below the threshold
+				# need not be printed (a disturbed guest made one 7 ms)
+				if (at > m && lo <= 10000) { g = g (i > 1 ? "/" : "") "short"; continue }
+				if (at > m && unrep < lost + 0) { unrep++; g = g (i > 1 ? "/" : "") "lost"; continue }
 				if (at > m) { bad = bad " round " i " (kernel " (kern[i] != "" ? kern[i] : "-") " us, latgen " want[i] " us) not reported;"; g = g (i > 1 ? "/" : "") "-"; continue }
 				for (; j < at; j++) { other = other " " got[j]; oi[++k] = j }
 				if (got[j] > want[i] * 1.1) bad = bad " round " i ": tool " got[j] " us, more than latgen measured (" want[i] " us);"
