@@ -90,6 +90,12 @@ static int render(struct stats_out *o, const struct run_stats *s)
 	end(o);
 	for (unsigned int i = 0; i < s->nprogs; i++)
 		prog(o, &s->progs[i]);
+	if (s->nprogs) {
+		begin(o, "recursion_misses", NULL);
+		for (unsigned int i = 0; i < s->nprogs; i++)
+			u64(o, s->progs[i].name, s->progs[i].recursion_misses);
+		end(o);
+	}
 	begin(o, "events", NULL);
 	u64(o, "emitted", s->emitted);
 	u64(o, "lost_ringbuf", c[RQS_LOST_RINGBUF]);

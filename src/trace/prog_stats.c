@@ -21,6 +21,7 @@ unsigned int prog_stats_read(struct bpf_object *obj, struct prog_run_stats *out,
 			.name = program_stats_name(bpf_program__name(prog)),
 			.runs = info.run_cnt,
 			.run_ns = info.run_time_ns,
+			.recursion_misses = info.recursion_misses,
 		};
 	}
 	return n;

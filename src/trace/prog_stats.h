@@ -10,6 +10,9 @@ struct prog_run_stats {
 	const char *name;	/* its --stats name: trace/program_table.c */
 	unsigned long long runs;
 	unsigned long long run_ns;
+	/* runs the kernel skipped because the program was already running
+	 * on that CPU: each a tracepoint hit the tool did not see */
+	unsigned long long recursion_misses;
 };
 
 /* The loaded programs of @obj, in the object's order, at most @max. */

@@ -62,7 +62,7 @@ started() {
 
 check_mode() {
 	mode=$1 out=$tmp/$1.out err=$tmp/$1.err gen=$tmp/$1.gen
-	"$RQS" -m "$mode" --time=mono 10000 > "$out" 2> "$err" &
+	"$RQS" -m "$mode" --time=mono --stats 10000 > "$out" 2> "$err" &
 	pid=$!
 	if ! started "$pid" "$out"; then
 		echo "VMTEST $label $mode FAIL: did not start: $(head -c 300 "$err")"
@@ -100,7 +100,12 @@ check_mode() {
 		echo "VMTEST $label $mode FAIL: exit status $rc after SIGINT: $(head -c 300 "$err")"
 		return
 	fi
-	verdict=$(awk -v label="$label" -v mode="$mode" '
+	# the waits the tool itself counted as lost (--stats): a round may go
+	# unreported only if it did (this host's kernel emits no sched_switch
+	# when a hidden agent leaves a CPU, and the tool counts the wait whose
+	# switch-in it missed)
+	lost=$(awk -F= '/^stats: waits: missed_switch_in=|^stats: wakeups: not_recorded=/ { n += $2 } END { print n + 0 }' "$err")
+	verdict=$(awk -v label="$label" -v mode="$mode" -v lost="$lost" '
 		FNR == NR && /^latgen / { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "waiter_tid") tid = kv[2] } next }
 		FNR == NR && /^wait_us=/ {
 			n++; split($1, kv, "="); want[n] = kv[2]; pre[n] = ($2 == "preempted=1"); kern[n] = ""
@@ -149,6 +154,10 @@ check_mode() {
 				}
 				for (at = j; at <= m; at++)
 					if (got[at] >= lo && got[at] <= hi) break
+				# a round that may be at or below the threshold
+				# need not be printed (a disturbed guest made one 7 ms)
+				if (at > m && lo <= 10000) { g = g (i > 1 ? "/" : "") "short"; continue }
+				if (at > m && unrep < lost + 0) { unrep++; g = g (i > 1 ? "/" : "") "lost"; continue }
 				if (at > m) { bad = bad " round " i " (kernel " (kern[i] != "" ? kern[i] : "-") " us, latgen " want[i] " us) not reported;"; g = g (i > 1 ? "/" : "") "-"; continue }
 				for (; j < at; j++) { other = other " " got[j]; oi[++k] = j }
 				if (got[j] > want[i] * 1.1) bad = bad " round " i ": tool " got[j] " us, more than latgen measured (" want[i] " us);"
@@ -166,8 +175,9 @@ check_mode() {
 	echo "$verdict"
 	# a failure says what the tool printed and said
 	case $verdict in
-	*FAIL*) echo "VMDIAG tool printed $(($(wc -l < "$out") - 2)) waits; stderr: $(tr '\n' ' ' < "$err" | head -c 400)"
-		sed -n '3,12s/^/VMDIAG tool /p' "$out" ;;
+	*FAIL*) echo "VMDIAG tool printed $(($(wc -l < "$out") - 2)) waits"
+		sed -n '3,12s/^/VMDIAG tool /p' "$out"
+		sed 's/^/VMDIAG stderr /' "$err" ;;
 	esac
 }
 
@@ -193,16 +203,18 @@ check_queued() {
 		echo "VMTEST $label queued-$mode ok (not run: this kernel does not preempt in kernel mode: $(cat /sys/kernel/debug/sched/preempt 2> /dev/null || uname -v))"
 		return
 	fi
-	"$RQS" -m "$mode" --time=mono $((scale * 1000)) > "$out" 2> "$err" &
+	"$RQS" -m "$mode" --time=mono --stats $((scale * 1000)) > "$out" 2> "$err" &
 	pid=$!
 	if ! started "$pid" "$out"; then
 		echo "VMTEST $label queued-$mode FAIL: did not start: $(head -c 300 "$err")"
 		kill -9 "$pid" 2> /dev/null
 		return
 	fi
-	"$QWAKE" -n 100 -q 3 -x "$scale" > "$gen" 2> "$tmp/qgen.err" &
+	# 100 rounds, then more until 3 clean rounds were woken while
+	# queued, for at most 90 s; a generator stuck past 120 s is killed and
+	# the rounds it made are judged
+	"$QWAKE" -n 100 -q 3 -t 90 -x "$scale" > "$gen" 2> "$tmp/qgen.err" &
 	gen_pid=$!
-	# a slow emulator gets 120 s: the rounds made by then are judged
 	if ! exits_within "$gen_pid" 120; then
 		kill -9 "$gen_pid"
 		{ wait "$gen_pid"; } 2> /dev/null
@@ -214,17 +226,22 @@ check_queued() {
 		kill -9 "$pid"
 	fi
 	wait "$pid"
-	verdict=$(awk -v min_us=$((scale * 1000)) -v pct=10 -v slack_us=$((scale * 200)) -f "$QWAKE_MATCH" "$gen" "$out")
+	# the waits the tool itself counted as lost (--stats)
+	lost=$(awk -F= '/^stats: waits: missed_switch_in=|^stats: wakeups: not_recorded=/ { n += $2 } END { print n + 0 }' "$err")
+	verdict=$(awk -v min_us=$((scale * 1000)) -v lost="$lost" -f "$QWAKE_MATCH" "$gen" "$out")
 	case $verdict in
 	ok*)
 		if ! echo "$verdict" | grep -q '(clean 0)'; then
 			echo "VMTEST $label queued-$mode ok ($verdict)"
 		else
-			echo "VMTEST $label queued-$mode FAIL: no clean round was woken while queued ($verdict)"
+			echo "VMTEST $label queued-$mode FAIL: no clean round was woken while queued ($verdict; $(tail -1 "$gen"))"
 		fi ;;
-	*) echo "VMTEST $label queued-$mode FAIL: ${verdict#FAIL: } ($(tail -1 "$gen") $(head -c 300 "$tmp/qgen.err"))"
-	   sed 's/^/VMDIAG gen /' "$gen" | head -40
-	   sed 's/^/VMDIAG tool /' "$out" | head -40 ;;
+	*) echo "VMTEST $label queued-$mode FAIL: $(echo "${verdict#FAIL: }" | head -1) ($(tail -1 "$gen") $(head -c 300 "$tmp/qgen.err"))"
+	   # the failed rounds with the tool's lines near them, what the tool
+	   # said (loss lines) and its counters (--stats: negative waits,
+	   # missed switch-ins, recursion misses)
+	   echo "$verdict" | sed -n 's/^diag /VMDIAG /p'
+	   sed 's/^/VMDIAG stderr /' "$err" ;;
 	esac
 }
 

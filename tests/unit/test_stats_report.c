@@ -25,9 +25,9 @@ static char *render(int (*fn)(FILE *, const struct run_stats *), const struct ru
 static void fill_common(struct run_stats *s)
 {
 	s->counters_readable = true;
-	s->progs[0] = (struct prog_run_stats){ "sched_switch", 9323, 3157761 };
-	s->progs[1] = (struct prog_run_stats){ "sched_wakeup", 6006, 1963195 };
-	s->progs[2] = (struct prog_run_stats){ "sched_wakeup_new", 0, 0 };
+	s->progs[0] = (struct prog_run_stats){ "sched_switch", 9323, 3157761, 2 };
+	s->progs[1] = (struct prog_run_stats){ "sched_wakeup", 6006, 1963195, 0 };
+	s->progs[2] = (struct prog_run_stats){ "sched_wakeup_new", 0, 0, 0 };
 	s->nprogs = 3;
 	s->emitted = 1390;
 	s->counters[RQS_LOST_RINGBUF] = 7;
@@ -52,6 +52,7 @@ static void test_task(void **state)
 		"stats: prog: sched_switch runs=9323 run_ns=3157761 ns_per_run=338.7\n"
 		"stats: prog: sched_wakeup runs=6006 run_ns=1963195 ns_per_run=326.9\n"
 		"stats: prog: sched_wakeup_new runs=0 run_ns=0 ns_per_run=0.0\n"
+		"stats: recursion_misses: sched_switch=2 sched_wakeup=0 sched_wakeup_new=0\n"
 		"stats: events: emitted=1390 lost_ringbuf=7\n"
 		"stats: waits: over_threshold=1397\n"
 		"stats: wakeups: not_recorded=2\n"
@@ -63,6 +64,7 @@ static void test_task(void **state)
 		"{\"type\":\"stats\",\"what\":\"prog\",\"name\":\"sched_switch\",\"runs\":9323,\"run_ns\":3157761,\"ns_per_run\":338.7}\n"
 		"{\"type\":\"stats\",\"what\":\"prog\",\"name\":\"sched_wakeup\",\"runs\":6006,\"run_ns\":1963195,\"ns_per_run\":326.9}\n"
 		"{\"type\":\"stats\",\"what\":\"prog\",\"name\":\"sched_wakeup_new\",\"runs\":0,\"run_ns\":0,\"ns_per_run\":0.0}\n"
+		"{\"type\":\"stats\",\"what\":\"recursion_misses\",\"sched_switch\":2,\"sched_wakeup\":0,\"sched_wakeup_new\":0}\n"
 		"{\"type\":\"stats\",\"what\":\"events\",\"emitted\":1390,\"lost_ringbuf\":7}\n"
 		"{\"type\":\"stats\",\"what\":\"waits\",\"over_threshold\":1397}\n"
 		"{\"type\":\"stats\",\"what\":\"wakeups\",\"not_recorded\":2}\n"
