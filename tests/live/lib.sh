@@ -273,3 +273,14 @@ match_waits() {
 		[ $diff -le $tol ] || fail "wait $((i + 1)): tool says $t us, generator measured $g us"
 	done
 }
+
+# absent_id: a PID or TID that cannot exist: above kernel.pid_max
+absent_id() { echo $(($(cat /proc/sys/kernel/pid_max) + 1)); }
+
+# waiting_exit PID SECONDS: until PID (a child) has exited; its status in $exit_rc
+waiting_exit() {
+	for _ in $(seq $(($2 * 10))); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$1" 2>/dev/null && fail "pid $1 still running after $2 s"
+	exit_rc=0
+	wait "$1" || exit_rc=$?
+}
