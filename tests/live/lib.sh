@@ -30,10 +30,20 @@ check_prereq() {
 	ROOT) [ "$(id -u)" = 0 ] || { echo "not root"; return 1; } ;;
 	BTF) [ -r /sys/kernel/btf/vmlinux ] || { echo "no /sys/kernel/btf/vmlinux"; return 1; } ;;
 	TASK_STORAGE)
-		# the tool's own probe: -m task fails with this line where unsupported
-		local out
-		out=$(timeout -s INT 2 "$RQS" -m task 999999999 2>&1 >/dev/null)
-		case $out in *"cannot use --storage=task"*) echo "kernel lacks task storage for tracing"; return 1 ;; esac ;;
+		# the tool's own probe: -m task fails with this line where
+		# unsupported; where supported it prints its header (attached), and
+		# is stopped then rather than after 2 s: every suite asks this
+		local probe=$TEST_TMP/task_storage.probe pid
+		"$RQS" -m task 999999999 > "$probe.out" 2> "$probe.err" &
+		pid=$!
+		for _ in $(seq 20); do
+			grep -q '^TIME' "$probe.out" 2>/dev/null && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -INT "$pid" 2>/dev/null
+		wait "$pid"
+		case $(cat "$probe.err") in *"cannot use --storage=task"*) echo "kernel lacks task storage for tracing"; return 1 ;; esac ;;
 	PERF) command -v perf >/dev/null || { echo "perf not installed"; return 1; } ;;
 	VALGRIND) command -v valgrind >/dev/null || { echo "valgrind not installed"; return 1; } ;;
 	MULTICPU) [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; return 1; } ;;
