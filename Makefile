@@ -241,19 +241,45 @@ check-asan: $(addprefix $(OUT)/asan/,$(UNIT_TESTS))
 check-report:
 	$(Q)tests/bench/report.sh
 
+# The live suites (tests/live/run.sh --list), each its own script;
+# make check-live-SUITE runs one, such as check-live-filters.
 check-live: $(BIN) $(TEST_TOOLS)
-	$(Q)st=0; RQS=$(abspath $(BIN)) tests/live/run.sh || st=1; \
-		RQS=$(abspath $(BIN)) tests/live/summary.sh || st=1; exit $$st
+	$(Q)RQS=$(abspath $(BIN)) tests/live/run.sh
 
-# The same live tests against a build from the committed vmlinux fallback.
-check-fallback: $(TEST_TOOLS)
-	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/fallback BIN=$(OUT)/fallback/$(NAME) VMLINUX_FALLBACK=1 $(OUT)/fallback/$(NAME)
-	$(Q)RQS=$(abspath $(OUT)/fallback/$(NAME)) tests/live/run.sh
+check-live-%: $(BIN) $(TEST_TOOLS)
+	$(Q)RQS=$(abspath $(BIN)) tests/live/run.sh $*
 
-# mk/*.mk append their stages
+# The tool built from the committed vmlinux fallback: make check runs a
+# short smoke test against it, make check-all every live suite.
+FALLBACK_BIN := $(OUT)/fallback/$(NAME)
+FALLBACK_MAKE := --no-print-directory OUT=$(OUT)/fallback BIN=$(FALLBACK_BIN) VMLINUX_FALLBACK=1 $(FALLBACK_BIN)
+
+check-fallback-build:
+	$(Q)$(MAKE) $(FALLBACK_MAKE)
+
+check-fallback: check-fallback-build $(TEST_TOOLS)
+	$(Q)RQS=$(abspath $(FALLBACK_BIN)) tests/live/smoke.sh
+
+check-fallback-live: check-fallback-build $(TEST_TOOLS)
+	$(Q)RQS=$(abspath $(FALLBACK_BIN)) tests/live/run.sh
+
+# make check: the fast stages, a few minutes as root. make check-all: those
+# and every other, as CI runs it (mk/*.mk append to CHECK_ALL_STAGES).
+# What the fast stages build is built first, CHECK_JOBS at a time; a build
+# that fails there fails again, and is reported, in its stage.
+.PHONY: check-all check-build check-fallback-build check-fallback-live
 CHECK_STAGES := check-unit check-asan check-report check-live check-fallback
+CHECK_ALL_STAGES := $(CHECK_STAGES) check-fallback-live
+CHECK_JOBS ?= $(shell nproc 2> /dev/null || echo 2)
+check-build: $(addprefix $(OUT)/,$(UNIT_TESTS)) $(addprefix $(OUT)/asan/,$(UNIT_TESTS)) $(TEST_TOOLS) check-fallback-build
+
 check: all
+	-$(Q)$(MAKE) --no-print-directory -k -j$(CHECK_JOBS) check-build
 	$(Q)tests/check.sh $(CHECK_STAGES)
+
+check-all: all
+	-$(Q)$(MAKE) --no-print-directory -k -j$(CHECK_JOBS) check-build
+	$(Q)tests/check.sh $(CHECK_ALL_STAGES)
 
 # --- install ---------------------------------------------------------------
 install: $(BIN)

@@ -31,4 +31,4 @@ vmtest-arm64:
 	fi
 	$(Q)ARM64_CROSS_COMPILE=$(ARM64_CROSS_COMPILE) tests/kernels/run.sh arm64
 
-CHECK_STAGES += vmtest vmtest-arm64
+CHECK_ALL_STAGES += vmtest vmtest-arm64

@@ -48,4 +48,4 @@ check-package: $(BIN)
 check-dist:
 	$(Q)st=0; tests/package/dist.sh || st=1; tests/package/reproducible.sh --deb || st=1; exit $$st
 
-CHECK_STAGES += check-package check-dist
+CHECK_ALL_STAGES += check-package check-dist

@@ -1,10 +1,10 @@
 # Reliability (issue #15): faults at the bpf() boundary, stress, fuzzing,
 # the tool itself under ASan/UBSan and valgrind.
 #   make check-faults      refusals, kills, privileges (live, root)
-#   make check-stress      the stress tests with short settings (in make check)
+#   make check-stress      the stress tests with short settings (in make check-all)
 #   make stress            the same with the long settings (by hand; see
 #                          tests/stress/run.sh for each STRESS_* setting)
-#   make check-fuzz        every fuzz target FUZZ_TIME s (default 20; in make check)
+#   make check-fuzz        every fuzz target FUZZ_TIME s (default 20; in make check-all)
 #   make fuzz              every fuzz target FUZZ_LONG_TIME s (default 600)
 #   make check-asan-live   the tool built with ASan/UBSan, on live runs
 .PHONY: check-faults check-stress stress check-fuzz fuzz check-asan-live
@@ -51,4 +51,4 @@ check-asan-live: $(RELIABILITY_TOOLS)
 		CFLAGS="$(CFLAGS) $(SAN_FLAGS)" LDFLAGS="$(LDFLAGS) $(SAN_FLAGS)" $(OUT)/asan-tool/$(NAME)
 	$(Q)RQS=$(abspath $(OUT)/asan-tool/$(NAME)) tests/live/sanitizers.sh
 
-CHECK_STAGES += check-faults check-stress check-fuzz check-asan-live
+CHECK_ALL_STAGES += check-faults check-stress check-fuzz check-asan-live

@@ -30,10 +30,20 @@ check_prereq() {
 	ROOT) [ "$(id -u)" = 0 ] || { echo "not root"; return 1; } ;;
 	BTF) [ -r /sys/kernel/btf/vmlinux ] || { echo "no /sys/kernel/btf/vmlinux"; return 1; } ;;
 	TASK_STORAGE)
-		# the tool's own probe: -m task fails with this line where unsupported
-		local out
-		out=$(timeout -s INT 2 "$RQS" -m task 999999999 2>&1 >/dev/null)
-		case $out in *"cannot use --storage=task"*) echo "kernel lacks task storage for tracing"; return 1 ;; esac ;;
+		# the tool's own probe: -m task fails with this line where
+		# unsupported; where supported it prints its header (attached), and
+		# is stopped then rather than after 2 s: every suite asks this
+		local probe=$TEST_TMP/task_storage.probe pid
+		"$RQS" -m task 999999999 > "$probe.out" 2> "$probe.err" &
+		pid=$!
+		for _ in $(seq 20); do
+			grep -q '^TIME' "$probe.out" 2>/dev/null && break
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -INT "$pid" 2>/dev/null
+		wait "$pid"
+		case $(cat "$probe.err") in *"cannot use --storage=task"*) echo "kernel lacks task storage for tracing"; return 1 ;; esac ;;
 	PERF) command -v perf >/dev/null || { echo "perf not installed"; return 1; } ;;
 	VALGRIND) command -v valgrind >/dev/null || { echo "valgrind not installed"; return 1; } ;;
 	MULTICPU) [ "$(nproc)" -ge 2 ] || { echo "needs 2 CPUs"; return 1; } ;;
@@ -272,4 +282,15 @@ match_waits() {
 		note "TID $3 wait $((i + 1)): generator ${g} us, tool ${t} us, diff ${diff} us (tolerance ${tol})"
 		[ $diff -le $tol ] || fail "wait $((i + 1)): tool says $t us, generator measured $g us"
 	done
+}
+
+# absent_id: a PID or TID that cannot exist: above kernel.pid_max
+absent_id() { echo $(($(cat /proc/sys/kernel/pid_max) + 1)); }
+
+# waiting_exit PID SECONDS: until PID (a child) has exited; its status in $exit_rc
+waiting_exit() {
+	for _ in $(seq $(($2 * 10))); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$1" 2>/dev/null && fail "pid $1 still running after $2 s"
+	exit_rc=0
+	wait "$1" || exit_rc=$?
 }

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The tool itself (RQS: an ASan/UBSan build, see make check-asan-live) on
 # short live runs and on its error paths, and the normal build under
-# valgrind (RQS_PLAIN) on the paths t_valgrind_clean in run.sh does not take.
+# valgrind (RQS_PLAIN) on the paths t_valgrind_clean in basic.sh does not take.
 # Any sanitizer report, leak included, fails the test.
 SUITE=sanitizers
 . "$(dirname "$0")/lib.sh"

@@ -342,6 +342,9 @@ t_prometheus_live() {
 	done
 	kill -TERM "$prom"
 	wait "$prom" || true
+	# the keeper has held B and C to the end: once out of bg_pids, the
+	# test's closing wait would otherwise sit out its 120 s
+	kill "$keeper" 2> /dev/null || true
 	bg_pids=()
 	for p in $a_port $b_port $prom_port; do
 		! ss -Hltn "sport = :$p" | grep -q . || fail "port $p still open"

@@ -1,7 +1,10 @@
-# Live tests of issue #13's options, sourced by run.sh: -W, --cpu, -B, -j,
-# -c, --cgroup, -d. Each checks the tool against what the test itself made
-# happen (the latency generator's threads, modes and own measurements, the
-# cgroups it creates), never against the tool's own say-so.
+#!/bin/bash
+# Live suite: why a task waited, and the options beside it: -W, --cpu, -B,
+# -j, -c, --cgroup, -d. Each checks the tool against what the test itself
+# made happen (the latency generator's threads, modes and own measurements,
+# the cgroups it creates), never against the tool's own say-so.
+SUITE=why
+. "$(dirname "$0")/lib.sh"
 
 # waiter_lines FILE: the tool's text lines for $waiter_tid (COMM "waiter")
 waiter_lines() { awk -v tid="$waiter_tid" 'NR > 2 && $3 == tid' "$1"; }
@@ -358,3 +361,4 @@ test_case ROOT,BTF,TASK_STORAGE,MULTICPU,CMD_jq,CMD_python3 "-j parses, odd COMM
 test_case ROOT,BTF,MULTICPU,CMD_jq "-j: loss and --stats records on stdout" t_json_losses_and_stats
 test_case ROOT,BTF "-d 3 exits 0 within 3.5 s" t_duration
 test_case "" "bad -B, -c, -d, --cgroup values: one line, exit 2" t_bad_option_values
+test_done

@@ -1,6 +1,6 @@
 #!/bin/bash
 # Stress tests: lifecycle, concurrent instances, fork/exit storm, flood,
-# reader starvation, a stalled reader. `make check` runs them with short
+# reader starvation, a stalled reader. `make check-all` runs them with short
 # settings (check-stress); `make stress` with the long ones; any of these
 # can be set by hand:
 #   STRESS_CYCLES        start/stop cycles                  (check 24, stress 200)

@@ -1,0 +1,160 @@
+#!/bin/bash
+# Live suite: the waits it reports. Each is checked against the latency
+# generator's own measure of the waits it made (TID, latency, the task that
+# ran before, the switch-in time), against perf sched timehist, and against
+# --stats' counters; a wakeup of a task still on its CPU starts none; the
+# userspace is valgrind-clean.
+SUITE=basic
+. "$(dirname "$0")/lib.sh"
+
+t_reports_generated_wait() {
+	start_tracer rqs 10000
+	run_latgen gen -d 30 -n 5
+	sleep 0.3
+	stop_tracer "$tracer_pid"
+	match_waits gen.out rqs.out "$waiter_tid"
+	# COMM is the task that waited (the generator names it), not current
+	awk -v tid="$waiter_tid" 'NR > 2 && $3 == tid && $2 != "waiter" { exit 1 }' rqs.out ||
+		fail "COMM of waiter lines is not 'waiter': $(grep -w "$waiter_tid" rqs.out)"
+}
+
+t_nothing_below_threshold() {
+	start_tracer rqs 10000
+	run_latgen gen -d 4 -n 5
+	sleep 0.3
+	stop_tracer "$tracer_pid"
+	[ -z "$(lats_of rqs.out "$waiter_tid")" ] || fail "4 ms waits reported at a 10 ms threshold"
+	awk 'NR > 2 && $4 <= 10000 { print; bad = 1 } END { exit bad }' rqs.out ||
+		fail "a wait at or below the threshold was printed"
+	note "$(($(wc -l < rqs.out) - 2)) other waits over 10 ms seen system-wide, none below"
+}
+
+t_previous_names_hog() {
+	start_tracer rqs -P 10000
+	# -f: a SCHED_FIFO waiter runs before fair tasks woken during the spin
+	run_latgen gen -d 25 -n 5 -f
+	sleep 0.3
+	stop_tracer "$tracer_pid"
+	head -2 rqs.out | tail -1 | grep -q 'PREV COMM *PREV TID$' || fail "no PREV columns in header"
+	lines=$(awk -v tid="$waiter_tid" 'NR > 2 && $3 == tid' rqs.out)
+	[ "$(wc -l <<<"$lines")" = 5 ] || fail "expected 5 waiter lines: $lines"
+	# a stop-class task (migration/N) may still come between them, rarely
+	hog_rounds=$(awk -v hog="$hog_tid" '$5 == "hog" && $6 == hog' <<<"$lines" | wc -l)
+	[ "$hog_rounds" -ge 4 ] || fail "PREV is the hog ($hog_tid) in $hog_rounds of 5 rounds: $lines"
+	awk -v w="$waiter_tid" '$6 == w || $6 !~ /^[0-9]+$/ { exit 1 }' <<<"$lines" ||
+		fail "PREV TID is the waiter itself or not a TID: $lines"
+	note "PREV was the hog in $hog_rounds of 5 rounds"
+}
+
+t_perf_sched_agrees() {
+	mountpoint -q /sys/kernel/tracing || mount -t tracefs nodev /sys/kernel/tracing
+	start_tracer rqs 10000
+	perf sched record -o perf.data -- "$LATGEN" -d 30 -n 4 > gen.out 2> perf.err ||
+		{ cat perf.err; fail "perf sched record failed"; }
+	stop_tracer "$tracer_pid"
+	parse_latgen gen.out
+	perf sched timehist -i perf.data -t "$waiter_tid" 2> /dev/null > timehist.txt
+	# columns: time cpu task[tid] wait sch-delay run; keep delays over 10 ms
+	awk '$4 > 10 { printf "%d\n", $5 * 1000 }' timehist.txt > perf.delays
+	mapfile -t perf_delays < <(awk '$1 > 10000' perf.delays)
+	mapfile -t tool < <(lats_of rqs.out "$waiter_tid")
+	[ ${#tool[@]} = 4 ] || fail "tool reported ${#tool[@]} waits, expected 4: $(cat rqs.out)"
+	[ ${#perf_delays[@]} = 4 ] || { cat timehist.txt; fail "perf sched timehist found ${#perf_delays[@]} delays over 10 ms"; }
+	for i in 0 1 2 3; do
+		p=${perf_delays[$i]} t=${tool[$i]}
+		diff=$((p > t ? p - t : t - p))
+		note "wait $((i + 1)): perf sched timehist sch delay ${p} us, tool ${t} us, diff ${diff} us"
+		[ $diff -le $((p / 100 + 100)) ] || fail "perf says $p us, tool $t us"
+	done
+}
+
+t_stats_match_events() {
+	start_tracer rqs --stats 1000
+	run_latgen gen -d 5 -n 5
+	sleep 0.3
+	stop_tracer "$tracer_pid"
+	printed=$(($(wc -l < rqs.out) - 2))
+	grep -q "^stats: events: emitted=$printed lost_ringbuf=0$" rqs.err ||
+		fail "emitted count does not match $printed printed lines: $(cat rqs.err)"
+	grep -q "^stats: waits: over_threshold=$printed$" rqs.err ||
+		fail "BPF's count of waits over the threshold is not the $printed printed: $(cat rqs.err)"
+	for p in sched_switch sched_wakeup; do
+		grep -qE "^stats: prog: $p runs=[1-9][0-9]* run_ns=[1-9][0-9]* ns_per_run=[0-9.]+$" rqs.err ||
+			fail "no sane stats for $p: $(cat rqs.err)"
+	done
+	grep -qE '^stats: memory: bytes=[1-9][0-9]* map=[0-9]+ per_task=[1-9][0-9]* tasks=[1-9][0-9]* prefilled=[1-9][0-9]*$' rqs.err ||
+		fail "no task storage memory line: $(cat rqs.err)"
+	[ "$(cat /proc/sys/kernel/bpf_stats_enabled)" = 0 ] || fail "BPF stats left enabled"
+	note "$(grep 'prog: sched_switch' rqs.err)"
+}
+
+t_valgrind_clean() {
+	valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--suppressions="$TOP/tests/live/valgrind.supp" \
+		"$RQS" -P --stats 1000 > out 2> err &
+	vg=$!
+	bg_pids+=($vg)
+	for _ in $(seq 400); do grep -q '^TIME ' out && break; sleep 0.1; done
+	grep -q '^TIME ' out || fail "did not start under valgrind: $(cat err)"
+	run_latgen gen -d 5 -n 3
+	kill -INT $vg
+	wait $vg || fail "valgrind exit $?: $(grep -v '^stats:' err)"
+	bg_pids=()
+	! grep -q '^==' err || fail "valgrind reports: $(grep '^==' err | head)"
+}
+
+t_wakeup_on_cpu_starts_no_wait() {
+	# pingpong's threads are woken in place, still on their CPU, then sleep
+	# 300 ms: a wait started at such a wakeup would be kept by the next one
+	# and reported as about 300 ms
+	start_tracer rqs 100000
+	"$TOP/build/pingpong" -z 300 -H 3 > pp.out 2> pp.err || fail "pingpong: $(cat pp.err)"
+	sleep 0.3
+	stop_tracer "$tracer_pid"
+	tids=$(sed -n 's/.*tids=\([0-9]*\),\([0-9]*\).*/\1 \2/p' pp.out)
+	set -- $tids
+	note "$(tail -1 pp.out)"
+	grep -q ' hits=3$' pp.out || fail "no 3 in-place wakeups: $(tail -1 pp.out)"
+	lines=$(awk -v a="$1" -v b="$2" 'NR > 2 && ($3 == a || $3 == b)' rqs.out)
+	[ -z "$lines" ] || fail "waits over 100 ms reported for pingpong's threads: $lines"
+}
+
+t_timestamps() {
+	# TIME is when the task ran, not when the line was printed: against
+	# the waiter's own clock readings right after it ran
+	start_tracer mono --time=mono 10ms
+	mono_pid=$tracer_pid
+	TZ=UTC start_tracer wall -T 10ms
+	wall_pid=$tracer_pid
+	run_latgen gen -d 20 -n 3 -i 50
+	sleep 0.3
+	stop_tracer "$mono_pid"
+	stop_tracer "$wall_pid"
+	mapfile -t want_mono < <(sed -n 's/^wait_us=.* ran_mono_us=\([0-9]*\).*/\1/p' gen.out)
+	mapfile -t want_real < <(sed -n 's/^wait_us=.* ran_real_us=\([0-9]*\).*/\1/p' gen.out)
+	mapfile -t got_mono < <(awk -v t="$waiter_tid" 'NR > 2 && $3 == t { sub(/\./, "", $1); printf "%.0f\n", $1 }' mono.out)
+	mapfile -t got_wall < <(awk -v t="$waiter_tid" 'NR > 2 && $3 == t { split($1, a, /[:.]/); printf "%.0f\n", ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000000 + a[4] }' wall.out)
+	[ ${#got_mono[@]} = 3 ] && [ ${#got_wall[@]} = 3 ] || fail "expected 3 waits each: $(cat mono.out wall.out)"
+	head -2 wall.out | tail -1 | grep -q '^TIME            COMM' || fail "-T header: $(head -2 wall.out)"
+	head -2 mono.out | tail -1 | grep -q '^TIME(s)         COMM' || fail "--time=mono header: $(head -2 mono.out)"
+	for i in 0 1 2; do
+		dm=$((got_mono[i] - want_mono[i]))
+		dw=$((got_wall[i] - want_real[i] % 86400000000))
+		# across midnight
+		[ $dw -gt 43200000000 ] && dw=$((dw - 86400000000))
+		[ $dw -lt -43200000000 ] && dw=$((dw + 86400000000))
+		note "wait $((i + 1)): --time=mono ${dm#-} us from the waiter's CLOCK_MONOTONIC, -T ${dw#-} us from its CLOCK_REALTIME"
+		[ ${dm#-} -le 1000 ] || fail "--time=mono: ${got_mono[i]} us, the waiter ran at ${want_mono[i]} us"
+		[ ${dw#-} -le 1000 ] || fail "-T: ${got_wall[i]} us of the day, the waiter ran at ${want_real[i]} us"
+	done
+}
+
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "reports the generated wait's TID and latency (task storage)" t_reports_generated_wait
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "prints nothing at or below the threshold" t_nothing_below_threshold
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-P names the task that ran before (the hog)" t_previous_names_hog
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU,PERF "agrees with perf sched timehist" t_perf_sched_agrees
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "--stats counts match the events printed" t_stats_match_events
+test_case ROOT,BTF,VALGRIND,MULTICPU "valgrind-clean userspace" t_valgrind_clean
+test_case ROOT,BTF,MULTICPU "a wakeup of a task still on its CPU starts no wait" t_wakeup_on_cpu_starts_no_wait
+test_case ROOT,BTF,TASK_STORAGE,MULTICPU "TIME is the switch-in time (-T, --time=mono)" t_timestamps
+test_done
