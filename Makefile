@@ -268,7 +268,7 @@ check-fallback-live: check-fallback-build $(TEST_TOOLS)
 # What the fast stages build is built first, CHECK_JOBS at a time; a build
 # that fails there fails again, and is reported, in its stage.
 .PHONY: check-all check-build check-fallback-build check-fallback-live
-CHECK_STAGES := check-unit check-asan check-report check-live check-fallback
+CHECK_STAGES := check-unit check-asan check-bpf-headers check-report check-live check-fallback
 CHECK_ALL_STAGES := $(CHECK_STAGES) check-fallback-live
 CHECK_JOBS ?= $(shell nproc 2> /dev/null || echo 2)
 check-build: $(addprefix $(OUT)/,$(UNIT_TESTS)) $(addprefix $(OUT)/asan/,$(UNIT_TESTS)) $(TEST_TOOLS) check-fallback-build
