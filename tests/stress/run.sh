@@ -117,11 +117,16 @@ instances() {
 	local n=$1 i
 	local -a cfg=(
 		"-m task 10000" "-m hash 10000"
-		"-m task -p LATGEN 5000" "-m hash -t WAITER 0"
+		"-m task -p LATGEN 5ms" "-m hash -t WAITER 0"
 		"-m task -P 20000" "-m hash --hash-entries 50000 15000"
 		"-m task -t WAITER 25000" "-m task 40000")
 	local -a pids=()
+	# the generator is held stopped until every tracer has attached: eight
+	# starts (each probes, loads and prefills) can take longer than its
+	# pause, and a tracer started after the first round would miss it
 	start_latgen_paused gen -d 30 -n 3
+	kill -STOP "$latgen_bg"
+	! grep -q '^wait_us=' gen.out || fail "the generator began before it could be held"
 	for i in $(seq 0 $((n - 1))); do
 		args=${cfg[$i]//LATGEN/$latgen_pid}
 		args=${args//WAITER/$waiter_tid}
@@ -129,6 +134,7 @@ instances() {
 		start_tracer "rqs$i" $args
 		pids+=($tracer_pid)
 	done
+	kill -CONT "$latgen_bg"
 	wait "$latgen_bg"
 	sleep 0.3
 	for i in $(seq 0 $((n - 1))); do stop_tracer "${pids[$i]}"; done
