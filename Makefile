@@ -32,7 +32,14 @@ endif
 endif
 PKG_CONFIG ?= $(CROSS_COMPILE)pkg-config
 
-CFLAGS ?= -O2 -g
+# The distributions' hardening (Debian's and Fedora's defaults), part of the
+# default CFLAGS and LDFLAGS: a packager's own replace them. _FORTIFY_SOURCE
+# needs -O, so it goes with -O2 in CFLAGS; -U first, as some compilers
+# define it already. A static binary (STATIC=1) is not PIE.
+HARDENING_CFLAGS := -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong $(if $(filter 1,$(STATIC)),,-fPIE)
+HARDENING_LDFLAGS := $(if $(filter 1,$(STATIC)),,-pie) -Wl,-z,relro,-z,now
+CFLAGS ?= -O2 -g $(HARDENING_CFLAGS)
+LDFLAGS ?= $(HARDENING_LDFLAGS)
 BPF_CFLAGS ?= -O2 -g
 OUT ?= build
 BIN ?= $(NAME)
@@ -68,13 +75,35 @@ else
 LIBBPF_LIBS := $(or $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null),-lbpf)
 endif
 
-# --metrics serves HTTP with libmicrohttpd. Debian ships no static archives
-# of what its static libmicrohttpd needs (GnuTLS's p11-kit): STATIC=1
-# builds without it, and --metrics then says so.
-METRICS ?= $(if $(filter 1,$(STATIC)),0,1)
+# --metrics serves HTTP with libmicrohttpd. Debian's libmicrohttpd.a is built
+# with HTTPS: it needs GnuTLS, whose libgnutls.a needs p11-kit, of which
+# Debian ships no static archive. So STATIC=1 has the exporter only with a
+# libmicrohttpd that needs no GnuTLS (configure --disable-https; pkg-config
+# finds it through PKG_CONFIG_PATH), else builds without it, and --metrics
+# then says so. METRICS=1 forces it, METRICS=0 leaves it out.
+# --web-config: libyaml reads the file, libcrypt (libxcrypt) checks bcrypt
+WEB_LIBS = $(or $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null),-lyaml) -lcrypt
+MHD_STATIC_LIBS = $(shell $(PKG_CONFIG) --static --libs libmicrohttpd 2>/dev/null)
+METRICS ?= $(if $(filter 1,$(STATIC)),$(if $(filter -lgnutls,$(MHD_STATIC_LIBS)),0,1),1)
 ifeq ($(METRICS),1)
 MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
-MHD_LIBS := $(or $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null),-lmicrohttpd)
+ifeq ($(STATIC),1)
+MHD_LIBS := $(or $(MHD_STATIC_LIBS),-lmicrohttpd) \
+	$(or $(shell $(PKG_CONFIG) --static --libs zlib 2>/dev/null),-lz)
+else
+MHD_LIBS := $(or $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null),-lmicrohttpd) \
+	$(or $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null),-lz)
+endif
+MHD_LIBS += $(WEB_LIBS)
+# --web-config client_auth_type: the client's certificate is checked with
+# GnuTLS itself, which a static binary cannot have (see above)
+ifneq ($(STATIC),1)
+GNUTLS_LIBS := $(shell $(PKG_CONFIG) --libs gnutls 2>/dev/null)
+ifneq ($(GNUTLS_LIBS),)
+MHD_CFLAGS += -DRQS_CLIENT_CERTS $(shell $(PKG_CONFIG) --cflags gnutls 2>/dev/null)
+MHD_LIBS += $(GNUTLS_LIBS)
+endif
+endif
 else
 MHD_CFLAGS := -DRQS_NO_METRICS
 endif
@@ -91,16 +120,17 @@ BPF_ALL_CFLAGS = -target $(BPF_TARGET) -D__TARGET_ARCH_$(ARCH) -I$(OUT) -Ibpf $(
 # exporter), common/ (what several stages use). LIB_SRCS is the code that
 # needs neither libbpf nor a kernel: the unit tests and fuzz targets link it.
 LIB_SRCS := $(wildcard src/common/*.c src/cli/*.c) \
-	src/report/text_lines.c src/report/json_records.c src/report/why_columns.c src/report/event_printer.c \
-	src/report/stats_report.c \
+	src/report/text_lines.c src/report/json_records.c src/report/why_columns.c src/report/wake_source.c src/report/event_printer.c \
+	src/report/stats_report.c src/report/loss_lines.c \
 	src/summary/log2_hist.c src/summary/prometheus.c src/summary/cgroup_names.c \
-	src/summary/retired_cgroups.c src/summary/metric_label.c
+	src/summary/retired_cgroups.c src/summary/metric_label.c src/summary/summary_render.c \
+	src/summary/process_metrics.c src/summary/accept_encoding.c src/summary/listen_address.c
 TOOL_SRCS := $(sort $(wildcard src/*.c src/*/*.c))
 SRC_HDRS := $(wildcard src/*/*.h)
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
 SKELS := $(addprefix $(OUT)/,runqslower_task.skel.h runqslower_hash.skel.h \
-	probe_task_storage.skel.h prefill.skel.h)
-BENCH_SKELS := $(addprefix $(OUT)/,floor.skel.h lookup_floor.skel.h lookup_steps.skel.h)
+	probe_task_storage.skel.h prefill.skel.h cgroup_level.skel.h)
+BENCH_SKELS := $(addprefix $(OUT)/,floor.skel.h floor_clock.skel.h lookup_floor.skel.h lookup_steps.skel.h)
 BPF_HDRS := $(wildcard bpf/*.h)
 
 .SECONDARY:
@@ -177,10 +207,17 @@ $(BIN): $(TOOL_OBJS) $(OUT)/link.flags
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(STATIC_LDFLAGS) $(TOOL_OBJS) -o $@ $(LIBBPF_LIBS) $(MHD_LIBS) -lm -pthread
 
 FLOOR_OBJS := $(addprefix $(OUT)/,trace/prog_stats.o trace/program_table.o report/stats_report.o \
-	common/json_writer.o)
+	common/json_writer.o common/untrusted_text.o)
 $(OUT)/rqs-floor: bench/floor.c $(FLOOR_OBJS) $(BENCH_SKELS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) bench/floor.c $(FLOOR_OBJS) -o $@ $(LIBBPF_LIBS)
+
+# The tool with one piece of the wakeup taken out (bench/omit.bpf.h), for
+# the benchmark's omit-PIECE modes only; never installed.
+BENCH_OMIT := filters oncpu runs lookup pending
+$(OUT)/bench-omit-%/$(NAME): FORCE
+	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/bench-omit-$* BIN=$@ \
+		BPF_CFLAGS='$(BPF_CFLAGS) -I$(CURDIR)/bench -include omit.bpf.h -DRQS_BENCH_OMIT_$(shell echo $* | tr a-z A-Z)' $@
 
 # The tool with the run queue's clock instead of CLOCK_MONOTONIC
 # (bench/rq_clock.bpf.h), for the benchmark's task-rqclock mode only.
@@ -188,12 +225,14 @@ $(OUT)/bench-rqclock/$(NAME): FORCE
 	$(Q)$(MAKE) --no-print-directory OUT=$(OUT)/bench-rqclock BIN=$@ \
 		BPF_CFLAGS='$(BPF_CFLAGS) -I$(CURDIR)/bench -DRQS_CLOCK_HEADER=\"rq_clock.bpf.h\"' $@
 
-bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers $(OUT)/bench-rqclock/$(NAME)
+bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers $(OUT)/forkloop $(OUT)/bench-rqclock/$(NAME) \
+	$(BENCH_OMIT:%=$(OUT)/bench-omit-%/$(NAME))
 	$(Q)bench/run.sh
 
 # --- tests -----------------------------------------------------------------
-UNIT_TESTS := test_args test_output test_target test_json test_cgroup test_summary_opts test_histogram \
-	test_metrics test_label test_cgroup_names test_retired test_plan test_stats_report test_report_golden test_program_table
+UNIT_TESTS := test_args test_output test_escape test_target test_json test_cgroup test_summary_opts test_histogram \
+	test_metrics test_label test_cgroup_names test_retired test_plan test_stats_report test_report_golden test_program_table test_summary_render \
+	test_loss_lines test_http test_web_config
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -207,23 +246,44 @@ $(OUT)/asan/test_program_table: $(PROGRAM_TABLE_SRCS) $(SRC_HDRS) $(SKELS) $(OUT
 	$(call msg,CC-ASAN,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $(PROGRAM_TABLE_SRCS) -o $@ $(CMOCKA_LIBS) $(LIBBPF_LIBS)
 
-$(OUT)/%: tests/unit/%.c $(LIB_SRCS) $(SRC_HDRS) bpf/runqslower.h bpf/histogram.h $(OUT)/target | $(OUT)
+# the web configuration file's reader, with libyaml and libcrypt
+WEB_CONFIG_SRCS := tests/unit/test_web_config.c src/summary/web_config.c src/summary/sha256.c
+$(OUT)/test_web_config: $(WEB_CONFIG_SRCS) $(SRC_HDRS) $(OUT)/target | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(WEB_CONFIG_SRCS) -o $@ $(CMOCKA_LIBS) $(WEB_LIBS)
+
+$(OUT)/asan/test_web_config: $(WEB_CONFIG_SRCS) $(SRC_HDRS) $(OUT)/target | $(OUT)/asan
+	$(call msg,CC-ASAN,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $(WEB_CONFIG_SRCS) -o $@ $(CMOCKA_LIBS) $(WEB_LIBS)
+
+$(OUT)/%: tests/unit/%.c $(LIB_SRCS) $(SRC_HDRS) tests/unit/capture.h bpf/runqslower.h bpf/histogram.h $(OUT)/target | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS) -lm
 
-$(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(SRC_HDRS) bpf/runqslower.h bpf/histogram.h $(OUT)/target | $(OUT)/asan
+$(OUT)/asan/%: tests/unit/%.c $(LIB_SRCS) $(SRC_HDRS) tests/unit/capture.h bpf/runqslower.h bpf/histogram.h $(OUT)/target | $(OUT)/asan
 	$(call msg,CC-ASAN,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) $< $(LIB_SRCS) -o $@ $(CMOCKA_LIBS) -lm
 
-TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers $(OUT)/qwake $(OUT)/pingpong $(OUT)/stale_race $(OUT)/bpffault $(OUT)/storm $(OUT)/plant_pending
+TEST_TOOLS := $(OUT)/latgen $(OUT)/sleepers $(OUT)/qwake $(OUT)/pingpong $(OUT)/stale_race $(OUT)/bpffault $(OUT)/storm $(OUT)/plant_pending $(OUT)/hot_create $(OUT)/udpflood $(OUT)/selfwake $(OUT)/rbwakes $(OUT)/exitreuse
 $(OUT)/%: tests/tools/%.c tests/tools/cli.h tests/tools/sync.h $(OUT)/target | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -Wall -Wextra $(PREFIX_MAP) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -pthread $< -o $@
 
 # writes a tracer's map the way a missed switch-in would leave it
-$(OUT)/plant_pending: tests/tools/plant_pending.c bpf/runqslower.h tests/tools/cli.h | $(OUT)
+$(OUT)/plant_pending: tests/tools/plant_pending.c bpf/runqslower.h tests/tools/cli.h tests/tools/map_of_pid.h | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) tests/tools/plant_pending.c -o $@ $(LIBBPF_LIBS)
+
+# counts the wakeups of a running tracer's ring buffer
+$(OUT)/rbwakes: tests/tools/rbwakes.c tests/tools/cli.h tests/tools/map_of_pid.h | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) tests/tools/rbwakes.c -o $@ $(LIBBPF_LIBS)
+
+# the task-storage tracer with cfg.hot_create off or on, against a task
+# that has no storage
+$(OUT)/hot_create: tests/tools/hot_create.c $(OUT)/runqslower_task.skel.h bpf/runqslower.h bpf/histogram.h | $(OUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) tests/tools/hot_create.c -o $@ $(LIBBPF_LIBS)
 
 # src/trace/stale_entries.c against a hash map changed under it (a live
 # test: needs BPF)
@@ -268,7 +328,12 @@ check-fallback-live: check-fallback-build $(TEST_TOOLS)
 # What the fast stages build is built first, CHECK_JOBS at a time; a build
 # that fails there fails again, and is reported, in its stage.
 .PHONY: check-all check-build check-fallback-build check-fallback-live
-CHECK_STAGES := check-unit check-asan check-bpf-headers check-report check-live check-fallback
+
+# the man page: formatters' warnings, and every option a tagged paragraph
+.PHONY: check-man
+check-man: $(BIN)
+	$(Q)tests/man/lint.sh man/$(NAME).8 ./$(BIN)
+CHECK_STAGES := check-unit check-asan check-bpf-headers check-man check-report check-live check-fallback
 CHECK_ALL_STAGES := $(CHECK_STAGES) check-fallback-live
 CHECK_JOBS ?= $(shell nproc 2> /dev/null || echo 2)
 check-build: $(addprefix $(OUT)/,$(UNIT_TESTS)) $(addprefix $(OUT)/asan/,$(UNIT_TESTS)) $(TEST_TOOLS) check-fallback-build

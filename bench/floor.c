@@ -2,8 +2,13 @@
 /* The benchmark's floors, reporting the same "stats: prog:" lines as
  * runqslower-ts --stats, until SIGINT or SIGTERM:
  *   rqs-floor            empty programs on runqslower-ts's tracepoints
+ *   rqs-floor --clock    the same, each reading CLOCK_MONOTONIC once
+ *                        (floor_clock.bpf.c)
  *   rqs-floor --lookup   the task storage lookups the tracing rules require,
  *                        and nothing else (lookup_floor.bpf.c)
+ *   rqs-floor --lookup-clock
+ *                        the same, storing a clock read at each enqueue: the
+ *                        kernel's own runqslower's work
  *   rqs-floor --lookup-steps N
  *                        the first N (1-3) of the dependent loads such a
  *                        lookup makes, without the helper (lookup_steps.bpf.c) */
@@ -18,6 +23,7 @@
 #include <bpf/libbpf.h>
 
 #include "floor.skel.h"
+#include "floor_clock.skel.h"
 #include "lookup_floor.skel.h"
 #include "lookup_steps.skel.h"
 #include "report/stats_report.h"
@@ -41,15 +47,29 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list args)
 
 struct floors {
 	struct floor_bpf *empty;
+	struct floor_clock_bpf *clock;
 	struct lookup_floor_bpf *lookup;
 	struct lookup_steps_bpf *steps;
 };
 
 /* Loads and attaches the floor asked for (@steps > 0: lookup_steps.bpf.c);
  * returns its object, NULL with errno set on failure. */
-static struct bpf_object *attach_floor(bool lookup, int steps, struct floors *f)
+static struct bpf_object *attach_floor(bool clock, bool lookup, bool lookup_clock, int steps,
+				       struct floors *f)
 {
 	int err;
+
+	if (clock) {
+		f->clock = floor_clock_bpf__open_and_load();
+		if (!f->clock)
+			return NULL;
+		err = floor_clock_bpf__attach(f->clock);
+		if (err) {
+			errno = -err;
+			return NULL;
+		}
+		return f->clock->obj;
+	}
 
 	if (steps) {
 		f->steps = lookup_steps_bpf__open();
@@ -65,11 +85,14 @@ static struct bpf_object *attach_floor(bool lookup, int steps, struct floors *f)
 		}
 		return f->steps->obj;
 	}
-	if (lookup) {
-		f->lookup = lookup_floor_bpf__open_and_load();
+	if (lookup || lookup_clock) {
+		f->lookup = lookup_floor_bpf__open();
 		if (!f->lookup)
 			return NULL;
-		err = lookup_floor_bpf__attach(f->lookup);
+		f->lookup->rodata->with_clock = lookup_clock;
+		err = lookup_floor_bpf__load(f->lookup);
+		if (!err)
+			err = lookup_floor_bpf__attach(f->lookup);
 		if (err) {
 			errno = -err;
 			return NULL;
@@ -96,16 +119,20 @@ int main(int argc, char **argv)
 		struct prog_run_stats v[8];
 		unsigned int n;
 	} progs;
-	bool lookup = false;
+	bool clock = false, lookup = false, lookup_clock = false;
 	int stats_fd, steps = 0, ret = 1;
 
-	if (argc == 2 && !strcmp(argv[1], "--lookup")) {
+	if (argc == 2 && !strcmp(argv[1], "--clock")) {
+		clock = true;
+	} else if (argc == 2 && !strcmp(argv[1], "--lookup")) {
 		lookup = true;
+	} else if (argc == 2 && !strcmp(argv[1], "--lookup-clock")) {
+		lookup_clock = true;
 	} else if (argc == 3 && !strcmp(argv[1], "--lookup-steps") &&
 		   strlen(argv[2]) == 1 && argv[2][0] >= '1' && argv[2][0] <= '3') {
 		steps = argv[2][0] - '0';
 	} else if (argc != 1) {
-		fprintf(stderr, "usage: rqs-floor [--lookup | --lookup-steps 1|2|3]\n");
+		fprintf(stderr, "usage: rqs-floor [--clock | --lookup | --lookup-clock | --lookup-steps 1|2|3]\n");
 		return 2;
 	}
 	libbpf_set_print(quiet);
@@ -116,7 +143,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "rqs-floor: cannot enable BPF statistics: %s\n", strerror(errno));
 		return 1;
 	}
-	obj = attach_floor(lookup, steps, &f);
+	obj = attach_floor(clock, lookup, lookup_clock, steps, &f);
 	if (!obj) {
 		fprintf(stderr, "rqs-floor: cannot load or attach BPF programs: %s\n", strerror(errno));
 		goto out;
@@ -135,6 +162,7 @@ int main(int argc, char **argv)
 out:
 	lookup_steps_bpf__destroy(f.steps);
 	lookup_floor_bpf__destroy(f.lookup);
+	floor_clock_bpf__destroy(f.clock);
 	floor_bpf__destroy(f.empty);
 	close(stats_fd);
 	return ret;

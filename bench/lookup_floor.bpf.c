@@ -7,7 +7,11 @@
  * it is switched out still runnable, since it is then queued again and its
  * wait must be recorded. What runqslower-ts --storage=task costs above this
  * is its own logic. Storage is created on a task's first wakeup, at birth or
- * at its first re-queue, and kept. */
+ * at its first re-queue, and kept.
+ * With @with_clock (rqs-floor --lookup-clock), each wakeup and each queued
+ * prev also stores one clock read in its element, as the kernel's own
+ * runqslower (tools/bpf/runqslower) does: that tool's work, on the same
+ * tracepoints. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -16,17 +20,28 @@
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
+const volatile bool with_clock;
+
+static __always_inline void stamp(struct task_struct *p)
+{
+	struct rqs_enqueue *v = bpf_task_storage_get(&start, p, NULL,
+						     BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	if (with_clock && v)
+		v->ts = bpf_ktime_get_ns();
+}
+
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 {
-	bpf_task_storage_get(&start, p, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	stamp(p);
 	return 0;
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(handle_sched_wakeup_new, struct task_struct *p)
 {
-	bpf_task_storage_get(&start, p, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	stamp(p);
 	return 0;
 }
 
@@ -35,8 +50,7 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
 	if ((preempt || task_is_running(prev)) && prev->pid)
-		bpf_task_storage_get(&start, prev, NULL,
-				     BPF_LOCAL_STORAGE_GET_F_CREATE);
+		stamp(prev);
 	if (next->pid)
 		bpf_task_storage_get(&start, next, NULL, 0);
 	return 0;

@@ -5,6 +5,9 @@
 # (untraced, floor, lookup, task, hash, untraced, floor, ...), ROUNDS times:
 #   untraced  no BPF attached
 #   floor     empty programs on the same tracepoints (build/rqs-floor)
+#   floor-clock  the same, each reading CLOCK_MONOTONIC once
+#             (build/rqs-floor --clock): the floor of any tracer that
+#             timestamps events, and the reference where the clock is dear
 #   lookup    the task storage lookups the tracing rules require, nothing
 #             else (build/rqs-floor --lookup): the floor of any task storage
 #             tracer
@@ -15,6 +18,13 @@
 #   task-rqclock  the same, built with the run queue's clock instead of
 #             CLOCK_MONOTONIC (build/bench-rqclock/: the clock's cost)
 #   hash      runqslower-ts --storage=hash --stats 10000 (10240 entries)
+#   lookup-clock  pipe-pinned only: the lookups storing one clock read at
+#             each enqueue (build/rqs-floor --lookup-clock): the kernel's own
+#             runqslower's work
+#   omit-PIECE  pipe-pinned only: task mode built with one piece of the
+#             wakeup taken out (build/bench-omit-PIECE/, bench/omit.bpf.h:
+#             filters, oncpu, runs, lookup, pending): where the wakeup's
+#             time goes
 # and, on pipe-pinned and sleep-10000 only, each option of issue #13 on top
 # of task mode:
 #   waker     -W (adds sched_waking and the interrupt-context tracepoints)
@@ -36,32 +46,40 @@
 # BENCHMARKS.md (or $BENCH_OUT) and keeps raw results in build/bench/.
 #
 # Environment: ROUNDS (default 5), SECONDS_PER_RUN (default 4), BENCH_OUT,
-# WORKLOADS (space-separated subset of the names below).
+# WORKLOADS (space-separated subset of the names below), BENCH_MODES (the
+# configurations to run on every workload, instead of each workload's own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOP=$PWD
 RQS=$TOP/runqslower-ts
 FLOOR=$TOP/build/rqs-floor
 SLEEPERS=$TOP/build/sleepers
+FORKLOOP=$TOP/build/forkloop
 ROUNDS=${ROUNDS:-5}
 T=${SECONDS_PER_RUN:-4}
 OUT=${BENCH_OUT:-$TOP/BENCHMARKS.md}
 RAW=$TOP/build/bench
 MIN_US=10000
-ALL_WORKLOADS="pipe pipe-pinned messaging sleep-100 sleep-1000 sleep-10000 sleep-30000 herd-10000 herd-30000"
+ALL_WORKLOADS="pipe pipe-pinned messaging sleep-100 sleep-1000 sleep-10000 sleep-30000 herd-10000 herd-30000 fork"
 WORKLOADS=${WORKLOADS:-$ALL_WORKLOADS}
-MODES="untraced floor lookup task task-rqclock hash"
+MODES="untraced floor floor-clock lookup task task-rqclock hash"
 # where a lookup's time goes, where it is long
-STEP_MODES="untraced floor load1 load2 load3 lookup task task-rqclock hash"
+STEP_MODES="untraced floor floor-clock load1 load2 load3 lookup task task-rqclock hash"
 # each option's own cost (issue #13), on top of task mode; and the
 # histograms' (issue #14)
 OPT_MODES="waker cpu blame json text0 json0 quiet blame-quiet"
 SUMMARY_MODES="summary by-cgroup"
+OMIT_MODES="lookup-clock omit-filters omit-oncpu omit-runs omit-lookup omit-pending"
 modes_of() {
+	if [ -n "${BENCH_MODES:-}" ]; then
+		echo "$BENCH_MODES"
+		return
+	fi
 	case $1 in
 	sleep-10000) echo "$STEP_MODES $OPT_MODES $SUMMARY_MODES" ;;
 	herd-10000) echo "$STEP_MODES" ;;
-	pipe-pinned) echo "$MODES $OPT_MODES $SUMMARY_MODES" ;;
+	pipe-pinned) echo "$MODES $OMIT_MODES $OPT_MODES $SUMMARY_MODES" ;;
+	fork) echo "untraced floor floor-clock task hash" ;;
 	*) echo "$MODES" ;;
 	esac
 }
@@ -69,7 +87,7 @@ modes_of() {
 die() { echo "bench: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root (BPF, SCHED stats, 30000 threads)"
 RQS_RQCLOCK=$TOP/build/bench-rqclock/runqslower-ts
-for f in "$RQS" "$RQS_RQCLOCK" "$FLOOR" "$SLEEPERS"; do [ -x "$f" ] || die "missing $f: run make first"; done
+for f in "$RQS" "$RQS_RQCLOCK" "$FLOOR" $(for m in $OMIT_MODES; do case $m in omit-*) echo "$TOP/build/bench-$m/runqslower-ts" ;; esac; done) "$SLEEPERS" "$FORKLOOP"; do [ -x "$f" ] || die "missing $f: run make first"; done
 command -v perf > /dev/null || die "perf is not installed (Debian: linux-perf)"
 command -v jq > /dev/null || die "jq is not installed (the -j configurations' statistics)"
 
@@ -111,6 +129,10 @@ run_workload() {
 		# all threads woken together twice a second: N tasks queued at once
 		"$SLEEPERS" -n "${1#herd-}" -r $((${1#herd-} * 2)) -w 20 -t "$T" -b > "$RAW/last-workload"
 		sed -n 's/.*late_us_p99=\([0-9.]*\).*/\1 us-late-p99/p' "$RAW/last-workload" ;;
+	fork)
+		# task creation: task mode's task_newtask program runs once each
+		"$FORKLOOP" -t -n 10000 > "$RAW/last-workload"
+		sed -n 's/.*ns_per_task=\([0-9.]*\).*/\1 ns\/thread/p' "$RAW/last-workload" ;;
 	*) die "unknown workload $1" ;;
 	esac
 }
@@ -120,6 +142,7 @@ threads_of() {
 	sleep-* | herd-*) echo "${1#*-}" ;;
 	pipe*) echo 2 ;;
 	messaging) echo 400 ;;
+	fork) echo 2 ;;
 	esac
 }
 
@@ -159,17 +182,26 @@ one_run() {
 	floor)
 		"$FLOOR" > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
+	floor-clock)
+		"$FLOOR" --clock > "$RAW/tracer.out" 2> "$err" &
+		tracer=$! ;;
 	load[123])
 		"$FLOOR" --lookup-steps "${mode#load}" > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
 	lookup)
 		"$FLOOR" --lookup > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
+	lookup-clock)
+		"$FLOOR" --lookup-clock > "$RAW/tracer.out" 2> "$err" &
+		tracer=$! ;;
 	task | hash)
 		"$RQS" --storage="$mode" --stats "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
 	task-rqclock)
 		"$RQS_RQCLOCK" --storage=task --stats "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
+		tracer=$! ;;
+	omit-*)
+		"$TOP/build/bench-$mode/runqslower-ts" --storage=task --stats "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
 	summary)
 		"$RQS" --storage=task --stats -s "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
@@ -207,15 +239,16 @@ one_run() {
 		/^stats: prog: sched_switch / { split($4, a, "="); sw_runs = a[2]; split($6, b, "="); sw_ns = b[2] }
 		/^stats: prog: sched_wakeup / { split($4, a, "="); wk_runs = a[2]; split($6, b, "="); wk_ns = b[2] }
 		/^stats: prog: sched_waking / { split($6, b, "="); wg_ns = b[2] }
+		/^stats: prog: task_newtask / { split($4, a, "="); nt_runs = a[2]; split($6, b, "="); nt_ns = b[2] }
 		/^stats: events:/ { split($3, a, "="); emitted = a[2]; split($4, b, "="); lost = b[2] }
 		/^stats: wakeups:/ { split($3, a, "="); missed = a[2] }
 		/^stats: memory:/ { split($3, a, "="); mem = a[2] }
 		/^stats: lookup-steps:/ { split($3, a, "="); slow = a[2] }
 		END {
-			printf "workload=%s mode=%s round=%s threads=%s secs=%.3f switches=%s metric=%s unit=%s sw_runs=%s sw_ns=%s wk_runs=%s wk_ns=%s emitted=%s lost=%s missed=%s mem=%s slow=%s wg_ns=%s reader_ns=%s\n",
+			printf "workload=%s mode=%s round=%s threads=%s secs=%.3f switches=%s metric=%s unit=%s sw_runs=%s sw_ns=%s wk_runs=%s wk_ns=%s emitted=%s lost=%s missed=%s mem=%s slow=%s wg_ns=%s reader_ns=%s nt_runs=%s nt_ns=%s\n",
 				w, mode, round, threads, secs, switches, metric, unit, sw_runs + 0, sw_ns + 0,
 				wk_runs + 0, wk_ns + 0, emitted + 0, lost + 0, missed + 0, mem + 0, slow + 0,
-				wg_ns + 0, reader_ns + 0
+				wg_ns + 0, reader_ns + 0, nt_runs + 0, nt_ns + 0
 		}' "$err" >> "$RAW/results.txt"
 	tail -1 "$RAW/results.txt" >&2
 }

@@ -1,36 +1,47 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* -B: what ran instead. Every sched_switch appends the task leaving the CPU
- * (its TID, COMM, and when it came on and went off) to a per-CPU ring of
+/* -B: what ran instead. Every sched_switch appends the task coming on the
+ * CPU (its task_struct, start_time and TID, and when) to a per-CPU ring of
  * RQS_BLAME_SLOTS slots: no lookup but the per-CPU array's (inlined), no
- * lock, no helper. A report copies the slots that overlap its wait window
- * on that CPU, clipped to it. The ring holds the last RQS_BLAME_SLOTS
- * switches only: more, shorter runs in a long wait outrun it, and the
- * frontend says how much of the wait the copied slots cover. The ring's
- * times are the tool's clock (clock.bpf.h), read once per switch and shared
- * with the wait's own measurement. A task that migrated while it waited is
- * reported against the CPU it ran on. */
+ * lock, no helper. Its COMM is read only when a run is copied out
+ * (blame_name()), from the task_struct kept.
+ * A slot's run ends where the next slot's begins; the newest slot is the
+ * task on the CPU now. A report copies the runs that overlap the part of
+ * its wait spent queued on that CPU, clipped to it. The ring holds the
+ * last RQS_BLAME_SLOTS switches only: more, shorter runs in a long wait
+ * outrun it, and the frontend says how much of the wait the copied runs
+ * cover. The ring's times are the tool's clock (clock.bpf.h), read once
+ * per switch and shared with the wait's own measurement.
+ *
+ * A wait that migrated: when a queued task leaves a CPU (sched_migrate_task,
+ * runqslower.bpf.c), the runs of that CPU since the task was queued there
+ * are copied from its ring at once, before it outruns them, into a record
+ * kept with the task (struct blame_moved, at most RQS_BLAME_MOVED_SLOTS
+ * runs over all the moves of one wait, the oldest first); the report puts
+ * them before those of the CPU it ran on, read from the last move on. */
 #ifndef BLAME_BPF_H
 #define BLAME_BPF_H
 
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include "runqslower.h"
-#include "comm.bpf.h"
+#include "blame_moved.bpf.h"
+
 
 struct blame_slot {
-	__u64 start;	/* 0: unknown (the run began before tracing) */
-	__u64 end;
-	char comm[RQS_COMM_LEN];
+	__u64 start;	/* when the task came on; 0: an unused slot */
+	__u64 task;	/* its struct task_struct *, perhaps freed since */
+	__u64 start_time;	/* its start_time */
 	__u32 tid;
 	__u32 pad;
 };
 
 struct blame_ring {
-	__u64 last;	/* the latest switch: when the running task came on */
 	__u32 head;	/* the next slot to write: the oldest */
 	__u32 pad;
 	struct blame_slot slot[RQS_BLAME_SLOTS];
 };
+
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -39,8 +50,8 @@ struct {
 	__type(value, struct blame_ring);
 } blame_rings SEC(".maps");
 
-/* sched_switch: @prev leaves this CPU at @now */
-static __always_inline void blame_record(struct task_struct *prev, __u64 now)
+/* sched_switch: @next comes on this CPU at @now */
+static __always_inline void blame_record(struct task_struct *next, __u64 now)
 {
 	struct blame_ring *r;
 	struct blame_slot *s;
@@ -52,40 +63,145 @@ static __always_inline void blame_record(struct task_struct *prev, __u64 now)
 	i = r->head & (RQS_BLAME_SLOTS - 1);
 	r->head = i + 1;
 	s = &r->slot[i];
-	s->start = r->last;
-	s->end = now;
-	r->last = now;
-	s->tid = prev->pid;
-	comm_copy(s->comm, prev->comm);
+	s->start = now;
+	s->task = (__u64)next;
+	s->start_time = next->start_time;
+	s->tid = next->pid;
 }
 
-/* A report of a @wait_ns wait ending at @now on this CPU: every slot, oldest
- * first, with the part of it inside [now - wait_ns, now] (0: none). A fixed
- * slot for each keeps the verifier from tracking a count per path. */
-static __always_inline void blame_fill(struct rqs_event *e, __u64 wait_ns, __u64 now)
+/* @b's COMM, from the task_struct @s kept. That task may have exited
+ * since, and its task_struct been freed (delayed_put_task_struct(), after
+ * an RCU grace period) and its memory given to a new task, which
+ * copy_process() gave its own start_time: a start_time that differs from
+ * the one kept (or a read that faults: the slab page went back) means the
+ * COMM read is not this task's, and the run is marked RQS_BLAME_EXITED
+ * instead. The start_time is read after the COMM: if it is still the one
+ * kept, the memory was this task's until then. The idle task (TID 0) is
+ * never named. */
+static __always_inline void blame_name(struct rqs_blame *b, const struct blame_slot *s)
 {
-	__u64 begin = now > wait_ns ? now - wait_ns : 0, lo, hi;
-	struct blame_ring *r;
-	struct blame_slot *s;
-	struct rqs_blame *b;
-	__u32 zero = 0, head;
+	struct task_struct *t = (struct task_struct *)s->task;
+	__u64 start_time = 0;
 
-	e->nr_blame = 0;
-	r = bpf_map_lookup_elem(&blame_rings, &zero);
-	if (!r)
+	b->flags = 0;
+	if (!s->tid) {
+		b->comm[0] = '\0';
 		return;
-	head = r->head;
+	}
+	if (bpf_core_read(b->comm, sizeof(b->comm), &t->comm) ||
+	    bpf_core_read(&start_time, sizeof(start_time), &t->start_time) ||
+	    start_time != s->start_time) {
+		__builtin_memset(b->comm, 0, sizeof(b->comm));
+		b->flags = RQS_BLAME_EXITED;
+	}
+}
+
+/* One slot of @out (of @size, a power of 2), the next of *@n, for a run of
+ * @ns; NULL when all are used. The count lives in memory, not in a
+ * register: the verifier does not track what it loads from a map or the
+ * ring buffer, so that a loop's states do not differ by it, and the paths
+ * of two loops add up instead of multiplying. */
+static __always_inline struct rqs_blame *blame_slot_next(struct rqs_blame *out, __u32 *n,
+							 __u32 size)
+{
+	__u32 i = *n;
+
+	if (i >= size)
+		return NULL;
+	*n = i + 1;
+	return &out[i & (size - 1)];
+}
+
+/* Appends to @out the runs of @r (CPU @cpu) inside [@lo_w, @hi_w], oldest
+ * first. Another CPU's ring is read while that CPU may write it: a run it
+ * overwrites meanwhile starts after the window and is clipped away, so
+ * only the slot overwritten is lost (COVER shows it). */
+static __always_inline void blame_copy(struct rqs_blame *out, __u32 *n, __u32 size,
+				       const struct blame_ring *r,
+				       __u64 lo_w, __u64 hi_w, __s32 cpu)
+{
+	const struct blame_slot *s;
+	struct rqs_blame *b;
+	__u64 start, end, lo, hi;
+	__u32 head = r->head;
+
 	for (__u32 k = 0; k < RQS_BLAME_SLOTS; k++) {
 		s = &r->slot[(head + k) & (RQS_BLAME_SLOTS - 1)];
-		b = &e->blame[k];
-		lo = s->start > begin ? s->start : begin;
-		hi = s->end < now ? s->end : now;
-		b->ns = s->start && hi > lo ? hi - lo : 0;
+		start = s->start;
+		/* the newest run goes on still */
+		end = k + 1 < RQS_BLAME_SLOTS ?
+		      r->slot[(head + k + 1) & (RQS_BLAME_SLOTS - 1)].start : hi_w;
+		lo = start > lo_w ? start : lo_w;
+		hi = end < hi_w ? end : hi_w;
+		if (!start || hi <= lo)
+			continue;
+		b = blame_slot_next(out, n, size);
+		if (!b)
+			break;
+		b->ns = hi - lo;
 		b->tid = s->tid;
-		b->pad = 0;
-		comm_copy(b->comm, s->comm);
+		b->cpu = cpu;
+		blame_name(b, s);
 	}
-	e->nr_blame = RQS_BLAME_SLOTS;
+}
+
+/* sched_migrate_task: a task queued since @wait_ts leaves @from_cpu at
+ * @now. Its runs there since it came (its wait's start, or its move
+ * before) go to @m. The ring of another CPU than this one is read with
+ * bpf_map_lookup_percpu_elem(), Linux 5.19, commit 07343110b293 ("bpf: add
+ * bpf_map_lookup_percpu_elem for percpu map"); the enum test is a CO-RE
+ * relocation, a constant the verifier folds, so that older kernels load
+ * the program without the call, and there a move made from another CPU
+ * leaves its part of the wait uncovered. */
+static __always_inline void blame_note_move(struct blame_moved *m, __u64 wait_ts,
+					    __u64 now, __s32 from_cpu)
+{
+	const struct blame_ring *r = NULL;
+	__u32 zero = 0;
+	__u64 from;
+
+	if (m->migrate_ts > wait_ts) {
+		from = m->migrate_ts;
+	} else {
+		from = wait_ts;
+		m->n = 0;
+	}
+	m->migrate_ts = now;
+	if (from_cpu == (__s32)bpf_get_smp_processor_id())
+		r = bpf_map_lookup_elem(&blame_rings, &zero);
+	else if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_map_lookup_percpu_elem))
+		r = bpf_map_lookup_percpu_elem(&blame_rings, &zero, from_cpu);
+	if (r)
+		blame_copy(m->run, &m->n, RQS_BLAME_MOVED_SLOTS, r, from, now, from_cpu);
+}
+
+/* A report of a @wait_ns wait ending at @now on this CPU: the runs its
+ * moves left in @m (NULL: none), then those of this CPU since its last
+ * move, or since it began. */
+static __always_inline void blame_fill(struct rqs_event *e, __u64 wait_ns, __u64 now,
+				       const struct blame_moved *m)
+{
+	__u64 begin = now > wait_ns ? now - wait_ns : 0, split = begin;
+	const struct blame_ring *r;
+	struct rqs_blame *b;
+	__u32 zero = 0;
+
+	e->nr_blame = 0;
+	if (m && m->migrate_ts > begin && m->migrate_ts <= now) {
+		split = m->migrate_ts;
+		for (__u32 k = 0; k < RQS_BLAME_MOVED_SLOTS; k++) {
+			if (k >= m->n)
+				break;
+			b = blame_slot_next(e->blame, &e->nr_blame, RQS_BLAME_SLOTS);
+			if (!b)
+				break;
+			*b = m->run[k];
+		}
+	}
+	r = bpf_map_lookup_elem(&blame_rings, &zero);
+	if (r)
+		blame_copy(e->blame, &e->nr_blame, RQS_BLAME_SLOTS, r, split, now,
+			   bpf_get_smp_processor_id());
 }
 
 #endif

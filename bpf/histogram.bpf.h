@@ -10,12 +10,13 @@
 #include "histogram.h"
 
 /* RQS_HIST_ALL (one histogram, or one per CPU with --by cpu) and
- * RQS_HIST_OVERFLOW */
+ * RQS_HIST_OVERFLOW. Both maps' values are sized at load to cfg.hist_halves
+ * halves of struct rqs_hist: no BTF value type, which would fix the size. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, RQS_NR_HIST);
 	__type(key, __u32);
-	__type(value, struct rqs_hist);
+	__uint(value_size, sizeof(struct rqs_hist));
 } hist_cpu SEC(".maps");
 
 /* --by comm|cgroup; sized by the frontend (--max-keys, and the key size:
@@ -25,13 +26,14 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, RQS_DEFAULT_MAX_KEYS);
 	__uint(key_size, sizeof(union rqs_hist_key));
-	__type(value, struct rqs_hist);
+	__uint(value_size, sizeof(struct rqs_hist));
 } hist_keyed SEC(".maps");
 
 /* What a new key starts from; never written. */
 struct rqs_hist hist_zero;
-/* Bumped by the frontend at each -i interval: the maximum of a generation
- * restarts at its first wait. */
+/* Bumped by the frontend at each -i interval: a generation's waits go to
+ * the half of its parity, whose maximum restarts at its first wait.
+ * Without -i it stays 0 and the values have one half. */
 __u32 hist_gen;
 
 /* The cgroup v2 id of @p: the kernfs node id of its default-hierarchy
@@ -71,15 +73,20 @@ static __always_inline struct rqs_hist *hist_of(struct task_struct *p)
 static __always_inline void hist_record(struct task_struct *p, __u64 delta_ns)
 {
 	struct rqs_hist *h = hist_of(p);
+	struct rqs_hist_gen *g;
 	struct rqs_hist_max *m;
 	__u64 slot = rqs_hist_slot_of_us(rqs_ns_to_us(delta_ns));
-	__u32 gen = hist_gen;
+	__u32 gen;
 
 	if (!h)
 		return;
-	h->slots[slot]++;
-	h->sum_ns += delta_ns;
-	m = &h->max[gen & 1];
+	/* one load: the half written and the maximum's generation agree */
+	gen = *(volatile __u32 *)&hist_gen;
+	/* without -i, gen & 0: the verifier sees the one half there is */
+	g = &h->g[gen & (cfg.hist_halves > 1)];
+	g->slots[slot]++;
+	g->sum_ns += delta_ns;
+	m = &g->max;
 	if (delta_ns > m->ns || m->gen != gen) {
 		m->ns = delta_ns;
 		m->gen = gen;

@@ -78,12 +78,18 @@ struct rqs_hist_max {
 	char comm[16];
 };
 
-struct rqs_hist {
+/* The waits of the generations of one parity. */
+struct rqs_hist_gen {
 	__u64 slots[RQS_HIST_SLOTS];
 	__u64 sum_ns;
-	/* by the parity of the generation: while the frontend reads the
-	 * interval that has just ended, the next one writes the other */
-	struct rqs_hist_max max[2];
+	struct rqs_hist_max max;
+};
+
+/* By the parity of the generation: while the frontend reads the interval
+ * that has just ended, the next one writes the other half, and the counts
+ * read hold the same waits as the maximum. */
+struct rqs_hist {
+	struct rqs_hist_gen g[2];
 };
 
 /* The map's key size is set at load to the member in use: a cgroup id

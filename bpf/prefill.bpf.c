@@ -1,15 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* Give every existing (traced) task its storage once, at start, from a
- * sleepable task iterator. The tracing programs run with interrupts off and
- * allocate atomically: since Linux 6.4 from the per-CPU caches of
- * bpf_mem_alloc, refilled asynchronously; from 5.13 to 6.3 with GFP_ATOMIC
- * from the slab (which PREEMPT_RT forbids there: see
- * task_storage_unsafe_on_rt() in src/trace/kernel_probe.c). Either way a
- * burst of first wakeups of tasks that existed before the tracer (a
- * thundering herd of threads) can fail to allocate, and those wakeups go
- * unrecorded. A sleepable
- * program allocates with GFP_KERNEL and cannot fail that way; tasks born
- * later get storage at sched_wakeup_new, one by one. */
+/* Give every existing (traced) task its storage once, at start, from a task
+ * iterator: process context, no scheduler lock held. The tracing programs
+ * never create storage (see storage_task.bpf.h); tasks born later get it at
+ * task_newtask, whose program is attached before this iterator runs. The
+ * sleepable iterator allocates with GFP_KERNEL, which cannot fail for want
+ * of atomic reserves when thousands of tasks exist; a kernel that refuses
+ * sleepable iterators gets prefill_atomic, GFP_ATOMIC, which here holds no
+ * lock that a kswapd wakeup takes. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "runqslower.h"
@@ -20,18 +17,35 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 __u64 created, failed;
 
-SEC("iter.s/task")
-int prefill(struct bpf_iter__task *ctx)
+static __always_inline int prefill_one(struct task_struct *task)
 {
-	struct task_struct *task = ctx->task;
-
 	if (!task || !task->pid)
 		return 0;
 	if (!traced(task))
 		return 0;
+	/* -W's and -B's own, as storage_at_fork() makes them */
+	if (cfg.waker)
+		bpf_task_storage_get(&noted_wakers, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (cfg.blame)
+		bpf_task_storage_get(&blame_moves, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	/* created by the task_newtask program already: not counted twice */
+	if (bpf_task_storage_get(&start, task, NULL, 0))
+		return 0;
 	if (bpf_task_storage_get(&start, task, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE))
 		created++;
-	else
-		failed++;
+	else if (!bpf_task_storage_get(&start, task, NULL, 0))
+		failed++;	/* not -EEXIST from a racing task_newtask */
 	return 0;
+}
+
+SEC("iter.s/task")
+int prefill(struct bpf_iter__task *ctx)
+{
+	return prefill_one(ctx->task);
+}
+
+SEC("iter/task")
+int prefill_atomic(struct bpf_iter__task *ctx)
+{
+	return prefill_one(ctx->task);
 }

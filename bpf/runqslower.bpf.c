@@ -14,6 +14,7 @@
 #include "blame.bpf.h"
 #include "storage.bpf.h"
 #include "histogram.bpf.h"
+#include "irq_context.bpf.h"
 #include "filter.bpf.h"
 
 #ifndef RQS_CLOCK_HEADER
@@ -38,7 +39,8 @@ static __always_inline void enqueue(struct task_struct *p, __u64 now,
 				    bool keep_pending, struct task_struct *waker,
 				    __u8 how, const bool ext)
 {
-	if (!storage_put(p, now, task_runs(p), keep_pending, waker, how, ext))
+	if (!storage_put(p, now, RQS_OMIT(RUNS) ? 0 : task_runs(p), keep_pending,
+			 waker, how, ext))
 		count(RQS_LOST_STORAGE);
 }
 
@@ -86,7 +88,7 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		e->enq = w->why;
 	}
 	if (cfg.blame)
-		blame_fill(e, w->delta_ns, w->now);
+		blame_fill(e, w->delta_ns, w->now, storage_moves(next, false));
 	/* unread bytes, this record included (reserved above) */
 	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	if (avail >= RQS_RINGBUF_WAKEUP_BYTES &&
@@ -105,14 +107,17 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 	__u64 now = 0, ts;
 	__s64 delta;
 
-	/* -B: every switch, whatever is traced: who held this CPU until now.
+	if (ext && cfg.waker)
+		irq_context_reset();
+
+	/* -B: every switch, whatever is traced: who holds this CPU from now.
 	 * The clock read is this switch's one: the enqueue and the switch-in
 	 * below take it too, and its window is measured on the wait's own
 	 * clock. -B adds a read only where the switch had none: a switch
 	 * that ends no wait and queues nothing (to or from idle, mostly). */
 	if (ext && cfg.blame) {
 		now = rqs_clock(prev);
-		blame_record(prev, now);
+		blame_record(next, now);
 	}
 	/* Switched out but still runnable: it waits on the run queue again,
 	 * from now (it has just run, so nothing is pending); next is what
@@ -167,11 +172,17 @@ int BPF_PROG(ext_sched_switch, bool preempt, struct task_struct *prev,
  * - still queued (switched out runnable, e.g. preempted between
  *   set_current_state() and schedule(), then woken by ttwu_runnable()), its
  *   wait began at that switch-out: the pending time is kept, as
- *   sched_info_enqueue() keeps last_queued. */
+ *   sched_info_enqueue() keeps last_queued.
+ * -W: the waker noted at sched_waking for a wakeup that starts no wait is
+ * dropped (storage_drop_waker()). */
 static __always_inline int on_wakeup(struct task_struct *p, const bool ext)
 {
-	if (traced_enqueue(p, ext) && !task_is_on_cpu(p))
+	if (!RQS_OMIT(FILTERS) && !traced_enqueue(p, ext))
+		return 0;
+	if (RQS_OMIT(ONCPU) || !task_is_on_cpu(p))
 		enqueue(p, rqs_clock(p), true, NULL, RQS_WAKE_WAKEUP, ext);
+	else if (ext && cfg.waker)
+		storage_drop_waker(p);
 	return 0;
 }
 
@@ -206,6 +217,44 @@ int BPF_PROG(ext_sched_wakeup_new, struct task_struct *p)
 	return on_wakeup_new(p, true);
 }
 
+#ifdef RQS_STORAGE_AT_FORK
+/* Task mode: storage for new tasks (storage_task.bpf.h). The frontend
+ * attaches it before the prefill iterator runs, so that no task born
+ * meanwhile is missed by both. */
+SEC("tp_btf/task_newtask")
+int BPF_PROG(storage_task_newtask, struct task_struct *p, __u64 clone_flags)
+{
+	if (p->pid && traced(p) && storage_at_fork(p))
+		count(RQS_STORAGE_CREATED);
+	return 0;
+}
+#endif
+
 /* -W: sched_waking and the interrupt-context tracepoints, after the
  * sched_switch programs (see on_switch()) */
 #include "waker.bpf.h"
+
+/* -B only (the frontend loads it with -B alone): a queued task moves to
+ * another CPU's run queue; what held it on the CPU it leaves is taken now
+ * (blame_note_move()). @p is still on that CPU: set_task_cpu() fires the
+ * tracepoint before __set_task_cpu(). A queued task's move
+ * (move_queued_task(), detach_task()) sets p->on_rq to
+ * TASK_ON_RQ_MIGRATING before it; a wakeup's (try_to_wake_up()) comes with
+ * p->on_rq 0, before the wait begins: nothing to record. */
+SEC("tp_btf/sched_migrate_task")
+int BPF_PROG(blame_sched_migrate_task, struct task_struct *p, int dest_cpu)
+{
+	struct blame_moved *m;
+	__u64 ts;
+
+	(void)dest_cpu;
+	if (!cfg.blame || !task_on_rq(p))
+		return 0;
+	ts = storage_pending(p);
+	if (!ts)
+		return 0;
+	m = storage_moves(p, true);
+	if (m)
+		blame_note_move(m, ts, rqs_clock(p), task_cpu_of(p));
+	return 0;
+}

@@ -22,8 +22,9 @@
 /* How a task came to wait (-W): rqs_enqueue.how */
 enum rqs_wake_how {
 	RQS_WAKE_WAKEUP = 1,	/* woken by the waker, in task context */
-	RQS_WAKE_IRQ,		/* woken from a hard irq (or NMI): waker = interrupted task */
-	RQS_WAKE_SOFTIRQ,	/* woken while serving a softirq: likewise */
+	RQS_WAKE_IRQ,		/* woken from a hard irq or hard hrtimer: waker = interrupted
+				 * task; rqs_waker.irq and .hrtimer name the interrupt */
+	RQS_WAKE_SOFTIRQ,	/* woken while serving a softirq: likewise; rqs_waker.softirq */
 	RQS_WAKE_NEW,		/* a new task: waker = its creator */
 	RQS_WAKE_PREEMPTED,	/* switched out still runnable: waker = the task that replaced it */
 };
@@ -34,8 +35,12 @@ enum rqs_wake_how {
 struct rqs_waker {
 	__u32 tid;
 	__u8 how;		/* enum rqs_wake_how; 0: not seen */
-	__u8 pad[3];
+	/* set at sched_waking, read only for the how they belong to: */
+	__u8 softirq;		/* RQS_WAKE_SOFTIRQ: softirq_entry's vec + 1; 0 unknown */
+	__u8 hrtimer;		/* RQS_WAKE_IRQ: 1 inside a hard hrtimer's expiry */
+	__u8 pad;
 	char comm[RQS_COMM_LEN];
+	__u32 irq;		/* RQS_WAKE_IRQ: irq_handler_entry's irq + 1; 0 none */
 };
 
 #define RQS_RQ_UNKNOWN 0xffffffffU
@@ -48,16 +53,21 @@ struct rqs_enqueue {
 				 * one included; RQS_RQ_UNKNOWN where it cannot be read */
 	__u32 runs;		/* task_runs() at enqueue: a pending @ts whose task
 				 * has run since is stale (its switch-in was missed) */
-	__u32 pad;
 };
 
-/* -B: one task's time on the waiter's CPU inside the wait window */
+/* -B: one run of a task on a CPU the waiter was queued on, inside the
+ * part of the wait it was queued there */
 struct rqs_blame {
 	__u64 ns;
-	char comm[RQS_COMM_LEN];
+	char comm[RQS_COMM_LEN];	/* empty with RQS_BLAME_EXITED */
 	__u32 tid;
-	__u32 pad;
+	__s16 cpu;		/* the CPU of that run */
+	__u16 flags;		/* RQS_BLAME_* */
 };
+
+/* rqs_blame.flags: the task exited before the report, and its COMM could
+ * not be read any more */
+#define RQS_BLAME_EXITED 1
 
 /* One run-queue wait over the threshold: @pid (of process @tgid) waited
  * @delta_ns before it ran at @ts_ns (bpf_ktime_get_ns(), CLOCK_MONOTONIC);
@@ -115,6 +125,9 @@ struct rqs_config {
 	__u64 comm_mask[2];
 	__u8 summary;    /* -s: histogram of every wait (bpf/histogram.bpf.h) */
 	__u8 by;         /* --by: enum rqs_by */
+	__u8 hist_halves; /* -s: 2 with -i (a half per generation parity), else 1 */
+	__u8 hot_create; /* task mode: the tracing programs may create task storage
+			  * (local storage from bpf_mem_alloc: storage_task.bpf.h) */
 };
 
 
@@ -122,11 +135,14 @@ struct rqs_config {
 enum rqs_counter {
 	RQS_LOST_RINGBUF,    /* an event over the threshold found the ring buffer full */
 	RQS_LOST_STORAGE,    /* a wakeup could not be recorded (hash full, no storage) */
-	RQS_STORAGE_CREATED, /* task storage created for a task (task mode only) */
+	RQS_STORAGE_CREATED, /* task mode: storage created for a new task, at task_newtask */
+	RQS_STORAGE_CREATED_HOT, /* task mode, cfg.hot_create: storage created by
+				  * a tracing program, for a task that had none */
 	RQS_NEGATIVE_WAIT,   /* a switch-in earlier than its enqueue time: dropped */
 	RQS_OVER_THRESHOLD,  /* a wait over the threshold: = events emitted + RQS_LOST_RINGBUF */
 	RQS_MISSED_SWITCH_IN, /* an enqueue found a time pending from before the
 			       * task last ran: that wait's end was not seen */
+	RQS_LOST_WAKER,      /* -W: a waker could not be noted (hash full, no storage) */
 	RQS_NR_COUNTERS,
 };
 

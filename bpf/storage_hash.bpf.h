@@ -21,21 +21,36 @@ struct {
 } start SEC(".maps");
 
 /* -W: wakers noted at sched_waking, taken by the enqueue that follows
- * (sized like start by the frontend) */
+ * (sized like start by the frontend). try_to_wake_up() follows every
+ * sched_waking with a sched_wakeup; one that starts no wait (the task is
+ * still on its CPU) drops its entry instead (storage_drop_waker()), so an
+ * entry lives only from sched_waking to sched_wakeup. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 10240);
 	__type(key, __u32);
 	__type(value, struct rqs_waker);
 } wakers SEC(".maps");
 
+/* An update that fails leaves no entry of the TID's own (an existing key is
+ * replaced even in a full map), but one left over must not stand in for
+ * this waker: deleted, and counted. */
 static __always_inline void storage_note_waker(struct task_struct *p,
 					       const struct rqs_waker *w)
 {
 	__u32 tid = p->pid;
 
-	bpf_map_update_elem(&wakers, &tid, w, BPF_ANY);
+	if (bpf_map_update_elem(&wakers, &tid, w, BPF_ANY)) {
+		bpf_map_delete_elem(&wakers, &tid);
+		count(RQS_LOST_WAKER);
+	}
+}
+
+static __always_inline void storage_drop_waker(struct task_struct *p)
+{
+	__u32 tid = p->pid;
+
+	bpf_map_delete_elem(&wakers, &tid);
 }
 
 /* See storage_task.bpf.h. An entry is consumed (deleted) at every switch-in,
@@ -61,6 +76,8 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 ts, __u32 r
 			bpf_map_delete_elem(&wakers, &tid);
 		}
 	}
+	if (RQS_OMIT(PENDING))
+		keep_pending = false;
 	err = bpf_map_update_elem(&start, &tid, &v,
 				  keep_pending ? BPF_NOEXIST : BPF_ANY);
 	if (err != -EEXIST || !keep_pending)
@@ -88,6 +105,39 @@ static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_enqu
 		why_take(why, v);
 	bpf_map_delete_elem(&start, &tid);
 	return ts;
+}
+
+/* -B: see storage_task.bpf.h. An LRU map: an entry is never deleted (a
+ * wait under the threshold does not look), the least used goes first; the
+ * frontend sizes it like start. */
+#include "blame.bpf.h"
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u32);
+	__type(value, struct blame_moved);
+} blame_moves SEC(".maps");
+
+static __always_inline struct blame_moved *storage_moves(struct task_struct *p, bool create)
+{
+	static const struct blame_moved empty;
+	struct blame_moved *m;
+	__u32 tid = p->pid;
+
+	m = bpf_map_lookup_elem(&blame_moves, &tid);
+	if (m || !create)
+		return m;
+	bpf_map_update_elem(&blame_moves, &tid, &empty, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&blame_moves, &tid);
+}
+
+static __always_inline __u64 storage_pending(struct task_struct *p)
+{
+	__u32 tid = p->pid;
+	struct rqs_enqueue *v = bpf_map_lookup_elem(&start, &tid);
+
+	return v ? v->ts : 0;
 }
 
 #endif

@@ -56,14 +56,32 @@ static __always_inline __u32 task_runs(struct task_struct *task)
 	return t->nvcsw + t->nivcsw;
 }
 
+/* task_struct::on_cpu and on_rq were int up to Linux 6.18 at least; Linux
+ * 7.2 (Debian's 7.2.13) declares them u8, packed with is_blocked. libbpf
+ * narrows a load of an unsigned local field to the kernel's smaller size,
+ * but poisons that of a signed one ("accesses field incorrectly"), which
+ * failed the whole load: read them as unsigned. */
+struct task_struct___rqs_flags {
+	unsigned int on_cpu;
+	unsigned int on_rq;
+} __attribute__((preserve_access_index));
+
 /* The kernel's task_on_cpu(): @task is running, or is being switched out on
  * its CPU (kernel/sched/sched.h). task_struct::on_cpu exists with
  * CONFIG_SMP; on a uniprocessor kernel only current can be on the CPU. */
 static __always_inline bool task_is_on_cpu(struct task_struct *task)
 {
-	if (bpf_core_field_exists(task->on_cpu))
-		return task->on_cpu;
+	struct task_struct___rqs_flags *t = (void *)task;
+
+	if (bpf_core_field_exists(t->on_cpu))
+		return t->on_cpu;
 	return task == bpf_get_current_task_btf();
+}
+
+/* task_struct::on_rq: TASK_ON_RQ_QUEUED or TASK_ON_RQ_MIGRATING, else 0 */
+static __always_inline unsigned int task_on_rq(struct task_struct *task)
+{
+	return ((struct task_struct___rqs_flags *)task)->on_rq;
 }
 
 #endif

@@ -11,9 +11,37 @@
 #include <bpf/bpf_core_read.h>
 #include "comm.bpf.h"
 
+/* Delayed dequeue (Linux 6.12, commit 152e11f6df29 "sched/fair: Implement
+ * delayed dequeue") keeps a fair task that sleeps with negative lag queued,
+ * counted in rq->nr_running and cfs.h_nr_running, until it is picked or its
+ * lag is spent. The root cfs_rq counts them hierarchically:
+ * h_nr_delayed from Linux 6.13, commit 2e05f6c71d36 ("sched/eevdf: More
+ * PELT vs DELAYED_DEQUEUE"); from Linux 6.14, h_nr_queued - h_nr_runnable,
+ * commits 7b8a702d9438 ("sched/fair: Rename h_nr_running into
+ * h_nr_queued"), c2a295bffeaf ("sched/fair: Add new cfs_rq.h_nr_runnable")
+ * and 9216582b0bfb ("sched/fair: Removed unsued cfs_rq.h_nr_delayed").
+ * Stable 6.12 kernels took them in part (Debian's 6.12.117 has all three
+ * fields); 6.12 before those backports has no count. */
+struct cfs_rq___rqs_why {
+	unsigned int h_nr_queued;
+	unsigned int h_nr_runnable;
+	unsigned int h_nr_delayed;
+} __attribute__((preserve_access_index));
+
 struct rq___rqs_why {
 	unsigned int nr_running;
+	struct cfs_rq___rqs_why cfs;
 } __attribute__((preserve_access_index));
+
+/* the sleeping tasks that @rq->nr_running counts (0 where unknown) */
+static __always_inline unsigned int rq_delayed(struct rq___rqs_why *rq)
+{
+	if (bpf_core_field_exists(rq->cfs.h_nr_runnable))
+		return rq->cfs.h_nr_queued - rq->cfs.h_nr_runnable;
+	if (bpf_core_field_exists(rq->cfs.h_nr_delayed))
+		return rq->cfs.h_nr_delayed;
+	return 0;
+}
 
 struct thread_info___rqs_cpu {
 	__u32 cpu;
@@ -51,11 +79,14 @@ static __always_inline void waker_fill(struct rqs_waker *w, struct task_struct *
  * CONFIG_FAIR_GROUP_SCHED, which every major distribution enables; without
  * it RQ is unknown); @p is on it already at sched_wakeup and
  * sched_wakeup_new (activate_task() comes before the tracepoint) and still
- * at a switch-out, so it counts itself. */
+ * at a switch-out, so it counts itself. A delayed task woken is requeued,
+ * no longer delayed, before sched_wakeup; the run queue's lock is held at
+ * all three, so the counts agree with each other. */
 static __always_inline void why_at_enqueue(struct rqs_enqueue *v, struct task_struct *p,
 					   struct task_struct *waker, __u8 how)
 {
 	struct rq___rqs_why *rq;
+	unsigned int n, delayed;
 
 	if (cfg.waker && how != RQS_WAKE_WAKEUP)
 		waker_fill(&v->waker, waker ? waker : bpf_get_current_task_btf(), how);
@@ -65,7 +96,10 @@ static __always_inline void why_at_enqueue(struct rqs_enqueue *v, struct task_st
 		if (bpf_core_field_exists(p->se.cfs_rq) &&
 		    bpf_core_field_exists(p->se.cfs_rq->rq)) {
 			rq = (struct rq___rqs_why *)p->se.cfs_rq->rq;
-			v->rq_len = rq->nr_running ? rq->nr_running - 1 : 0;
+			n = rq->nr_running;
+			delayed = rq_delayed(rq);
+			n = n > delayed ? n - delayed : 0;
+			v->rq_len = n ? n - 1 : 0;
 		}
 	}
 }

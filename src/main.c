@@ -21,7 +21,10 @@
 #include "cli/resolve_targets.h"
 #include "common/procfs.h"
 #include "run.h"
+#include "summary/http_server.h"
+#include "summary/web_config.h"
 #include "trace/kernel_probe.h"
+#include "trace/privileges.h"
 #include "trace/storage_choice.h"
 
 static volatile sig_atomic_t exiting;
@@ -85,10 +88,18 @@ int main(int argc, char **argv)
 {
 	struct cgroup_target cgroup;
 	enum storage_mode mode;
+	struct web_config web = { 0 };
 	struct options opts;
 	struct plan plan;
+	char why[512];
 	int ret;
 
+	/* set-user-ID or file capabilities would let whoever can run it trace
+	 * every task of the system */
+	if (started_secure()) {
+		fprintf(stderr, RQS_NAME ": refusing to run: started set-user-ID, set-group-ID or with file capabilities (AT_SECURE), which would give every user who can run it system-wide tracing\n");
+		return 1;
+	}
 	/* first: a signal during start-up must not be lost, even when the
 	 * shell started this with SIGINT ignored (a background job) */
 	if (install_signal_handlers()) {
@@ -105,6 +116,27 @@ int main(int argc, char **argv)
 	}
 	verbose = opts.verbose;
 	libbpf_set_print(libbpf_print);
+	/* read once, here: a change takes effect at the next start (without
+	 * the exporter, --metrics is refused before it is used) */
+	if (opts.sum.web_config && http_server_available() &&
+	    web_config_load(opts.sum.web_config, &web, why, sizeof(why))) {
+		fprintf(stderr, RQS_NAME ": --web-config %s: %s\n", opts.sum.web_config, why);
+		return 2;
+	}
+	if (web.client_auth && !http_server_client_certs()) {
+		fprintf(stderr, RQS_NAME ": --web-config %s: client_auth_type: not in this build (it was built without GnuTLS)\n",
+			opts.sum.web_config);
+		web_config_free(&web);
+		return 2;
+	}
+	ret = opts.sum.web_config && http_server_available() ? http_server_check_tls(&web) : 0;
+	if (ret) {
+		fprintf(stderr, RQS_NAME ": --web-config %s: %s\n", opts.sum.web_config,
+			ret == -ENOTSUP ? "tls_server_config: libmicrohttpd was built without TLS" :
+			"tls_server_config: libmicrohttpd refused the key, certificate, versions or client CA");
+		web_config_free(&web);
+		return 2;
+	}
 
 	if (opts.cgroup) {
 		ret = cgroup_resolve(opts.cgroup, &cgroup);
@@ -128,6 +160,18 @@ int main(int argc, char **argv)
 	}
 	/* kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK */
 	setrlimit(RLIMIT_MEMLOCK, &(struct rlimit){ RLIM_INFINITY, RLIM_INFINITY });
+	/* a path inside a cgroup namespace starts at the namespace's root; the
+	 * filter compares ancestors at the level counted from the real root */
+	if (opts.cgroup && !in_initial_cgroup_namespace()) {
+		ret = probe_cgroup_level(cgroup.dir, cgroup.id, &opts.cgroup_level);
+		if (ret) {
+			fprintf(stderr, RQS_NAME ": cannot use --cgroup in a cgroup namespace: %s\n",
+				bpf_feature_missing(ret) || ret == -ENOENT ?
+				"this kernel has no BPF cgroup iterator (Linux 6.1) to find the cgroup's level" :
+				strerror(-ret));
+			return 1;
+		}
+	}
 	ret = choose_storage(opts.storage, &mode);
 	if (ret)
 		return ret;
@@ -138,5 +182,11 @@ int main(int argc, char **argv)
 	if (exiting)
 		return 0;
 	plan_from_options(&opts, mode, &plan);
-	return run_plan(&plan, &exiting);
+	if (opts.sum.web_config) {
+		plan.summary.web = &web;
+		plan.summary.https = web.tls;
+	}
+	ret = run_plan(&plan, &exiting);
+	web_config_free(&web);
+	return ret;
 }

@@ -12,6 +12,7 @@
 #include "report/text_lines.h"
 #include "summary/summary_loop.h"
 #include "run.h"
+#include "trace/privileges.h"
 #include "trace/run_stats.h"
 #include "trace/tracer.h"
 #include "trace/watch.h"
@@ -50,7 +51,7 @@ static void print_stats(struct run *r)
 	struct run_stats s;
 
 	run_stats_collect(&r->t, r->printer.events, &s);
-	if (!r->plan->format.json) {
+	if (r->plan->stats_form == FORM_TEXT) {
 		stats_print_text(stderr, &s);
 		return;
 	}
@@ -129,6 +130,24 @@ static void finish(struct run *r)
 		print_stats(r);
 }
 
+/* What the run does from here on, it does through the file descriptors it
+ * holds: maps, ring buffer, links, the statistics session, the listening
+ * socket. */
+static int drop_privileges(struct run *r)
+{
+	char why[160];
+	const char *kept;
+
+	if (drop_capabilities(bpf_map__fd(r->t.counters), &kept, why, sizeof(why))) {
+		fprintf(stderr, RQS_NAME ": cannot drop capabilities: %s\n", why);
+		return 1;
+	}
+	if (r->plan->verbose)
+		fprintf(stderr, RQS_NAME ": capabilities dropped, %s kept for bpf() on the maps\n",
+			kept ? kept : "none");
+	return 0;
+}
+
 static int start(struct run *r)
 {
 	const struct plan *plan = r->plan;
@@ -140,12 +159,17 @@ static int start(struct run *r)
 		return 1;
 	if (tracer_start(&r->t, plan, event_printer_on_event, &r->printer))
 		return 1;
+	/* before the exporter's thread starts: capset() sets the calling
+	 * thread's capabilities only */
+	if (!plan->keep_capabilities && drop_privileges(r))
+		return 1;
 	if (plan->summary.enabled && summary_run_start(&r->sum, &r->t, stdout))
 		return 1;
 	if (watch_init(&r->watch, plan, tracer_epoll_fd(&r->t), RQS_PROC))
 		return 1;
-	loss_report_init(&r->losses, plan->storage, plan->hash_entries);
-	if (plan->format.json)
+	loss_report_init(&r->losses, plan->storage, plan->hash_entries, r->t.hot_create,
+			 plan->loss_every_s * 1000000000ULL);
+	if (plan->loss_form == FORM_JSON)
 		r->losses.json = stdout;
 	return 0;
 }
@@ -154,7 +178,6 @@ int run_plan(const struct plan *plan, volatile sig_atomic_t *exiting)
 {
 	struct run r = {
 		.plan = plan,
-		.sum = { .listen_fd = -1 },
 		.stats = { .fd = -1 },
 		.watch = { .epfd = -1 },
 	};
@@ -164,6 +187,7 @@ int run_plan(const struct plan *plan, volatile sig_atomic_t *exiting)
 	ret = start(&r);
 	if (ret)
 		goto out;
+	r.printer.metrics = &r.sum.listen;
 	if (event_printer_banner(&r.printer, plan) < 0 || fflush(stdout))
 		r.printer.write_failed = true;
 	ret = poll_until_done(&r, exiting);

@@ -28,8 +28,14 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_HASH = 1,
 	BPF_MAP_TYPE_PERCPU_HASH = 5,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_LRU_HASH = 9,
 	BPF_MAP_TYPE_RINGBUF = 27,
 	BPF_MAP_TYPE_TASK_STORAGE = 29,
+};
+
+/* only probed, by bpf_core_enum_value_exists(), never called by number */
+enum bpf_func_id {
+	BPF_FUNC_map_lookup_percpu_elem = 195,
 };
 
 enum {
@@ -99,9 +105,11 @@ struct sched_entity {
 struct task_struct {
 	unsigned int __state;
 	int on_cpu;
+	int on_rq;
 	pid_t pid;
 	pid_t tgid;
 	char comm[16];
+	__u64 start_time;
 	struct sched_entity se;
 	struct bpf_local_storage *bpf_storage;
 	struct css_set *cgroups;

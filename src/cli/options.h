@@ -31,6 +31,7 @@ struct options {
 	int tid;		 /* thread to trace, 0 for all */
 	bool verbose;
 	bool stats;
+	bool keep_capabilities;
 	enum storage_mode storage;
 	unsigned int hash_entries;
 	bool hash_entries_set;

@@ -12,7 +12,9 @@
 #include "cli/printable_argv.h"
 #include "cli/usage.h"
 
-enum { OPT_HASH_ENTRIES = 256, OPT_STATS, OPT_TIME, OPT_TGID, OPT_CPU, OPT_CGROUP };
+static const char short_options[] = ":p:t:PTm:vVhWB::jc:d:si:";
+
+enum { OPT_HASH_ENTRIES = 256, OPT_STATS, OPT_TIME, OPT_TGID, OPT_CPU, OPT_CGROUP, OPT_KEEP_CAPS };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -32,46 +34,30 @@ static const struct option long_options[] = {
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
 	{ "duration", required_argument, NULL, 'd' },
 	SUMMARY_LONG_OPTIONS,
+	{ "keep-capabilities", no_argument, NULL, OPT_KEEP_CAPS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* MIN_US: microseconds, or a whole number with a unit, at most an hour.
- * The limit is checked before multiplying, so nothing can wrap. */
+/* MIN_US: microseconds, or a whole number with a unit, at most an hour */
 static bool parse_min_us(FILE *err, const char *s, unsigned long long *out)
 {
-	static const struct {
-		const char *suffix;
-		unsigned long long us;
-	} units[] = { { "", 1 }, { "us", 1 }, { "ms", 1000 }, { "s", 1000000 } };
-	const char *why, *rest;
-	unsigned long long v;
+	const char *why;
 
-	if (parse_digits(s, &v, &rest, &why)) {
-		if (s[0] == '-' && s[1] && (s[1] < '0' || s[1] > '9'))
-			fprintf(err, RQS_NAME ": invalid MIN_US '%s': not a number (after '--', arguments are not options)\n", s);
-		else if (!strcmp(why, "negative"))
-			fprintf(err, RQS_NAME ": invalid MIN_US '%s': negative\n", s);
-		else
-			goto not_a_number;
-		return false;
-	}
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(rest, units[i].suffix))
-			continue;
-		if (v > RQS_MAX_MIN_US / units[i].us) {
-			fprintf(err, RQS_NAME ": invalid MIN_US '%s': more than %llu us (1 hour)\n",
-				s, RQS_MAX_MIN_US);
-			return false;
-		}
-		*out = v * units[i].us;
+	if (parse_us(s, RQS_MAX_MIN_US, out, &why) == 0)
 		return true;
-	}
-not_a_number:
-	fprintf(err, RQS_NAME ": invalid MIN_US '%s': not a whole number of microseconds, or of us, ms or s (as in 10ms)\n",
-		s);
+	if (s[0] == '-' && s[1] && (s[1] < '0' || s[1] > '9'))
+		fprintf(err, RQS_NAME ": invalid MIN_US '%s': not a number (after '--', arguments are not options)\n", s);
+	else if (!strcmp(why, "negative"))
+		fprintf(err, RQS_NAME ": invalid MIN_US '%s': negative\n", s);
+	else if (!strcmp(why, "too large"))
+		fprintf(err, RQS_NAME ": invalid MIN_US '%s': more than %llu us (1 hour)\n",
+			s, RQS_MAX_MIN_US);
+	else
+		fprintf(err, RQS_NAME ": invalid MIN_US '%s': not a whole number of microseconds, or of us, ms or s (as in 10ms)\n",
+			s);
 	return false;
 }
 
@@ -176,15 +162,51 @@ static const struct option *find_long_option(const char *arg, bool *ambiguous)
 	return matches == 1 ? found : NULL;
 }
 
-/* -B takes an optional N: -B5, --blame=5, or -B 5 when the next argument is
- * a number (so -B 5 1000 is N 5 and MIN_US 1000; -B 1000 alone is an error,
- * not MIN_US, and the message says how to write that). */
+/* Whether a word after argv[@i] is an argument that is not an option's:
+ * a MIN_US, as getopt would leave it once every option is parsed. */
+static bool positional_after(int argc, char **argv, int i)
+{
+	bool ambiguous;
+
+	while (++i < argc) {
+		const char *w = argv[i], *has;
+		const struct option *o;
+
+		if (!strcmp(w, "--"))
+			return i + 1 < argc;
+		if (w[0] != '-' || !w[1])
+			return true;
+		if (w[1] == '-') {
+			o = find_long_option(w, &ambiguous);
+			if (o && o->has_arg == required_argument && !strchr(w, '='))
+				i++;
+			continue;
+		}
+		/* a cluster such as -Wp 185 or -p185 */
+		for (const char *c = w + 1; *c; c++) {
+			has = strchr(short_options, *c);
+			if (!has || has[1] != ':')
+				continue;
+			if (has[2] != ':' && !c[1])
+				i++;
+			break;
+		}
+	}
+	return false;
+}
+
+/* -B takes an optional N: -B5, --blame=5, or -B N as two words when N can
+ * only be N: a whole number followed, somewhere later, by the MIN_US
+ * (-B 5 1000). Otherwise the word after -B is the MIN_US (-B 5ms,
+ * -B 1000), as it would be after any option without an argument. */
 static bool parse_blame(int argc, char **argv, FILE *err, unsigned int *blame)
 {
 	const char *arg = optarg, *why = NULL;
 	unsigned long long v;
 
-	if (!arg && optind < argc && argv[optind][0] >= '0' && argv[optind][0] <= '9')
+	if (!arg && optind < argc && argv[optind][0] &&
+	    !argv[optind][strspn(argv[optind], "0123456789")] &&
+	    positional_after(argc, argv, optind))
 		arg = argv[optind++];
 	if (!arg) {
 		*blame = RQS_DEFAULT_BLAME;
@@ -195,8 +217,7 @@ static bool parse_blame(int argc, char **argv, FILE *err, unsigned int *blame)
 		return true;
 	}
 	fprintf(err, RQS_NAME ": invalid blame count '%s': %s%s\n", arg, why,
-		strcmp(why, "too large") ? "" :
-		" (at most 32; for a threshold after -B, write -B N MIN_US)");
+		strcmp(why, "too large") ? "" : " (at most 32)");
 	return false;
 }
 
@@ -246,7 +267,7 @@ static enum parse_result parse_printable(int argc, char **argv, struct options *
 	opterr = 0;
 	for (;;) {
 		before = optind;
-		c = getopt_long(argc, argv, ":p:t:PTm:vVhWB::jc:d:si:", long_options, NULL);
+		c = getopt_long(argc, argv, short_options, long_options, NULL);
 		if (c == -1)
 			break;
 		switch (c) {
@@ -301,6 +322,10 @@ static enum parse_result parse_printable(int argc, char **argv, struct options *
 		case OPT_MAX_KEYS:
 		case OPT_METRICS:
 		case OPT_NO_OUTLIERS:
+		case OPT_BUCKET_RANGE:
+		case OPT_RETIRE_AFTER:
+		case OPT_METRICS_MAX_BYTES:
+		case OPT_WEB_CONFIG:
 			if (!parse_summary_option(c, optarg, &opts->sum, err))
 				return PARSE_USAGE;
 			break;
@@ -336,6 +361,9 @@ static enum parse_result parse_printable(int argc, char **argv, struct options *
 			if (!parse_value(err, "duration", optarg, 1, RQS_MAX_DURATION, &opts->duration))
 				return PARSE_USAGE;
 			break;
+		case OPT_KEEP_CAPS:
+			opts->keep_capabilities = true;
+			break;
 		case 'v':
 			opts->verbose = true;
 			break;
@@ -356,6 +384,10 @@ static enum parse_result parse_printable(int argc, char **argv, struct options *
 	}
 	if (opts->npids && opts->tid) {
 		fprintf(err, RQS_NAME ": -p/--pid and -t/--tid cannot be used together\n");
+		return PARSE_USAGE;
+	}
+	if (opts->sum.web_config && !opts->sum.metrics) {
+		fprintf(err, RQS_NAME ": --web-config needs --metrics: it configures the exporter\n");
 		return PARSE_USAGE;
 	}
 	if (optind < argc) {

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/parse_number.h"
 #include "common/version.h"
@@ -65,4 +66,30 @@ bool parse_value(FILE *err, const char *what, const char *s,
 		return true;
 	fprintf(err, RQS_NAME ": invalid %s '%s': %s\n", what, s, why);
 	return false;
+}
+
+int parse_us(const char *s, unsigned long long max_us, unsigned long long *out,
+	     const char **why)
+{
+	static const struct {
+		const char *suffix;
+		unsigned long long us;
+	} units[] = { { "", 1 }, { "us", 1 }, { "ms", 1000 }, { "s", 1000000 } };
+	unsigned long long v;
+	const char *rest;
+
+	if (parse_digits(s, &v, &rest, why))
+		return -1;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(rest, units[i].suffix))
+			continue;
+		if (v > max_us / units[i].us) {
+			*why = "too large";
+			return -1;
+		}
+		*out = v * units[i].us;
+		return 0;
+	}
+	*why = "not a number";
+	return -1;
 }

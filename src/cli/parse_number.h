@@ -12,7 +12,12 @@ int parse_digits(const char *s, unsigned long long *v, const char **rest,
 /* A decimal number in [min, max]: 0, or -1 with the reason in *why. */
 int parse_number(const char *s, unsigned long long min, unsigned long long max,
 		 unsigned long long *out, const char **why);
-/* The same, with one line "invalid WHAT 'S': why" on err when it is not. */
+/* A time: a whole number of microseconds, or of us, ms or s (as in 10ms),
+ * at most @max_us, checked before multiplying, so nothing wraps: 0, or -1
+ * with *why "negative", "not a number" or "too large". */
+int parse_us(const char *s, unsigned long long max_us, unsigned long long *out,
+	     const char **why);
+/* parse_number, with one line "invalid WHAT 'S': why" on err when it fails. */
 bool parse_value(FILE *err, const char *what, const char *s, unsigned long long min,
 		 unsigned long long max, unsigned long long *out);
 

@@ -7,6 +7,9 @@
 
 #define RQS_DEFAULT_METRICS_ADDR "127.0.0.1"
 #define RQS_MAX_INTERVAL_S 86400U
+#define RQS_MAX_BUCKET_US 86400000000ULL
+#define RQS_DEFAULT_RETIRE_AFTER_S 300U
+#define RQS_DEFAULT_METRICS_MAX_BYTES (16U << 20)
 
 /* getopt_long codes of the summary options without a short form */
 enum {
@@ -14,6 +17,10 @@ enum {
 	OPT_MAX_KEYS,
 	OPT_METRICS,
 	OPT_NO_OUTLIERS,
+	OPT_BUCKET_RANGE,
+	OPT_RETIRE_AFTER,
+	OPT_METRICS_MAX_BYTES,
+	OPT_WEB_CONFIG,
 };
 
 #define SUMMARY_LONG_OPTIONS                                            \
@@ -22,9 +29,14 @@ enum {
 	{ "by", required_argument, NULL, OPT_BY },                      \
 	{ "max-keys", required_argument, NULL, OPT_MAX_KEYS },          \
 	{ "metrics", required_argument, NULL, OPT_METRICS },            \
-	{ "no-outliers", no_argument, NULL, OPT_NO_OUTLIERS }
+	{ "no-outliers", no_argument, NULL, OPT_NO_OUTLIERS },          \
+	{ "bucket-range", required_argument, NULL, OPT_BUCKET_RANGE },  \
+	{ "retire-after", required_argument, NULL, OPT_RETIRE_AFTER },  \
+	{ "metrics-max-bytes", required_argument, NULL, OPT_METRICS_MAX_BYTES }, \
+	{ "web-config", required_argument, NULL, OPT_WEB_CONFIG }
 
-/* -s, -i, --by, --max-keys, --metrics and --no-outliers as given; what
+/* -s, -i, --by, --max-keys, --metrics, --no-outliers, --bucket-range,
+ * --retire-after, --metrics-max-bytes and --web-config as given; what
  * implies what is the plan's (cli/plan.c). */
 struct summary_args {
 	bool summary;		/* -s */
@@ -32,15 +44,21 @@ struct summary_args {
 	unsigned int interval;	/* -i SECS; 0: at exit only */
 	int by;			/* enum rqs_by */
 	unsigned int max_keys;	/* --by comm|cgroup: keys in the map */
+	bool bucket_range;	/* --bucket-range LOW-HIGH given */
+	unsigned long long bucket_low_us, bucket_high_us; /* 0, ULLONG_MAX: all */
 	bool metrics;
-	char metrics_addr[64];	/* numeric IPv4 or IPv6 */
+	char metrics_addr[256];	/* an IP address or a host name */
 	unsigned int metrics_port;
+	unsigned int retire_after;	/* --metrics: removed keys served SECS */
+	unsigned int metrics_max_bytes;	/* the series' bytes on a page */
+	const char *web_config;	/* --web-config FILE: TLS and users */
 };
 
 void summary_args_init(struct summary_args *o);
 /* One of the options above (getopt code @c): false after one line on @err. */
 bool parse_summary_option(int c, const char *arg, struct summary_args *o, FILE *err);
-/* Splits "[ADDR:]PORT" ("[ADDR]:PORT" for IPv6); false with a reason. */
+/* Splits "[ADDR:]PORT" ("[ADDR]:PORT" for IPv6); ADDR an IP address or a
+ * host name, resolved when the socket is bound. False with a reason. */
 bool parse_listen_address(const char *s, char *addr, size_t addr_len,
 			  unsigned int *port, const char **why);
 

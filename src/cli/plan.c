@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdio.h>
 #include <string.h>
 
 #include "cli/options.h"
@@ -40,29 +41,58 @@ static void plan_programs(struct plan *p, const struct options *o)
 	p->programs = ext ? PROGS_EXT : PROGS_PLAIN;
 	if (f->waker)
 		p->programs |= PROGS_WAKER;
+	if (f->blame)
+		p->programs |= PROGS_BLAME;
 }
 
-/* -i, --by and --no-outliers print the summary unless it is only served
+/* -i, --by, --bucket-range and --no-outliers print the summary unless it is only served
  * (--metrics); any of them keeps it */
 static void plan_summary(struct plan *p, const struct summary_args *a)
 {
 	struct summary_plan *s = &p->summary;
 
 	s->print = a->summary || a->interval ||
-		   ((a->by || a->no_outliers) && !a->metrics);
+		   ((a->by || a->no_outliers || a->bucket_range) && !a->metrics);
 	s->enabled = s->print || a->metrics;
 	s->interval = a->interval;
 	s->by = a->by;
 	s->keyed = s->by == RQS_BY_COMM || s->by == RQS_BY_CGROUP;
 	s->max_keys = a->max_keys;
+	s->bucket_low_us = a->bucket_low_us;
+	s->bucket_high_us = a->bucket_high_us;
 	s->metrics = a->metrics;
 	memcpy(s->metrics_addr, a->metrics_addr, sizeof(s->metrics_addr));
 	s->metrics_port = a->metrics_port;
+	s->retire_after = a->retire_after;
+	s->metrics_max_bytes = a->metrics_max_bytes;
+	s->web_config = a->web_config;
 	p->cfg.summary = s->enabled;
 	p->cfg.by = (__u8)s->by;
+	/* only -i reads a generation's waits apart from the next one's */
+	p->cfg.hist_halves = s->interval ? 2 : 1;
 	p->hist_keys = s->keyed ? s->max_keys : 1;
 	p->hist_key_size = s->by == RQS_BY_CGROUP ? sizeof(__u64) : 0;
 	p->outliers = !a->no_outliers;
+	/* An exporter's stderr goes to a journal, where a line a second of
+	 * what the metrics count anyway only adds noise; printed waits keep
+	 * theirs, each second, next to the output it has gaps in. */
+	if (s->metrics && !p->outliers)
+		p->loss_every_s = s->interval ? s->interval : RQS_LOSS_EVERY_S;
+}
+
+/* Every output's form in one place: with -j nothing but JSON records
+ * reaches stdout, whichever outputs are on */
+static void plan_outputs(struct plan *p)
+{
+	enum output_form form = p->format.json ? FORM_JSON : FORM_TEXT;
+
+	p->summary.form = form;
+	p->stats_form = form;
+	p->loss_form = form;
+	if (form == FORM_JSON)
+		p->banner = BANNER_JSON;
+	else
+		p->banner = p->outliers ? BANNER_COLUMNS : BANNER_SUMMARY;
 }
 
 void plan_from_options(const struct options *o, enum storage_mode storage,
@@ -81,6 +111,7 @@ void plan_from_options(const struct options *o, enum storage_mode storage,
 	p->tid = o->tid;
 	p->cgroup = o->cgroup;
 	p->verbose = o->verbose;
+	p->keep_capabilities = o->keep_capabilities;
 	memcpy(p->pids, o->pids, sizeof(p->pids));
 	memcpy(p->comm, o->comm, sizeof(p->comm));
 
@@ -100,4 +131,14 @@ void plan_from_options(const struct options *o, enum storage_mode storage,
 	plan_event(p);
 	plan_programs(p, o);
 	plan_summary(p, &o->sum);
+	plan_outputs(p);
+}
+
+void plan_metrics_url(const struct summary_plan *s, char *buf, size_t size)
+{
+	bool v6 = strchr(s->metrics_addr, ':');
+
+	snprintf(buf, size, "http%s://%s%s%s:%u/metrics", s->https ? "s" : "", v6 ? "[" : "",
+		 s->metrics_addr,
+		 v6 ? "]" : "", s->metrics_port);
 }

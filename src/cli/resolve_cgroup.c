@@ -56,8 +56,16 @@ int cgroup_resolve(const char *path, struct cgroup_target *t)
 			strerror(errno));
 		return 1;
 	}
-	/* not a directory here: a cgroup path relative to the v2 mount */
+	/* not a directory here: a cgroup path as /proc/PID/cgroup shows it,
+	 * from the root of the hierarchy or of this cgroup namespace: under a
+	 * mount of that root where there is one */
 	if (!is_dir(dir, &st)) {
+		f = fopen("/proc/self/mountinfo", "re");
+		if (f) {
+			if (!cgroup2_mount_rooted(f, mnt, sizeof(mnt)) && realpath(mnt, joined))
+				strcpy(real_mnt, joined);
+			fclose(f);
+		}
 		snprintf(joined, sizeof(joined), "%s/%s", real_mnt, path);
 		dir = joined;
 		if (!is_dir(dir, &st)) {
@@ -70,6 +78,15 @@ int cgroup_resolve(const char *path, struct cgroup_target *t)
 		fprintf(stderr, RQS_NAME ": invalid cgroup '%s': not a cgroup v2 directory (cgroup2 is mounted at %s)\n",
 			path, real_mnt);
 		return 2;
+	}
+	/* the mount the directory is on: inside a cgroup namespace, one
+	 * mounted there, not the first (inherited) one */
+	f = fopen("/proc/self/mountinfo", "re");
+	if (f) {
+		if (!cgroup2_mount_holding(f, t->dir, mnt, sizeof(mnt), root, sizeof(root)) &&
+		    !realpath(mnt, real_mnt))
+			strcpy(real_mnt, mnt);
+		fclose(f);
 	}
 	len = strlen(real_mnt);
 	if (strncmp(t->dir, real_mnt, len) || (t->dir[len] && t->dir[len] != '/')) {

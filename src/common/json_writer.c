@@ -3,45 +3,13 @@
 #include <string.h>
 
 #include "common/json_writer.h"
-
-/* Length of the valid UTF-8 sequence at @s (@n bytes left), 0 if invalid.
- * RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		if (s[0] == 0xe0)
-			lo = 0xa0;	/* overlong below U+0800 */
-		else if (s[0] == 0xed)
-			hi = 0x9f;	/* surrogates U+D800..U+DFFF */
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		if (s[0] == 0xf0)
-			lo = 0x90;	/* overlong below U+10000 */
-		else if (s[0] == 0xf4)
-			hi = 0x8f;	/* above U+10FFFF */
-	} else {
-		return 0;	/* continuation byte, 0xc0, 0xc1, 0xf5..0xff */
-	}
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
+#include "common/untrusted_text.h"
 
 void json_string(FILE *out, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t n = strnlen(str, len), i = 0, l;
+	uint32_t cp;
 
 	fputc('"', out);
 	while (i < n) {
@@ -61,10 +29,17 @@ void json_string(FILE *out, const char *str, size_t len)
 			i++;
 			continue;
 		}
-		l = utf8_len(s + i, n - i);
+		l = utf8_decode(s + i, n - i, &cp);
 		if (!l) {
 			fputs("\\ufffd", out);
 			i++;
+			continue;
+		}
+		/* valid JSON raw, but a C1 control or a bidi override acts on
+		 * the terminal that shows the line */
+		if (code_point_unsafe(cp)) {
+			fprintf(out, "\\u%04x", (unsigned int)cp);
+			i += l;
 			continue;
 		}
 		fwrite(s + i, 1, l, out);

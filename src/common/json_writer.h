@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* JSON Lines: one object a line. Strings are written as UTF-8: valid UTF-8
  * passes through, '"' and '\' are escaped, control bytes and DEL become
- * \uXXXX (\b \f \n \r \t their short forms), and every byte that is not part
+ * \uXXXX (\b \f \n \r \t their short forms), so do C1 controls and
+ * bidirectional formatting characters (code_point_unsafe() of
+ * common/untrusted_text.h: a JSON parser gives them back, a terminal
+ * showing the line never sees them), and every byte that is not part
  * of a valid UTF-8 sequence (a lone continuation byte, an overlong form, a
  * surrogate, a sequence cut short, as the kernel's 15-byte COMM cut can
  * leave) becomes U+FFFD, one for each such byte. The result is always valid

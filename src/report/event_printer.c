@@ -17,10 +17,14 @@ void event_printer_init(struct event_printer *p, const struct plan *plan)
 
 int event_printer_banner(const struct event_printer *p, const struct plan *plan)
 {
-	if (p->quiet)
+	switch (plan->banner) {
+	case BANNER_SUMMARY:
 		return print_summary_banner(stdout, &plan->summary);
-	if (p->format->json)
-		return json_banner(stdout, plan);
+	case BANNER_JSON:
+		return json_banner(stdout, plan, p->metrics);
+	case BANNER_COLUMNS:
+		break;
+	}
 	return print_banner(stdout, plan->min_us, p->format);
 }
 

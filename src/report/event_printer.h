@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "cli/plan.h"
+#include "summary/listen_address.h"
 
 /* Each wait over the threshold, as it comes out of the ring buffer: one
  * text line or JSON record on stdout. */
@@ -16,6 +17,7 @@ struct event_printer {
 	long long real_minus_mono; /* refreshed before each batch */
 	bool write_failed;
 	unsigned long long events;
+	const struct listen_set *metrics; /* --metrics: as bound */
 };
 
 void event_printer_init(struct event_printer *p, const struct plan *plan);

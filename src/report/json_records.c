@@ -7,11 +7,14 @@
 #include "report/json_records.h"
 #include "common/version.h"
 #include "report/why_columns.h"
+#include "summary/prometheus.h"
 
-int json_banner(FILE *out, const struct plan *p)
+int json_banner(FILE *out, const struct plan *p, const struct listen_set *metrics)
 {
 	const char *storage = storage_mode_name(p->storage);
+	const char *by = metrics_by_label(p->summary.by);
 	struct json_obj j;
+	char url[128];
 
 	json_begin(&j, out, "start");
 	json_str(&j, "tool", RQS_NAME, sizeof(RQS_NAME));
@@ -36,11 +39,29 @@ int json_banner(FILE *out, const struct plan *p)
 	json_bool(&j, "cpu", p->format.cpu);
 	json_u64(&j, "blame", p->format.blame);
 	json_u64(&j, "duration_s", p->duration_s);
+	json_bool(&j, "outliers", p->outliers);
+	json_bool(&j, "summary", p->summary.print);
+	if (p->summary.print)
+		json_u64(&j, "interval_s", p->summary.interval);
+	if (by)
+		json_str(&j, "by", by, strlen(by));
+	if (p->summary.metrics && metrics && metrics->n) {
+		/* as bound: every address a host name resolved to */
+		json_str(&j, "metrics_url", metrics->urls[0], sizeof(metrics->urls[0]));
+		json_key(&j, "metrics_urls");
+		for (int i = 0; i < metrics->n; i++) {
+			fputc(i ? ',' : '[', out);
+			json_string(out, metrics->urls[i], sizeof(metrics->urls[i]));
+		}
+		fputc(']', out);
+	} else if (p->summary.metrics) {
+		plan_metrics_url(&p->summary, url, sizeof(url));
+		json_str(&j, "metrics_url", url, sizeof(url));
+	}
 	return json_end(&j);
 }
 
-/* RFC 3339 local time with microseconds: 2026-11-30T17:08:15.123456+01:00 */
-static void format_time(char *buf, size_t size, long long wall_ns)
+void json_time(char *buf, size_t size, long long wall_ns)
 {
 	time_t secs = (time_t)(wall_ns / 1000000000LL);
 	long us = (long)(wall_ns % 1000000000LL / 1000);
@@ -61,7 +82,7 @@ int json_event(FILE *out, const struct rqs_event *e, long long real_minus_mono_n
 	struct json_obj j;
 	char when[48];
 
-	format_time(when, sizeof(when), (long long)e->ts_ns + real_minus_mono_ns);
+	json_time(when, sizeof(when), (long long)e->ts_ns + real_minus_mono_ns);
 	json_begin(&j, out, "event");
 	json_str(&j, "time", when, sizeof(when));
 	json_u64(&j, "mono_ns", e->ts_ns);

@@ -87,6 +87,14 @@ static int render(struct stats_out *o, const struct run_stats *s)
 	}
 	begin(o, "storage", NULL);
 	text(o, "mode", storage_mode_name(s->mode));
+	if (s->mode == STORAGE_TASK) {
+		/* tasks given storage at creation, and by the tracing programs */
+		u64(o, "at_fork", c[RQS_STORAGE_CREATED]);
+		if (s->hot_create)
+			u64(o, "at_wakeup", c[RQS_STORAGE_CREATED_HOT]);
+		else
+			text(o, "at_wakeup", "off");
+	}
 	end(o);
 	for (unsigned int i = 0; i < s->nprogs; i++)
 		prog(o, &s->progs[i]);
@@ -111,6 +119,9 @@ static int render(struct stats_out *o, const struct run_stats *s)
 	end(o);
 	begin(o, "waits", NULL);
 	u64(o, "missed_switch_in", c[RQS_MISSED_SWITCH_IN]);
+	end(o);
+	begin(o, "wakers", NULL);
+	u64(o, "not_recorded", c[RQS_LOST_WAKER]);
 	end(o);
 	if (s->mode == STORAGE_HASH) {
 		begin(o, "hash", NULL);

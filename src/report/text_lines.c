@@ -2,6 +2,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/untrusted_text.h"
 #include "report/text_lines.h"
 #include "report/why_columns.h"
 
@@ -27,11 +28,11 @@ int print_banner(FILE *out, unsigned long long min_us, const struct output_forma
 	return fprintf(out, "\n");
 }
 
-/* The kernel does not promise a NUL in comm copies; never read past it. */
-static void copy_comm(char dst[RQS_COMM_LEN + 1], const char src[RQS_COMM_LEN])
+/* The kernel does not promise a NUL in comm copies: at most RQS_COMM_LEN */
+static const char *comm_text(char dst[TEXT_ESCAPED_SIZE(RQS_COMM_LEN)], const char *src)
 {
-	memcpy(dst, src, RQS_COMM_LEN);
-	dst[RQS_COMM_LEN] = '\0';
+	text_escape(dst, TEXT_ESCAPED_SIZE(RQS_COMM_LEN), src, RQS_COMM_LEN);
+	return dst;
 }
 
 long long real_minus_mono_ns(void)
@@ -67,19 +68,18 @@ static void format_time(char *buf, size_t size, enum time_format time,
 int print_event(FILE *out, const struct rqs_event *e, const struct output_format *f,
 		long long real_minus_mono)
 {
-	char ts[48], task[RQS_COMM_LEN + 1], prev_task[RQS_COMM_LEN + 1];
+	char ts[48], comm[TEXT_ESCAPED_SIZE(RQS_COMM_LEN)];
+
 	format_time(ts, sizeof(ts), f->time, e->ts_ns, real_minus_mono);
-	copy_comm(task, e->task);
-	fprintf(out, "%-*s %-16s %-6u", time_width(f->time), ts, task, e->pid);
+	fprintf(out, "%-*s %-16s %-6u", time_width(f->time), ts, comm_text(comm, e->task),
+		e->pid);
 	if (f->tgid)
 		fprintf(out, " %-6u", e->tgid);
 	fprintf(out, " %14llu", (unsigned long long)(e->delta_ns / 1000));
-	if (f->previous) {
-		copy_comm(prev_task, e->prev_task);
-		/* the last column is not padded */
+	/* the last column is not padded */
+	if (f->previous)
 		fprintf(out, why_columns_follow(f) ? " %-16s %-8u" : " %-16s %u",
-			prev_task, e->prev_pid);
-	}
+			comm_text(comm, e->prev_task), e->prev_pid);
 	why_columns(out, e, f);
 	return fprintf(out, "\n");
 }

@@ -2,7 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/untrusted_text.h"
 #include "report/why_columns.h"
+#include "report/wake_source.h"
 
 bool why_columns_follow(const struct output_format *f)
 {
@@ -33,7 +35,9 @@ static int by_ns_desc(const void *a, const void *b)
 
 	if (x->ns != y->ns)
 		return x->ns < y->ns ? 1 : -1;
-	return x->tid < y->tid ? -1 : x->tid > y->tid;
+	if (x->tid != y->tid)
+		return x->tid < y->tid ? -1 : 1;
+	return x->cpu < y->cpu ? -1 : x->cpu > y->cpu;
 }
 
 unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
@@ -48,21 +52,28 @@ unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
 	for (i = 0; i < slots; i++) {
 		const struct rqs_blame *b = &e->blame[i];
 
-		/* a slot outside the wait; or the waiter's own run, which can
-		 * only touch the window's edge (the ring's clock is not the
-		 * wait's): neither ran instead */
-		if (!b->ns || b->tid == e->pid)
+		/* a slot outside the wait; the waiter's own run, which can
+		 * only touch the window's edge; or a CPU's idle task, which
+		 * held nothing (the waiter was queued elsewhere, or its wakeup
+		 * had not reached the CPU yet): none of them ran instead */
+		if (!b->ns || b->tid == e->pid || !b->tid)
 			continue;
 		total += b->ns;
-		for (j = 0; j < n && all[j].tid != b->tid; j++)
+		for (j = 0; j < n && !(all[j].tid == b->tid && all[j].cpu == b->cpu); j++)
 			;
 		if (j == n) {
 			all[n].tid = b->tid;
+			all[n].cpu = b->cpu;
 			all[n].ns = 0;
+			all[n].exited = true;
+			all[n].comm[0] = '\0';
 			n++;
 		}
-		/* the slots run oldest first: keep the latest name */
-		comm_of(all[j].comm, b->comm);
+		/* the slots run oldest first: keep the latest name read */
+		if (!(b->flags & RQS_BLAME_EXITED)) {
+			comm_of(all[j].comm, b->comm);
+			all[j].exited = false;
+		}
 		all[j].ns += b->ns;
 	}
 	qsort(all, n, sizeof(all[0]), by_ns_desc);
@@ -92,13 +103,24 @@ void why_header(FILE *out, const struct output_format *f)
 void why_columns(FILE *out, const struct rqs_event *e, const struct output_format *f)
 {
 	struct blame_entry b[RQS_BLAME_SLOTS];
-	char comm[RQS_COMM_LEN + 1], from[16], rq[16];
+	char comm[TEXT_ESCAPED_SIZE(RQS_COMM_LEN)], from[16], rq[16];
 	unsigned int n, cover;
 
 	if (f->waker) {
-		comm_of(comm, e->enq.waker.comm);
-		fprintf(out, f->cpu || f->blame ? " %-16s %-9u %-9s" : " %-16s %-9u %s",
-			comm, e->enq.waker.tid, wake_how_name(e->enq.waker.how));
+		struct wake_source src;
+		char name[TEXT_ESCAPED_SIZE(RQS_COMM_LEN) + sizeof(src.irq_name) + 32], tid[16];
+
+		/* from interrupt work: that work, not the task it came in on */
+		wake_source_of(&e->enq.waker, &src);
+		if (src.interrupt) {
+			wake_source_text(&src, name, sizeof(name));
+			strcpy(tid, "-");
+		} else {
+			text_escape(name, sizeof(name), e->enq.waker.comm, RQS_COMM_LEN);
+			snprintf(tid, sizeof(tid), "%u", e->enq.waker.tid);
+		}
+		fprintf(out, f->cpu || f->blame ? " %-16s %-9s %-9s" : " %-16s %-9s %s",
+			name, tid, wake_how_name(e->enq.waker.how));
 	}
 	if (f->cpu) {
 		if (e->enq.cpu >= 0 && e->enq.cpu != e->cpu)
@@ -116,9 +138,46 @@ void why_columns(FILE *out, const struct rqs_event *e, const struct output_forma
 		fprintf(out, " %4u%%", cover);
 		if (!n)
 			fputs(" -", out);
-		for (unsigned int i = 0; i < n; i++)
-			fprintf(out, " %s[%u]=%lluus", b[i].comm, b[i].tid, b[i].ns / 1000);
+		/* a share from a CPU it left before it ran: @CPU */
+		for (unsigned int i = 0; i < n; i++) {
+			if (b[i].exited)
+				strcpy(comm, RQS_BLAME_EXITED_NAME);
+			else
+				text_escape(comm, sizeof(comm), b[i].comm, RQS_COMM_LEN);
+			if (b[i].cpu == e->cpu)
+				fprintf(out, " %s[%u]=%lluus", comm, b[i].tid, b[i].ns / 1000);
+			else
+				fprintf(out, " %s[%u]@%d=%lluus", comm, b[i].tid, b[i].cpu,
+					b[i].ns / 1000);
+		}
 	}
+}
+
+/* -W from interrupt work: which (waker_comm and waker_tid stay the task it
+ * came in on) */
+static void why_json_source(struct json_obj *j, const struct rqs_waker *w)
+{
+	struct wake_source src;
+	char vec[16];
+
+	wake_source_of(w, &src);
+	if (src.has_irq)
+		json_u64(j, "waker_irq", src.irq);
+	else
+		json_null(j, "waker_irq");
+	if (src.irq_name[0])
+		json_str(j, "waker_irq_name", src.irq_name, sizeof(src.irq_name));
+	else
+		json_null(j, "waker_irq_name");
+	if (src.softirq) {
+		json_str(j, "waker_softirq", src.softirq, strlen(src.softirq));
+	} else if (src.softirq_vec >= 0) {
+		snprintf(vec, sizeof(vec), "%d", src.softirq_vec);
+		json_str(j, "waker_softirq", vec, sizeof(vec));
+	} else {
+		json_null(j, "waker_softirq");
+	}
+	json_bool(j, "waker_hrtimer", src.hrtimer);
 }
 
 void why_json(struct json_obj *j, const struct rqs_event *e, const struct output_format *o)
@@ -131,6 +190,7 @@ void why_json(struct json_obj *j, const struct rqs_event *e, const struct output
 		json_str(j, "waker_comm", e->enq.waker.comm, RQS_COMM_LEN);
 		json_u64(j, "waker_tid", e->enq.waker.tid);
 		json_str(j, "wake", wake_how_name(e->enq.waker.how), RQS_COMM_LEN);
+		why_json_source(j, &e->enq.waker);
 	}
 	if (o->cpu) {
 		if (e->enq.cpu >= 0 && e->enq.cpu != e->cpu)
@@ -153,8 +213,12 @@ void why_json(struct json_obj *j, const struct rqs_event *e, const struct output
 			/* an object without a "type": written by hand */
 			item = (struct json_obj){ .out = j->out, .first = true };
 			fputc('{', j->out);
-			json_str(&item, "comm", b[i].comm, RQS_COMM_LEN);
+			if (b[i].exited)
+				json_null(&item, "comm");
+			else
+				json_str(&item, "comm", b[i].comm, RQS_COMM_LEN);
 			json_u64(&item, "tid", b[i].tid);
+			json_i64(&item, "cpu", b[i].cpu);
 			json_u64(&item, "us", b[i].ns / 1000);
 			fputc('}', j->out);
 		}

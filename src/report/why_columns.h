@@ -4,6 +4,7 @@
 #ifndef RQS_WHY_COLUMNS_H
 #define RQS_WHY_COLUMNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <linux/types.h>
@@ -14,15 +15,22 @@
 
 struct blame_entry {
 	unsigned int tid;
+	int cpu;		/* the CPU it held the waiter on */
 	char comm[RQS_COMM_LEN + 1];
+	bool exited;		/* no COMM: it exited before the report */
 	unsigned long long ns;
 };
+
+/* -B, in text: the COMM of a task that exited before its name was read */
+#define RQS_BLAME_EXITED_NAME "(exited)"
 
 /* Whether -W, --cpu or -B columns follow the classic ones. */
 bool why_columns_follow(const struct output_format *f);
 const char *wake_how_name(unsigned int how);
-/* -B: the event's slots summed by TID, largest first, at most @max of them;
- * *cover_pct: their total over the wait (0-100), all of them counted. */
+/* -B: the event's slots summed by TID and CPU, largest first, at most @max
+ * of them; *cover_pct: their total over the wait (0-100), all of them
+ * counted. Neither the waiter's own run nor an idle task's (TID 0: no task
+ * held the waiter there) is an entry or covered time. */
 unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
 			   unsigned int max, unsigned int *cover_pct);
 /* Each column after a space; the last one not padded. */

@@ -16,6 +16,7 @@
 #include "common/clock.h"
 #include "cli/resolve_cgroup.h"
 #include "summary/cgroup_names.h"
+#include "summary/metric_label.h"
 
 #define RESCAN_NS 1000000000ULL
 #define MAX_DEPTH 64
@@ -23,6 +24,7 @@
 struct cgroup_name {
 	uint64_t id;
 	char *path;
+	char *label;	/* label_make() of path, once asked for */
 	bool alive;	/* in the last scan; else kept until forgotten */
 };
 
@@ -59,6 +61,7 @@ static int scan_add(struct scan *s, uint64_t id, const char *path)
 	s->v[s->n].path = strdup(path);
 	if (!s->v[s->n].path)
 		return -ENOMEM;
+	s->v[s->n].label = NULL;
 	s->v[s->n].alive = true;
 	s->v[s->n++].id = id;
 	return 0;
@@ -147,9 +150,16 @@ static int rescan(struct cgroup_names *c)
 	/* a cgroup gone since the last scan keeps its path until the caller
 	 * forgets it (cgroup_names_forget_gone()) */
 	for (size_t i = 0, n = s.n; i < c->n; i++) {
-		struct cgroup_name key = { .id = c->v[i].id };
+		struct cgroup_name key = { .id = c->v[i].id }, *e;
 
-		if (n && bsearch(&key, s.v, n, sizeof(*s.v), by_id)) {
+		e = n ? bsearch(&key, s.v, n, sizeof(*s.v), by_id) : NULL;
+		if (e) {
+			/* the label made of the same path still holds */
+			if (!strcmp(e->path, c->v[i].path)) {
+				e->label = c->v[i].label;
+				c->v[i].label = NULL;
+			}
+			free(c->v[i].label);
 			free(c->v[i].path);
 			continue;
 		}
@@ -158,6 +168,7 @@ static int rescan(struct cgroup_names *c)
 			struct cgroup_name *v = realloc(s.v, (s.cap + 64) * sizeof(*v));
 
 			if (!v) {
+				free(c->v[i].label);
 				free(c->v[i].path);
 				continue;
 			}
@@ -192,6 +203,22 @@ const char *cgroup_names_get(struct cgroup_names *c, uint64_t id)
 	return e ? e->path : NULL;
 }
 
+const char *cgroup_names_label(struct cgroup_names *c, uint64_t id, size_t max, bool *cut)
+{
+	struct cgroup_name *e;
+	int was_cut;
+
+	*cut = false;
+	if (!cgroup_names_get(c, id))
+		return NULL;
+	e = find(c, id);
+	if (!e->label) {
+		e->label = label_make(e->path, strlen(e->path), max, &was_cut);
+		*cut = e->label && was_cut;
+	}
+	return e->label;
+}
+
 int cgroup_names_refresh(struct cgroup_names *c)
 {
 	return rescan(c);
@@ -209,18 +236,22 @@ void cgroup_names_forget_gone(struct cgroup_names *c)
 	size_t out = 0;
 
 	for (size_t i = 0; i < c->n; i++) {
-		if (c->v[i].alive)
+		if (c->v[i].alive) {
 			c->v[out++] = c->v[i];
-		else
-			free(c->v[i].path);
+			continue;
+		}
+		free(c->v[i].path);
+		free(c->v[i].label);
 	}
 	c->n = out;
 }
 
 void cgroup_names_free(struct cgroup_names *c)
 {
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = 0; i < c->n; i++) {
 		free(c->v[i].path);
+		free(c->v[i].label);
+	}
 	free(c->v);
 	c->v = NULL;
 	c->n = 0;

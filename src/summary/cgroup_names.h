@@ -2,6 +2,7 @@
 #ifndef RQS_CGROUP_NAMES_H
 #define RQS_CGROUP_NAMES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +22,10 @@ int cgroup_names_init(struct cgroup_names *c, const char *root);
  * unknown (a cgroup removed before any scan saw it). A removed cgroup keeps
  * the path it had. */
 const char *cgroup_names_get(struct cgroup_names *c, uint64_t id);
+/* cgroup_names_get(), as a label_make() value of at most @max bytes on the
+ * page, made once per id and path: *@cut is true the first time that label
+ * was cut. NULL if unknown, or out of memory. */
+const char *cgroup_names_label(struct cgroup_names *c, uint64_t id, size_t max, bool *cut);
 /* A rescan now, whatever the age of the last one. */
 int cgroup_names_refresh(struct cgroup_names *c);
 

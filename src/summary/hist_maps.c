@@ -17,6 +17,26 @@
  * and how often at most when the map is half full */
 #define RETIRE_SCAN_NS (10 * 1000000000ULL)
 #define RETIRE_SCAN_BUSY_NS 1000000000ULL
+/* --by comm, the map half full: a key without a wait for so long leaves it */
+#define IDLE_KEY_NS (10 * 1000000000ULL)
+
+/* The half of a value that the last closing read took: which value */
+struct frozen_id {
+	__u32 keyed;		/* hist_keyed, else hist_cpu */
+	__s32 cpu;		/* --by cpu: the CPU's own; else -1, all summed */
+	union rqs_hist_key key;	/* hist_cpu: .cgroup_id is the index */
+};
+
+struct frozen_half {
+	struct frozen_id id;
+	struct hist h;		/* slots and sum; no maximum */
+};
+
+struct idle_key {
+	union rqs_hist_key key;
+	uint64_t count;
+	unsigned long long since_ns;	/* the count has not changed since */
+};
 
 int summary_init(struct summary *s, const struct tracer *t, const struct summary_plan *o)
 {
@@ -25,17 +45,23 @@ int summary_init(struct summary *s, const struct tracer *t, const struct summary
 	int err;
 
 	*s = (struct summary){
+		.form = o->form,
 		.by = o->by,
 		.keyed = o->keyed,
 		.max_keys = o->max_keys,
+		.layout = hist_layout_of(o->bucket_low_us, o->bucket_high_us),
 		.ncpus = t->ncpus,
 		.cpu_fd = bpf_map__fd(t->hist_cpu),
 		.keyed_fd = bpf_map__fd(t->hist_keyed),
 		.gen = t->hist_gen,
-		.retired = { .limit = o->print ? 0 : o->max_keys },
+		.retired = {
+			.limit = o->max_keys,
+			.max_age_ns = o->metrics ? o->retire_after * 1000000000ULL : 0,
+		},
 		.retired_scan_ns = monotonic_ns(),
 	};
-	s->percpu = calloc(s->ncpus, sizeof(*s->percpu));
+	s->halves = bpf_map__value_size(t->hist_cpu) / sizeof(*s->percpu);
+	s->percpu = calloc((size_t)s->ncpus * s->halves, sizeof(*s->percpu));
 	if (!s->percpu) {
 		fprintf(stderr, RQS_NAME ": cannot allocate the summary: %s\n", strerror(ENOMEM));
 		return 1;
@@ -105,40 +131,134 @@ struct series *series_find(struct series *v, size_t n, const char *label)
 	return n ? bsearch(&key, v, n, sizeof(*v), series_compare) : NULL;
 }
 
+static struct rqs_hist_gen *percpu_of(struct summary *s, int cpu)
+{
+	return s->percpu + (size_t)cpu * s->halves;
+}
+
 static void sum_percpu(struct summary *s, struct hist *h)
 {
 	for (int cpu = 0; cpu < s->ncpus; cpu++)
-		hist_add_bpf(h, &s->percpu[cpu], s->first_gen, s->last_gen);
+		hist_add_bpf(h, percpu_of(s, cpu), s->halves, s->first_gen, s->last_gen);
 }
 
-static int lookup_sum(struct summary *s, int fd, const void *key, struct hist *h)
+static int frozen_cmp(const void *x, const void *y)
 {
-	if (bpf_map_lookup_elem(fd, key, s->percpu))
-		return -errno;
-	sum_percpu(s, h);
+	return memcmp(x, y, sizeof(struct frozen_id));
+}
+
+static struct frozen_id keyed_id(const union rqs_hist_key *key)
+{
+	struct frozen_id id;
+
+	memset(&id, 0, sizeof(id));
+	id.keyed = 1;
+	id.cpu = -1;
+	id.key = *key;
+	return id;
+}
+
+static struct frozen_id cpu_id(__u32 idx, int cpu)
+{
+	struct frozen_id id;
+
+	memset(&id, 0, sizeof(id));
+	id.cpu = cpu;
+	id.key.cgroup_id = idx;
+	return id;
+}
+
+/* A closing read: @h gets @half, generation last_gen's half of a value,
+ * and the other half as the last closing read took it; @half is kept for
+ * the next. */
+static int close_half(struct summary *s, const struct frozen_id *id,
+		      const struct hist *half, struct hist *h)
+{
+	struct frozen_half f = { .id = *id, .h = *half }, *other, *nf;
+
+	hist_add(h, half);
+	other = s->nfrozen ? bsearch(&f, s->frozen, s->nfrozen, sizeof(f), frozen_cmp) : NULL;
+	if (other)
+		hist_add(h, &other->h);
+	if (s->nfrozen_next == s->frozen_cap) {
+		size_t c = s->frozen_cap ? s->frozen_cap * 2 : 64;
+
+		nf = realloc(s->frozen_next, c * sizeof(*nf));
+		if (!nf)
+			return -ENOMEM;
+		s->frozen_next = nf;
+		s->frozen_cap = c;
+	}
+	f.h.max_ns = 0;
+	s->frozen_next[s->nfrozen_next++] = f;
 	return 0;
+}
+
+/* A closing read is over: its halves are the ones the next one adds */
+static void frozen_turn(struct summary *s, int err)
+{
+	if (!err) {
+		if (s->nfrozen_next > 1)
+			qsort(s->frozen_next, s->nfrozen_next, sizeof(*s->frozen_next), frozen_cmp);
+		free(s->frozen);
+		s->frozen = s->frozen_next;
+		s->nfrozen = s->nfrozen_next;
+	} else {
+		free(s->frozen_next);
+	}
+	s->frozen_next = NULL;
+	s->nfrozen_next = s->frozen_cap = 0;
+}
+
+/* @key left hist_keyed: a key made again later starts from nothing */
+static void frozen_forget(struct summary *s, const union rqs_hist_key *key)
+{
+	struct frozen_id id = keyed_id(key);
+	struct frozen_half *f;
+
+	f = s->nfrozen ? bsearch(&id, s->frozen, s->nfrozen, sizeof(*f), frozen_cmp) : NULL;
+	if (f) {
+		memmove(f, f + 1, (size_t)(s->frozen + s->nfrozen - (f + 1)) * sizeof(*f));
+		s->nfrozen--;
+	}
+	for (size_t i = 0; i < s->nfrozen_next; i++) {
+		if (!frozen_cmp(&s->frozen_next[i].id, &id)) {
+			s->frozen_next[i] = s->frozen_next[--s->nfrozen_next];
+			break;
+		}
+	}
+}
+
+/* The value of hist_keyed's key @id->key, or of hist_cpu's index
+ * @id->key.cgroup_id, summed over CPUs */
+static int lookup_sum(struct summary *s, const struct frozen_id *id, struct hist *h)
+{
+	struct hist half = { 0 };
+	__u32 idx = (__u32)id->key.cgroup_id;
+
+	if (bpf_map_lookup_elem(id->keyed ? s->keyed_fd : s->cpu_fd,
+				id->keyed ? (const void *)&id->key : &idx, s->percpu))
+		return -errno;
+	if (!s->closing) {
+		sum_percpu(s, h);
+		return 0;
+	}
+	for (int cpu = 0; cpu < s->ncpus; cpu++)
+		hist_add_bpf_gen(&half, percpu_of(s, cpu), s->last_gen);
+	return close_half(s, id, &half, h);
 }
 
 static char *label_of(struct summary *s, const union rqs_hist_key *k)
 {
-	const char *raw = NULL;
-	size_t len, need;
-	char *out;
+	const char *label;
+	bool cut;
+	int ccut;
 
-	if (s->by == RQS_BY_COMM) {
-		raw = k->comm;
-		len = strnlen(k->comm, sizeof(k->comm));
-	} else {
-		raw = cgroup_names_get(&s->names, k->cgroup_id);
-		if (!raw)
-			return strdup(UNKNOWN_CGROUP);
-		len = strlen(raw);
-	}
-	need = label_encode(NULL, 0, raw, len) + 1;
-	out = malloc(need);
-	if (out)
-		label_encode(out, need, raw, len);
-	return out;
+	if (s->by == RQS_BY_COMM)
+		return label_make(k->comm, sizeof(k->comm), RQS_LABEL_MAX, &ccut);
+	label = cgroup_names_label(&s->names, k->cgroup_id, RQS_LABEL_MAX, &cut);
+	s->labels_cut += cut;
+	return strdup(label ? label : UNKNOWN_CGROUP);
 }
 
 static int push(struct series **v, size_t *n, size_t *cap, char *label)
@@ -198,7 +318,8 @@ static int retire_removed(struct summary *s, const union rqs_hist_key *keys,
 		} else if (errno != ENOENT) {
 			bpf_map_delete_elem(s->keyed_fd, &keys[i]);
 		}
-		err = retired_add(&s->retired, v[i].label, &v[i].h);
+		frozen_forget(s, &keys[i]);
+		err = retired_add(&s->retired, v[i].label, &v[i].h, monotonic_ns());
 	}
 	*n = out;
 	/* no key of a removed cgroup is left in the map to need its path */
@@ -207,10 +328,68 @@ static int retire_removed(struct summary *s, const union rqs_hist_key *keys,
 	return err;
 }
 
+static int by_key(const void *x, const void *y)
+{
+	return memcmp(x, y, sizeof(union rqs_hist_key));
+}
+
+/* --by comm: keys whose count has not changed for IDLE_KEY_NS while the map
+ * is at least half full go into s->retired, as removed cgroups do (a COMM
+ * is any string a task sets: names that come once, by the thousand, would
+ * hold the map for the rest of the run, and every later COMM would be
+ * overflow); a COMM that comes back gets a new key, and its series reads
+ * as one with the retired one's by label. */
+static int retire_idle(struct summary *s, const union rqs_hist_key *keys,
+		       struct series *v, size_t *n)
+{
+	unsigned long long now = monotonic_ns();
+	struct idle_key *seen = NULL, *old;
+	size_t out = 0, nseen = 0;
+	int err = 0;
+
+	if (*n * 2 < s->max_keys) {
+		free(s->idle);
+		s->idle = NULL;
+		s->nidle = 0;
+		return 0;
+	}
+	seen = malloc(*n * sizeof(*seen));
+	if (!seen)
+		return -ENOMEM;
+	for (size_t i = 0; i < *n; i++) {
+		struct idle_key k = { .key = keys[i], .count = hist_count(&v[i].h), .since_ns = now };
+
+		old = s->nidle ? bsearch(&k, s->idle, s->nidle, sizeof(*s->idle), by_key) : NULL;
+		if (old && old->count == k.count)
+			k.since_ns = old->since_ns;
+		if (err || now - k.since_ns < IDLE_KEY_NS) {
+			seen[nseen++] = k;
+			v[out++] = v[i];
+			continue;
+		}
+		if (!bpf_map_lookup_and_delete_elem(s->keyed_fd, &keys[i], s->percpu)) {
+			v[i].h = (struct hist){ 0 };
+			sum_percpu(s, &v[i].h);
+		} else if (errno != ENOENT) {
+			bpf_map_delete_elem(s->keyed_fd, &keys[i]);
+		}
+		frozen_forget(s, &keys[i]);
+		err = retired_add(&s->retired, v[i].label, &v[i].h, now);
+	}
+	*n = out;
+	if (nseen > 1)
+		qsort(seen, nseen, sizeof(*seen), by_key);
+	free(s->idle);
+	s->idle = seen;
+	s->nidle = nseen;
+	return err;
+}
+
 static int read_keyed(struct summary *s, struct series **v, size_t *n, size_t *cap)
 {
 	bool fresh = false;
 	union rqs_hist_key key = { 0 }, next = { 0 }, *prev = NULL, *keys = NULL, *nk;
+	struct frozen_id id;
 	size_t nkeys = 0, kcap = 0, out = 0;
 	int err = 0;
 
@@ -231,7 +410,8 @@ static int read_keyed(struct summary *s, struct series **v, size_t *n, size_t *c
 		err = push(v, n, cap, strdup(""));
 		if (err)
 			break;
-		if (lookup_sum(s, s->keyed_fd, &key, &(*v)[*n - 1].h)) {
+		id = keyed_id(&key);
+		if (lookup_sum(s, &id, &(*v)[*n - 1].h)) {
 			free((*v)[--*n].label); /* deleted meanwhile: not an error */
 			continue;
 		}
@@ -247,10 +427,13 @@ static int read_keyed(struct summary *s, struct series **v, size_t *n, size_t *c
 		if (!(*v)[i].label)
 			err = -ENOMEM;
 	}
-	if (!err && s->by == RQS_BY_CGROUP) {
+	if (!err && s->by == RQS_BY_CGROUP)
 		err = retire_removed(s, keys, *v, n, fresh);
-		if (!err)
-			err = retired_append(&s->retired, v, n, cap);
+	if (!err && s->by == RQS_BY_COMM)
+		err = retire_idle(s, keys, *v, n);
+	if (!err) {
+		retired_expire(&s->retired, monotonic_ns());
+		err = retired_append(&s->retired, v, n, cap);
 	}
 	free(keys);
 	if (err)
@@ -275,30 +458,43 @@ int summary_read(struct summary *s, struct series **out, size_t *n, struct hist 
 	struct series *v = NULL;
 	size_t nv = 0, cap = 0;
 	__u32 idx = RQS_HIST_ALL;
+	struct frozen_id id;
 	char buf[16];
 	int err = 0;
 
 	*overflow = (struct hist){ 0 };
 	if (s->keyed) {
 		err = read_keyed(s, &v, &nv, &cap);
-		idx = RQS_HIST_OVERFLOW;
+		id = cpu_id(RQS_HIST_OVERFLOW, -1);
 		if (!err)
-			err = lookup_sum(s, s->cpu_fd, &idx, overflow);
+			err = lookup_sum(s, &id, overflow);
 	} else if (s->by == RQS_BY_CPU) {
 		if (bpf_map_lookup_elem(s->cpu_fd, &idx, s->percpu))
 			err = -errno;
 		for (int cpu = 0; !err && cpu < s->ncpus; cpu++) {
+			struct hist half = { 0 };
+
 			snprintf(buf, sizeof(buf), "%d", cpu);
 			err = push(&v, &nv, &cap, strdup(buf));
-			if (!err)
-				hist_add_bpf(&v[nv - 1].h, &s->percpu[cpu],
+			if (err)
+				break;
+			if (!s->closing) {
+				hist_add_bpf(&v[nv - 1].h, percpu_of(s, cpu), s->halves,
 					     s->first_gen, s->last_gen);
+				continue;
+			}
+			hist_add_bpf_gen(&half, percpu_of(s, cpu), s->last_gen);
+			id = cpu_id(idx, cpu);
+			err = close_half(s, &id, &half, &v[nv - 1].h);
 		}
 	} else {
 		v = calloc(1, sizeof(*v));
 		nv = v ? 1 : 0;
-		err = v ? lookup_sum(s, s->cpu_fd, &idx, &v[0].h) : -ENOMEM;
+		id = cpu_id(idx, -1);
+		err = v ? lookup_sum(s, &id, &v[0].h) : -ENOMEM;
 	}
+	if (s->closing)
+		frozen_turn(s, err);
 	if (err) {
 		series_free(v, nv);
 		return err;
@@ -308,10 +504,10 @@ int summary_read(struct summary *s, struct series **out, size_t *n, struct hist 
 	return 0;
 }
 
-/* The keys in the map; and each cgroup new to them named now, while it
- * exists (a rescan at most once a second), not at the next read, which for
- * an exporter comes with the next scrape: a cgroup removed before any scan
- * saw it could only be "(unknown)". */
+/* The keys in the map; and with --by cgroup each cgroup new to them named
+ * now, while it exists (a rescan at most once a second), not at the next
+ * read, which for an exporter comes with the next scrape: a cgroup removed
+ * before any scan saw it could only be "(unknown)". */
 static size_t name_keys(struct summary *s)
 {
 	union rqs_hist_key key, next, *prev = NULL;
@@ -320,7 +516,8 @@ static size_t name_keys(struct summary *s)
 	while (bpf_map_get_next_key(s->keyed_fd, prev, &next) == 0) {
 		key = next;
 		prev = &key;
-		cgroup_names_get(&s->names, key.cgroup_id);
+		if (s->by == RQS_BY_CGROUP)
+			cgroup_names_get(&s->names, key.cgroup_id);
 		n++;
 	}
 	return n;
@@ -334,11 +531,20 @@ int summary_retire_removed(struct summary *s)
 	size_t n;
 	int err;
 
-	if (s->by != RQS_BY_CGROUP || now - s->retired_check_ns < RETIRE_SCAN_BUSY_NS)
+	if (!s->keyed || now - s->retired_check_ns < RETIRE_SCAN_BUSY_NS)
 		return 0;
 	s->retired_check_ns = now;
-	if (now - s->retired_scan_ns < RETIRE_SCAN_NS && name_keys(s) * 2 < s->max_keys)
+	retired_expire(&s->retired, now);
+	if (s->by == RQS_BY_COMM) {
+		if (name_keys(s) * 2 < s->max_keys) {
+			free(s->idle);
+			s->idle = NULL;
+			s->nidle = 0;
+			return 0;
+		}
+	} else if (now - s->retired_scan_ns < RETIRE_SCAN_NS && name_keys(s) * 2 < s->max_keys) {
 		return 0;
+	}
 	err = summary_read(s, &v, &n, &overflow);
 	if (!err)
 		series_free(v, n);
@@ -349,6 +555,9 @@ void summary_free(struct summary *s)
 {
 	series_free(s->last, s->nlast);
 	retired_free(&s->retired);
+	free(s->idle);
+	free(s->frozen);
+	free(s->frozen_next);
 	free(s->percpu);
 	if (s->have_names)
 		cgroup_names_free(&s->names);

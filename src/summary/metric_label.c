@@ -1,69 +1,67 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "common/untrusted_text.h"
 #include "summary/metric_label.h"
-
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs, no
- * surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-	size_t n;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > left)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
 
 size_t label_encode(char *dst, size_t cap, const char *src, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
+	return text_escape(dst, cap, src, len);
+}
+
+/* The bytes the unit at @s takes on the page once label_encode()d (where
+ * the exposition format gives each \ and " one more), and its length in @s */
+static size_t page_size(const unsigned char *s, size_t left, size_t *n)
+{
+	uint32_t cp;
+
+	*n = utf8_decode(s, left, &cp);
+	if (*n > 1)
+		return code_point_unsafe(cp) ? 7 : *n;	/* \uNNNN written \\uNNNN */
+	if (*n == 1 && s[0] == '\\')
+		return 4;	/* \\ written \\\\ */
+	if (*n == 1 && s[0] == '"')
+		return 2;
+	if (*n == 1 && !code_point_unsafe(s[0]))
+		return 1;
+	*n = 1;
+	return 5;		/* \xNN written \\xNN */
+}
+
+#define CUT_MARK "\xe2\x80\xa6"	/* U+2026 */
+#define CUT_PREFIX (sizeof(CUT_MARK) - 1 + 16 + 1)
+
+char *label_make(const char *src, size_t len, size_t max, int *cut)
+{
 	const unsigned char *s = (const unsigned char *)src;
-	size_t out = 0, n;
-	char tmp[4];
+	size_t total = 0, n, from, need, at;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char *out;
 
-	for (size_t i = 0; i < len && s[i]; i += n) {
-		size_t k = 0;
-
-		n = utf8_len(s + i, len - i);
-		if (n > 1) {
-			for (size_t j = 0; j < n && s[i + j]; j++)
-				tmp[k++] = (char)s[i + j];
-		} else if (n == 1 && s[i] == '\\') {
-			tmp[k++] = '\\';
-			tmp[k++] = '\\';
-		} else if (n == 1 && s[i] >= 0x20 && s[i] != 0x7f) {
-			tmp[k++] = (char)s[i];
-		} else {
-			n = 1;
-			tmp[k++] = '\\';
-			tmp[k++] = 'x';
-			tmp[k++] = hex[s[i] >> 4];
-			tmp[k++] = hex[s[i] & 15];
-		}
-		for (size_t j = 0; j < k; j++, out++)
-			if (out + 1 < cap)
-				dst[out] = tmp[j];
+	len = strnlen(src, len);
+	for (size_t i = 0; i < len; i += n)
+		total += page_size(s + i, len - i, &n);
+	*cut = total > max;
+	if (!*cut) {
+		need = label_encode(NULL, 0, src, len) + 1;
+		out = malloc(need);
+		if (out)
+			label_encode(out, need, src, len);
+		return out;
 	}
-	if (cap)
-		dst[out < cap ? out : cap - 1] = '\0';
+	/* the first unit from which the rest fits after the prefix */
+	for (from = 0; from < len && total > max - CUT_PREFIX; from += n)
+		total -= page_size(s + from, len - from, &n);
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ s[i]) * 0x100000001b3ULL;
+	need = label_encode(NULL, 0, src + from, len - from) + 1;
+	out = malloc(CUT_PREFIX + need);
+	if (!out)
+		return NULL;
+	at = (size_t)snprintf(out, CUT_PREFIX + 1, CUT_MARK "%016llx:", (unsigned long long)h);
+	label_encode(out + at, need, src + from, len - from);
 	return out;
 }

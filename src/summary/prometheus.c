@@ -2,6 +2,9 @@
 /* The /metrics page: Prometheus text exposition format 0.0.4. Histogram
  * buckets are the log2 slots' upper bounds; counts are cumulative. */
 #include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "summary/prometheus.h"
 
@@ -65,20 +68,25 @@ static void us_to_seconds(char *buf, size_t len, uint64_t us)
 }
 
 static void put_histogram(FILE *out, const char *metric, const char *name,
-			  const char *value, const struct hist *h)
+			  const char *value, const struct hist *h,
+			  const struct hist_layout *l)
 {
-	uint64_t cum = 0;
+	struct hist_layout all = { 0, RQS_HIST_SLOTS - 1 };
+	uint64_t cum = 0, slots[RQS_HIST_SLOTS];
 	char le[32];
 
-	for (unsigned int i = 0; i < RQS_HIST_SLOTS - 1; i++) {
-		cum += h->slots[i];
+	if (!l)
+		l = &all;
+	hist_fold(h, l, slots);
+	for (unsigned int i = l->first; i < l->last; i++) {
+		cum += slots[i];
 		/* slot i holds waits under 2^(i+1) us */
 		us_to_seconds(le, sizeof(le), 1ULL << (i + 1));
 		fprintf(out, "%s_bucket", metric);
 		put_labels(out, name, value, le);
 		fprintf(out, " %" PRIu64 "\n", cum);
 	}
-	cum += h->slots[RQS_HIST_SLOTS - 1];
+	cum += slots[l->last];
 	fprintf(out, "%s_bucket", metric);
 	put_labels(out, name, value, "+Inf");
 	fprintf(out, " %" PRIu64 "\n%s_sum", cum, metric);
@@ -94,20 +102,149 @@ static void put_family(FILE *out, const char *metric, const char *type, const ch
 	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", metric, help, metric, type);
 }
 
+/* clock ticks as decimal seconds, to the microsecond */
+static void put_ticks(FILE *out, const char *metric, uint64_t ticks, uint64_t hz)
+{
+	char buf[32];
+
+	us_to_seconds(buf, sizeof(buf), ticks / hz * 1000000 + ticks % hz * 1000000 / hz);
+	fprintf(out, "%s %s\n", metric, buf);
+}
+
+/* The names, types and help texts of the Go client's process collector */
+static void put_process(FILE *out, const struct process_metrics *m)
+{
+	put_family(out, "process_cpu_seconds_total", "counter",
+		   "Total user and system CPU time spent in seconds.");
+	put_ticks(out, "process_cpu_seconds_total", m->cpu_ticks, m->hz);
+	put_family(out, "process_open_fds", "gauge", "Number of open file descriptors.");
+	fprintf(out, "process_open_fds %" PRIu64 "\n", m->open_fds);
+	put_family(out, "process_max_fds", "gauge", "Maximum number of open file descriptors.");
+	if (m->max_fds == UINT64_MAX)
+		fputs("process_max_fds +Inf\n", out);
+	else
+		fprintf(out, "process_max_fds %" PRIu64 "\n", m->max_fds);
+	put_family(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
+	fprintf(out, "process_virtual_memory_bytes %" PRIu64 "\n", m->vsize_bytes);
+	put_family(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+	fprintf(out, "process_resident_memory_bytes %" PRIu64 "\n", m->rss_bytes);
+	put_family(out, "process_start_time_seconds", "gauge",
+		   "Start time of the process since unix epoch in seconds.");
+	put_ticks(out, "process_start_time_seconds", m->start_ticks, m->hz);
+}
+
+size_t metrics_series_bound(const char *metric, const char *name, const char *value)
+{
+	/* _bucket{NAME="VALUE",le="LE"} N, LE at most 12 bytes ("2147.483648"),
+	 * N at most 20 digits; _sum with 30 (20, '.', 9); _count */
+	size_t line = strlen(metric) + sizeof("_bucket{=\"\",le=\"\"} \n") + 12 + 30;
+
+	if (name) {
+		line += strlen(name);
+		for (; value && *value; value++)
+			line += 1 + (*value == '\\' || *value == '"');
+	}
+	return (RQS_HIST_SLOTS + 2) * line;
+}
+
+static int by_count_desc(const void *x, const void *y)
+{
+	const struct series *a = *(const struct series *const *)x;
+	const struct series *b = *(const struct series *const *)y;
+	uint64_t ca = hist_count(&a->h), cb = hist_count(&b->h);
+
+	if (ca != cb)
+		return ca > cb ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+/* Which series fit max_series_bytes: the busiest (ties: first in order),
+ * until the next does not fit. NULL when all do, or on -ENOMEM (then all
+ * are written: the bound is lost, not the waits). */
+static bool *series_kept(const struct metrics_input *in, const char *name)
+{
+	size_t total = 0, used = 0, b;
+	const struct series **by;
+	bool *keep;
+
+	if (!in->max_series_bytes)
+		return NULL;
+	for (size_t i = 0; i < in->nseries; i++)
+		total += metrics_series_bound(NS "wait_seconds", name, in->series[i].label);
+	if (total <= in->max_series_bytes)
+		return NULL;
+	by = malloc(in->nseries * sizeof(*by));
+	keep = calloc(in->nseries, sizeof(*keep));
+	if (!by || !keep) {
+		free(by);
+		free(keep);
+		return NULL;
+	}
+	for (size_t i = 0; i < in->nseries; i++)
+		by[i] = &in->series[i];
+	qsort(by, in->nseries, sizeof(*by), by_count_desc);
+	for (size_t i = 0; i < in->nseries; i++) {
+		b = metrics_series_bound(NS "wait_seconds", name, by[i]->label);
+		if (used + b > in->max_series_bytes)
+			break;
+		used += b;
+		keep[by[i] - in->series] = true;
+	}
+	free(by);
+	return keep;
+}
+
+static void put_folded(FILE *out, const struct metrics_input *in, const struct hist *page_full)
+{
+	static const struct hist none;
+
+	put_family(out, NS "wait_folded_seconds", "histogram",
+		   "Run-queue waits of series not on the page: retired ones past the bounds on removed cgroups and idle keys, and those over the page's size bound, by reason.");
+	put_histogram(out, NS "wait_folded_seconds", "reason", "retired",
+		      in->retired_folded ? in->retired_folded : &none, in->layout);
+	put_histogram(out, NS "wait_folded_seconds", "reason", "page_full", page_full, in->layout);
+	put_family(out, NS "retired_series_folded_total", "counter",
+		   "Series of removed cgroups or idle keys folded into wait_folded_seconds{reason=\"retired\"}.");
+	fprintf(out, NS "retired_series_folded_total %" PRIu64 "\n", in->retired_series_folded);
+}
+
 int metrics_render(FILE *out, const struct metrics_input *in)
 {
 	const char *name = metrics_by_label(in->by);
+	struct hist page_full = { 0 };
+	uint64_t nfolded = 0;
+	bool *keep = series_kept(in, name);
 
 	put_family(out, NS "wait_seconds", "histogram",
 		   "Run-queue waits: from a task becoming runnable until it runs.");
-	for (size_t i = 0; i < in->nseries; i++)
+	for (size_t i = 0; i < in->nseries; i++) {
+		if (keep && !keep[i]) {
+			hist_add(&page_full, &in->series[i].h);
+			nfolded++;
+			continue;
+		}
 		put_histogram(out, NS "wait_seconds", name, in->series[i].label,
-			      &in->series[i].h);
+			      &in->series[i].h, in->layout);
+	}
+	free(keep);
+	if (in->retired_folded || nfolded)
+		put_folded(out, in, &page_full);
+	if (in->max_series_bytes) {
+		put_family(out, NS "page_series_folded", "gauge",
+			   "Series of wait_seconds left off this page, over its size bound (--metrics-max-bytes), and folded into wait_folded_seconds{reason=\"page_full\"}.");
+		fprintf(out, NS "page_series_folded %" PRIu64 "\n", nfolded);
+	}
+	if (in->by == RQS_BY_CGROUP) {
+		put_family(out, NS "labels_truncated_total", "counter",
+			   "Cgroup paths cut to a label value of at most 256 bytes: the end kept, after a hash of the whole path.");
+		fprintf(out, NS "labels_truncated_total %" PRIu64 "\n", in->labels_truncated);
+	}
 	if (in->overflow) {
 		fprintf(out, "# HELP " NS "wait_overflow_seconds Run-queue waits whose %s found the map of --max-keys %" PRIu64 " keys full.\n",
 			name, in->overflow_keys);
 		fputs("# TYPE " NS "wait_overflow_seconds histogram\n", out);
-		put_histogram(out, NS "wait_overflow_seconds", NULL, NULL, in->overflow);
+		put_histogram(out, NS "wait_overflow_seconds", NULL, NULL, in->overflow,
+			      in->layout);
 	}
 	put_family(out, NS "outliers_total", "counter",
 		   "Run-queue waits over the threshold (MIN_US).");
@@ -122,6 +259,9 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	put_family(out, NS "waits_missed_total", "counter",
 		   "Waits whose switch-in was not seen: the task's next enqueue found the time still pending.");
 	fprintf(out, NS "waits_missed_total %" PRIu64 "\n", in->missed_switch_ins);
+	put_family(out, NS "wakers_not_recorded_total", "counter",
+		   "Wakers (-W) that could not be noted (hash map full, no task storage).");
+	fprintf(out, NS "wakers_not_recorded_total %" PRIu64 "\n", in->wakers_not_recorded);
 	put_family(out, NS "storage_bytes", "gauge",
 		   "Memory holding wakeup timestamps (map and per-task storage).");
 	fprintf(out, NS "storage_bytes %" PRIu64 "\n", in->storage_bytes);
@@ -130,5 +270,8 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	put_value(out, in->version);
 	fprintf(out, ",storage=");
 	put_value(out, in->storage);
-	return fprintf(out, "} 1\n");
+	fprintf(out, "} 1\n");
+	if (in->process)
+		put_process(out, in->process);
+	return ferror(out) ? -1 : 1;
 }

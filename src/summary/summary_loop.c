@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "common/procfs.h"
 #include "cli/plan.h"
 #include "common/version.h"
 #include "trace/run_stats.h"
@@ -14,23 +15,22 @@
 
 int summary_run_listen(struct summary_run *r, const struct summary_plan *o)
 {
-	char why[128];
+	char why[512];
+	int err;
 
-	*r = (struct summary_run){ .o = o, .listen_fd = -1 };
+	*r = (struct summary_run){ .o = o };
 	if (!o->metrics)
 		return 0;
 	if (!http_server_available()) {
-		fprintf(stderr, RQS_NAME ": --metrics: not in this build: it was built with METRICS=0 (STATIC=1 implies it)\n");
+		fprintf(stderr, RQS_NAME ": --metrics: not in this build: it was built with METRICS=0 (STATIC=1 implies it where libmicrohttpd needs GnuTLS)\n");
 		return 1;
 	}
-	r->listen_fd = http_listen(o->metrics_addr, o->metrics_port, why, sizeof(why));
-	if (r->listen_fd < 0) {
-		fprintf(stderr, RQS_NAME ": cannot listen on %s%s%s:%u: %s\n",
-			strchr(o->metrics_addr, ':') ? "[" : "", o->metrics_addr,
-			strchr(o->metrics_addr, ':') ? "]" : "", o->metrics_port, why);
-		return 2;
-	}
-	return 0;
+	err = listen_all(o->metrics_addr, o->metrics_port, &r->listen, why, sizeof(why));
+	if (err)
+		fprintf(stderr, RQS_NAME ": %s\n", why);
+	else if (o->https)
+		listen_https(&r->listen);
+	return err;
 }
 
 static int build_page(struct summary_run *r, unsigned long long outliers)
@@ -43,7 +43,9 @@ static int build_page(struct summary_run *r, unsigned long long outliers)
 		.outliers = outliers,
 		.version = RQS_VERSION,
 		.storage = storage_mode_name(r->t->mode),
+		.layout = &r->sum.layout,
 	};
+	struct process_metrics pm;
 	struct series *v;
 	struct hist overflow;
 	char *text = NULL;
@@ -57,13 +59,22 @@ static int build_page(struct summary_run *r, unsigned long long outliers)
 	tracer_read_counters(r->t, c);
 	in.series = v;
 	in.nseries = n;
-	if (r->o->keyed)
+	if (r->o->keyed) {
 		in.overflow = &overflow;
+		in.retired_folded = &r->sum.retired.folded;
+		in.retired_series_folded = r->sum.retired.nfolded;
+		in.labels_truncated = r->sum.labels_cut;
+		in.max_series_bytes = r->o->metrics_max_bytes;
+	}
 	in.lost_ringbuf = c[RQS_LOST_RINGBUF];
 	in.outliers += c[RQS_LOST_RINGBUF];
 	in.not_recorded = c[RQS_LOST_STORAGE];
 	in.missed_switch_ins = c[RQS_MISSED_SWITCH_IN];
+	in.wakers_not_recorded = c[RQS_LOST_WAKER];
 	in.storage_bytes = storage_bytes(r->t);
+	/* the page goes without them rather than not at all */
+	if (!process_metrics_read(RQS_PROC, "self", &pm))
+		in.process = &pm;
 	f = open_memstream(&text, &len);
 	if (!f) {
 		series_free(v, n);
@@ -85,8 +96,6 @@ static int build_page(struct summary_run *r, unsigned long long outliers)
 int summary_run_start(struct summary_run *r, const struct tracer *t, FILE *out)
 {
 	const struct summary_plan *o = r->o;
-	bool v6 = strchr(o->metrics_addr, ':');
-	int fd = r->listen_fd;
 
 	r->t = t;
 	r->start_ns = monotonic_ns();
@@ -95,10 +104,16 @@ int summary_run_start(struct summary_run *r, const struct tracer *t, FILE *out)
 		return 1;
 	if (!o->metrics)
 		return 0;
-	r->listen_fd = -1;
-	r->http = http_server_start(fd);
+	r->http = http_server_start(r->listen.fds, r->listen.n, o->web);
+	/* taken over, closed or not; the URLs stay for the banner */
+	for (int i = 0; i < r->listen.n; i++)
+		r->listen.fds[i] = -1;
 	if (!r->http) {
-		fprintf(stderr, RQS_NAME ": cannot start the HTTP server: %s\n", strerror(errno));
+		if (errno == ENOTSUP)
+			fprintf(stderr, RQS_NAME ": cannot start the HTTPS server: libmicrohttpd was built without TLS\n");
+		else
+			fprintf(stderr, RQS_NAME ": cannot start the HTTP%s server: %s\n",
+				o->https ? "S" : "", strerror(errno));
 		summary_free(&r->sum);
 		return 1;
 	}
@@ -107,8 +122,13 @@ int summary_run_start(struct summary_run *r, const struct tracer *t, FILE *out)
 		summary_run_finish(r, NULL);
 		return 1;
 	}
-	fprintf(out, "Serving metrics on http://%s%s%s:%u/metrics\n", v6 ? "[" : "",
-		o->metrics_addr, v6 ? "]" : "", o->metrics_port);
+	/* with -j the start record, printed next, carries the URL */
+	if (o->form == FORM_TEXT) {
+		fputs("Serving metrics on ", out);
+		for (int i = 0; i < r->listen.n; i++)
+			fprintf(out, "%s%s", i ? ", " : "", r->listen.urls[i]);
+		fputc('\n', out);
+	}
 	return 0;
 }
 
@@ -135,11 +155,14 @@ int summary_run_finish(struct summary_run *r, FILE *out)
 
 	http_server_stop(r->http);
 	r->http = NULL;
-	if (r->listen_fd >= 0)
-		close(r->listen_fd);
-	r->listen_fd = -1;
-	if (out && r->t)
-		err = summary_print_total(&r->sum, out, (monotonic_ns() - r->start_ns) / 1e9);
+	listen_close(&r->listen);
+	if (out && r->t) {
+		/* the total counts cgroups removed since the last pass as such */
+		r->sum.retired_check_ns = r->sum.retired_scan_ns = 0;
+		err = summary_retire_removed(&r->sum);
+		if (!err)
+			err = summary_print_total(&r->sum, out, (monotonic_ns() - r->start_ns) / 1e9);
+	}
 	summary_free(&r->sum);
 	return err;
 }

@@ -14,14 +14,15 @@ struct summary_run {
 	const struct tracer *t;
 	struct summary sum;
 	struct http_server *http;
-	int listen_fd;
+	struct listen_set listen;
 	unsigned long long start_ns, next_interval_ns;
 	unsigned long long pages;	/* --metrics pages built */
 	unsigned long long page_ns;	/* and the time that took */
 };
 
-/* Before any BPF: binds --metrics' socket. 0, or 2 after one line on stderr
- * (the address is taken or cannot be bound: a usage error). */
+/* Before any BPF: binds --metrics' sockets. 0, or after one line on stderr
+ * listen_all()'s status: 2 (the name resolves to nothing, an address is
+ * taken or cannot be bound: a usage error), 1 (the resolver failed). */
 int summary_run_listen(struct summary_run *r, const struct summary_plan *o);
 /* After the tracer started: 0, or 1 after one line on stderr. */
 int summary_run_start(struct summary_run *r, const struct tracer *t, FILE *out);

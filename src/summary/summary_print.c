@@ -1,47 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* -s and -i: the histograms as text, runqlat's layout, one per --by key. */
+/* -s and -i: the histograms read, each interval's the difference of two
+ * reads, rendered by summary_render.c. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "common/version.h"
+#include "report/text_lines.h"
 #include "summary/summary_print.h"
+#include "summary/summary_render.h"
 
-static void print_title(FILE *out, const char *fmt, double secs)
+/* The text or the JSON records, as the plan says */
+static int render(struct summary *s, FILE *out, bool final, double secs,
+		  const struct series *v, size_t n, const struct hist *overflow,
+		  const struct hist *folded)
 {
-	char ts[16];
-	time_t now = time(NULL);
-	struct tm tm;
+	unsigned long long now = monotonic_ns();
+	struct summary_view view = {
+		.final = final,
+		.secs = secs,
+		.wall_ns = (long long)now + real_minus_mono_ns(),
+		.mono_ns = now,
+		.by = s->by,
+		.max_keys = s->max_keys,
+		.v = v,
+		.n = n,
+		.overflow = s->keyed ? overflow : NULL,
+		.layout = &s->layout,
+		.folded = s->keyed ? folded : NULL,
+		.nfolded = s->retired.nfolded,
+	};
 
-	if (!localtime_r(&now, &tm) || !strftime(ts, sizeof(ts), "%H:%M:%S", &tm))
-		strcpy(ts, "??:??:??");
-	fprintf(out, "\n%s ", ts);
-	fprintf(out, fmt, secs);
-	fputc('\n', out);
-}
-
-static void print_all(struct summary *s, FILE *out, const struct series *v, size_t n,
-		      const struct hist *overflow)
-{
-	const char *name = metrics_by_label(s->by);
-	bool any = false;
-
-	for (size_t i = 0; i < n; i++) {
-		if (!hist_count(&v[i].h))
-			continue;
-		any = true;
-		if (name)
-			fprintf(out, "%s = %s\n", name, v[i].label);
-		hist_print(out, &v[i].h);
-	}
-	if (overflow && hist_count(overflow)) {
-		any = true;
-		fprintf(out, "%s = (not kept: more than --max-keys %u keys)\n", name, s->max_keys);
-		hist_print(out, overflow);
-	}
-	if (!any)
-		fprintf(out, "no waits\n");
+	if (s->form == FORM_JSON)
+		return summary_render_json(out, &view);
+	return summary_render_text(out, &view);
 }
 
 static void keep_max(struct hist *h, const struct hist *from)
@@ -55,15 +49,19 @@ static void keep_max(struct hist *h, const struct hist *from)
 
 int summary_print_interval(struct summary *s, FILE *out, unsigned int secs)
 {
-	struct hist overflow, cum;
+	struct hist overflow, cum, folded;
 	struct series *v, *prev, *nl;
-	size_t n, nlast = s->nlast;
+	size_t n, nlast = s->nlast, kept = 0;
 	int err;
 
-	/* waits from now on belong to the next interval, whose maxima the
-	 * programs keep apart: this one's are complete */
+	/* waits from now on belong to the next interval, which the programs
+	 * keep in the other half; this one's half is complete once no program
+	 * that read the old generation runs */
 	s->first_gen = s->last_gen = (*(volatile __u32 *)s->gen)++;
+	tracer_wait_switch_runs();
+	s->closing = true;
 	err = summary_read(s, &v, &n, &overflow);
+	s->closing = false;
 	if (err)
 		return err;
 	/* v[] becomes this interval's waits; s->last the sums so far, with the
@@ -90,15 +88,33 @@ int summary_print_interval(struct summary *s, FILE *out, unsigned int secs)
 		}
 		s->nlast++;
 	}
-	if (s->nlast != nlast)
+	/* a series gone from the read was folded (or renamed: a cgroup first
+	 * read as "(unknown)"): the folded waits now hold its sums at the last
+	 * interval, which are not this interval's */
+	folded = cum = s->retired.folded;
+	hist_sub(&folded, &s->last_folded);
+	for (size_t i = 0; i < nlast; i++) {
+		if (series_find(v, n, s->last[i].label)) {
+			s->last[kept++] = s->last[i];
+			continue;
+		}
+		if (s->retired.nfolded != s->last_nfolded)
+			hist_sub(&folded, &s->last[i].h);
+		free(s->last[i].label);
+	}
+	s->last_nfolded = s->retired.nfolded;
+	memmove(s->last + kept, s->last + nlast, (s->nlast - nlast) * sizeof(*s->last));
+	s->nlast -= nlast - kept;
+	keep_max(&cum, &s->last_folded);
+	s->last_folded = cum;
+	if (s->nlast != kept)
 		qsort(s->last, s->nlast, sizeof(*s->last), series_compare);
 	cum = overflow;
 	hist_sub(&overflow, &s->last_overflow);
 	keep_max(&cum, &s->last_overflow);
 	s->last_overflow = cum;
 
-	print_title(out, "run-queue waits in the last %.0f s:", secs);
-	print_all(s, out, v, n, s->keyed ? &overflow : NULL);
+	render(s, out, false, secs, v, n, &overflow, &folded);
 	series_free(v, n);
 	return fflush(out) ? -errno : 0;
 }
@@ -121,8 +137,7 @@ int summary_print_total(struct summary *s, FILE *out, double secs)
 			keep_max(&v[i].h, &prev->h);
 	}
 	keep_max(&overflow, &s->last_overflow);
-	print_title(out, "run-queue waits, all %.1f s:", secs);
-	print_all(s, out, v, n, s->keyed ? &overflow : NULL);
+	render(s, out, true, secs, v, n, &overflow, &s->retired.folded);
 	if (hist_count(&overflow))
 		fprintf(stderr, RQS_NAME ": %llu waits not kept per %s: more than --max-keys %u keys\n",
 			(unsigned long long)hist_count(&overflow), metrics_by_label(s->by), s->max_keys);

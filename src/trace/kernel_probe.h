@@ -13,7 +13,15 @@ bool have_bpf_privileges(void);
 /* Whether this process is in the initial PID namespace: the programs see
  * the host's TIDs (task->pid), not those of a namespace. */
 bool in_initial_pid_namespace(void);
+/* Whether this process is in the initial cgroup namespace: cgroup paths
+ * (mountinfo, /proc/PID/cgroup) start at the hierarchy's root. */
+bool in_initial_cgroup_namespace(void);
 bool have_kernel_btf(void);
+/* The level (0: the root) of the cgroup v2 directory @dir, whose id is @id,
+ * in the whole hierarchy, as the kernel counts it: 0, or a negative errno
+ * (a kernel without the BPF cgroup iterator: bpf_feature_missing() or
+ * -ENOENT). */
+int probe_cgroup_level(const char *dir, unsigned long long id, int *level);
 /* 0 when tracing programs can use task local storage, else a negative errno. */
 int probe_task_storage(void);
 /* Whether a load's -errno says the kernel lacks a feature (an unknown map
@@ -25,5 +33,7 @@ bool ringbuf_missing(void);
 /* A PREEMPT_RT kernel whose task storage allocates from the slab under raw
  * spinlocks (before Linux 6.4): the tracer must not create storage there. */
 bool task_storage_unsafe_on_rt(void);
+/* Local storage allocated in any context (Linux 6.4+): see kernel_probe.c */
+bool task_storage_alloc_any_context(void);
 
 #endif

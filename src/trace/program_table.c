@@ -20,13 +20,17 @@ static const struct {
 	{ "ext_sched_wakeup", PROGS_EXT, "sched_wakeup" },
 	{ "handle_sched_wakeup_new", PROGS_PLAIN, "sched_wakeup_new" },
 	{ "ext_sched_wakeup_new", PROGS_EXT, "sched_wakeup_new" },
-	{ "handle_sched_waking", PROGS_WAKER, "sched_waking" },
-	{ "irqctx_hardirq_entry", PROGS_WAKER, "irqctx_hardirq_entry" },
+	{ "storage_task_newtask", PROGS_PLAIN | PROGS_EXT, "task_newtask" },
 	{ "irqctx_hardirq_exit", PROGS_WAKER, "irqctx_hardirq_exit" },
-	{ "irqctx_hrtimer_entry", PROGS_WAKER, "irqctx_hrtimer_entry" },
 	{ "irqctx_hrtimer_exit", PROGS_WAKER, "irqctx_hrtimer_exit" },
-	{ "irqctx_softirq_entry", PROGS_WAKER, "irqctx_softirq_entry" },
+	{ "irqctx_hrtimer_exit2", PROGS_WAKER, "irqctx_hrtimer_exit2" },
 	{ "irqctx_softirq_exit", PROGS_WAKER, "irqctx_softirq_exit" },
+	{ "blame_sched_migrate_task", PROGS_BLAME, "sched_migrate_task" },
+	{ "irqctx_hardirq_entry", PROGS_WAKER, "irqctx_hardirq_entry" },
+	{ "irqctx_hrtimer_entry", PROGS_WAKER, "irqctx_hrtimer_entry" },
+	{ "irqctx_hrtimer_entry2", PROGS_WAKER, "irqctx_hrtimer_entry2" },
+	{ "irqctx_softirq_entry", PROGS_WAKER, "irqctx_softirq_entry" },
+	{ "handle_sched_waking", PROGS_WAKER, "sched_waking" },
 };
 
 static int table_index(const char *name)

@@ -88,7 +88,8 @@ unsigned long long storage_bytes(const struct tracer *t)
 	if (!per_task)
 		per_task = task_storage_bytes_per_task(bpf_map__value_size(t->start));
 	if (per_task > 0)
-		bytes += (unsigned long long)per_task * (t->prefilled + c[RQS_STORAGE_CREATED]);
+		bytes += (unsigned long long)per_task * (t->prefilled + c[RQS_STORAGE_CREATED] +
+							 c[RQS_STORAGE_CREATED_HOT]);
 	return bytes;
 }
 
@@ -105,7 +106,8 @@ void run_stats_collect(const struct tracer *t, unsigned long long emitted,
 	s->map_bytes = map_memlock(bpf_map__fd(t->start));
 	if (t->mode == STORAGE_HASH) {
 		s->hash_max_entries = bpf_map__max_entries(t->start);
-		if (count_stale_entries(bpf_map__fd(t->start), s->hash_max_entries, &sc))
+		if (count_stale_entries(bpf_map__fd(t->start), s->hash_max_entries,
+					bpf_map__value_size(t->start), &sc))
 			sc = (struct stale_count){ 0 };
 		s->hash_entries = sc.entries;
 		s->hash_stale = sc.stale;
@@ -117,6 +119,8 @@ void run_stats_collect(const struct tracer *t, unsigned long long emitted,
 	if (s->per_task < 0)
 		s->per_task = 0;
 	s->prefilled = t->prefilled;
-	s->tasks = t->prefilled + s->counters[RQS_STORAGE_CREATED];
+	s->hot_create = t->hot_create;
+	s->tasks = t->prefilled + s->counters[RQS_STORAGE_CREATED] +
+		   s->counters[RQS_STORAGE_CREATED_HOT];
 	s->memory_bytes = s->map_bytes + (unsigned long long)s->per_task * s->tasks;
 }

@@ -37,6 +37,7 @@ struct run_stats {
 	long long per_task;		/* task mode: a task's storage */
 	unsigned long long tasks;	/* task mode: tasks given storage */
 	unsigned long long prefilled;	/* of those, at start */
+	bool hot_create;		/* task mode: cfg.hot_create */
 };
 
 void run_stats_collect(const struct tracer *t, unsigned long long emitted,

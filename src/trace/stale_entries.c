@@ -5,6 +5,7 @@
  * again, so the map is read bucket by bucket with BPF_MAP_LOOKUP_BATCH,
  * whose position is a bucket index that deletions do not move. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,8 @@
 /* include/linux/proc_ns.h: PROC_PID_INIT_INO */
 #define INIT_PID_NS_INO 0xEFFFFFFCUL
 
-/* Keys are TIDs in the initial pid namespace: /proc answers for them only
- * when this process and the /proc it sees are in that namespace. */
+/* Keys are TIDs in the initial pid namespace: kill() answers for them only
+ * when this process is in that namespace. */
 static bool in_initial_pid_ns(void)
 {
 	char self[32], want[32];
@@ -36,12 +37,13 @@ static bool in_initial_pid_ns(void)
 	return !strcmp(self, want);
 }
 
+/* kill(tid, 0) finds a thread by its TID like /proc does, but answers
+ * without capabilities and where /proc hides other users' tasks
+ * (hidepid=invisible, systemd's ProtectProc=invisible): EPERM is a task
+ * that exists. */
 static bool thread_exists(__u32 tid)
 {
-	char path[32];
-
-	snprintf(path, sizeof(path), "/proc/%u", tid);
-	return access(path, F_OK) == 0;
+	return kill((pid_t)tid, 0) == 0 || errno == EPERM;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -51,9 +53,10 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Up to @cap keys into @keys, each once. */
-static int read_keys_batch(int fd, __u32 *keys, __u64 *values, size_t cap,
-			   size_t *n)
+/* Up to @cap keys into @keys, each once; their values, @value_size bytes
+ * each, into @values (the batch call writes them: room for @cap). */
+static int read_keys_batch(int fd, __u32 *keys, unsigned char *values, size_t value_size,
+			   size_t cap, size_t *n)
 {
 	__u32 in_batch, out_batch, chunk;
 	bool first = true;
@@ -65,7 +68,7 @@ static int read_keys_batch(int fd, __u32 *keys, __u64 *values, size_t cap,
 		if (!chunk)
 			return 0;
 		err = bpf_map_lookup_batch(fd, first ? NULL : &in_batch, &out_batch,
-					   keys + *n, values + *n, &chunk, NULL);
+					   keys + *n, values + *n * value_size, &chunk, NULL);
 		if (err && errno == ENOSPC && chunk == 0) {
 			/* one bucket holds more than fits: room for it */
 			if (cap - *n <= 256)
@@ -73,7 +76,7 @@ static int read_keys_batch(int fd, __u32 *keys, __u64 *values, size_t cap,
 			chunk = cap - *n;
 			err = bpf_map_lookup_batch(fd, first ? NULL : &in_batch,
 						   &out_batch, keys + *n,
-						   values + *n, &chunk, NULL);
+						   values + *n * value_size, &chunk, NULL);
 		}
 		if (err && errno != ENOENT)
 			return -errno;
@@ -108,13 +111,13 @@ static int read_keys_walk(int fd, __u32 *keys, size_t cap, size_t *n)
 	return 0;
 }
 
-int count_stale_entries(int map_fd, unsigned int max_entries,
+int count_stale_entries(int map_fd, unsigned int max_entries, unsigned int value_size,
 			struct stale_count *out)
 {
 	/* a walk may meet keys twice, and a batch needs room for a bucket */
 	size_t cap = (size_t)max_entries * 2 + 256, n = 0;
 	__u32 *keys = calloc(cap, sizeof(*keys));
-	__u64 *values = calloc(cap, sizeof(*values));
+	unsigned char *values = calloc(cap, value_size);
 	int err;
 
 	*out = (struct stale_count){ 0 };
@@ -122,7 +125,7 @@ int count_stale_entries(int map_fd, unsigned int max_entries,
 		err = -ENOMEM;
 		goto out;
 	}
-	err = read_keys_batch(map_fd, keys, values, cap, &n);
+	err = read_keys_batch(map_fd, keys, values, value_size, cap, &n);
 	if (err == -EINVAL || err == -ENOTSUP || err == -524 /* ENOTSUPP */)
 		err = read_keys_walk(map_fd, keys, cap, &n);
 	if (err)
@@ -132,11 +135,11 @@ int count_stale_entries(int map_fd, unsigned int max_entries,
 	if (!out->stale_known)
 		goto out;
 	/* A key read above may belong to a task that has run (deleting it),
-	 * exited and been reaped since: stale only if still there once /proc
-	 * has no such thread; a thread that is gone never runs again. */
+	 * exited and been reaped since: stale only if still there once there
+	 * is no such thread; a thread that is gone never runs again. */
 	for (size_t i = 0; i < n; i++)
 		if (!thread_exists(keys[i]) &&
-		    bpf_map_lookup_elem(map_fd, &keys[i], &values[0]) == 0)
+		    bpf_map_lookup_elem(map_fd, &keys[i], values) == 0)
 			out->stale++;
 out:
 	free(keys);

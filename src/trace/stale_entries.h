@@ -12,10 +12,11 @@ struct stale_count {
 	bool stale_known; /* false outside the initial pid namespace */
 };
 
-/* Walks the map once (a batch lookup where the kernel has one, Linux 5.6+,
- * else a deduplicated key walk), each key at most once, however the
- * programs change the map meanwhile. 0, or a negative errno. */
-int count_stale_entries(int map_fd, unsigned int max_entries,
+/* Walks the map (keys __u32, values @value_size bytes) once: a batch
+ * lookup where the kernel has one, Linux 5.6+, else a deduplicated key
+ * walk; each key at most once, however the programs change the map
+ * meanwhile. 0, or a negative errno. */
+int count_stale_entries(int map_fd, unsigned int max_entries, unsigned int value_size,
 			struct stale_count *out);
 
 #endif

@@ -26,6 +26,7 @@ struct tracer {
 	struct ring_buffer *rb;
 	int ncpus;
 	unsigned long long prefilled; /* task mode: tasks given storage at start */
+	bool hot_create;	/* task mode: cfg.hot_create */
 };
 
 /* Prints one line on stderr and returns a negative errno on failure, with
@@ -39,6 +40,9 @@ int tracer_read_counters(const struct tracer *t, __u64 totals[RQS_NR_COUNTERS]);
 /* Detaches the programs and waits until none runs any more: the counters
  * and the ring buffer then hold their final values. */
 void tracer_detach(struct tracer *t);
+/* Returns once every run of the sched_switch program begun before the call
+ * has ended, with its stores seen by the caller. */
+void tracer_wait_switch_runs(void);
 void tracer_stop(struct tracer *t);
 
 #endif

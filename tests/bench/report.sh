@@ -5,7 +5,7 @@ set -u
 cd "$(dirname "$0")/../.."
 n=0 failed=0
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap '[ -n "${KEEP:-}" ] && cp "$tmp/out" "$KEEP"; rm -rf "$tmp"' EXIT
 
 ok() { # ok DESCRIPTION PATTERN: the report contains PATTERN (fixed string)
 	n=$((n + 1))
@@ -35,6 +35,8 @@ opt() {
 	# pipe: floor medians 50 / 60 from (50, 40, 90) and (60, 100, 20)
 	run pipe untraced 1 0 0 10; run pipe untraced 2 0 0 10; run pipe untraced 3 0 0 10
 	run pipe floor 1 50 60 10.2; run pipe floor 2 40 100 10.2; run pipe floor 3 90 20 10.2
+	# the floor with one clock read: 60 / 88
+	run pipe floor-clock 1 60 88 10.2; run pipe floor-clock 2 60 88 10.2; run pipe floor-clock 3 60 88 10.2
 	run pipe lookup 1 65 90 10.3; run pipe lookup 2 65 90 10.3; run pipe lookup 3 65 90 10.3
 	run pipe task 1 70 110 10.3; run pipe task 2 75 119 10.4; run pipe task 3 999 1 10.3
 	run pipe hash 1 200 300 11; run pipe hash 2 200 300 11; run pipe hash 3 200 300 11
@@ -86,9 +88,11 @@ bench/report.sh "$tmp/results" "test" 3 2 "pipe pipe-pinned messaging sleep-1000
 n=$((n + 1))
 if [ -s "$tmp/out" ] && [ ! -s "$tmp/err" ]; then echo "ok $n - report written, nothing on stderr"; else echo "not ok $n - report: $(cat "$tmp/err")"; failed=$((failed + 1)); fi
 
-ok "medians of three: floor 50 / 60, task 75 / 110" "| pipe | 2 | floor | 100000 | 50 | - | 60 | - |"
-ok "task row: ratios to the floor's medians" "| pipe | 2 | task | 100000 | 75 | 1.50 | 110 | 1.83 |"
-ok "lookup row has its ratios" "| pipe | 2 | lookup | 100000 | 65 | 1.30 | 90 | 1.50 |"
+ok "medians of three: floor 50 / 60, task 75 / 110" "| pipe | 2 | floor | 100000 | 50 | - | - | 60 | - | - |"
+ok "task row: ratios to the floor's medians" "| pipe | 2 | task | 100000 | 75 | 1.50 | 1.25 | 110 | 1.83 | 1.25 |"
+ok "lookup row has its ratios" "| pipe | 2 | lookup | 100000 | 65 | 1.30 | 1.08 | 90 | 1.50 | 1.02 |"
+ok "floor-clock row: its ratios to the empty floor" "| pipe | 2 | floor-clock | 100000 | 60 | 1.20 | - | 88 | 1.47 | - |"
+ok "reading: task and hash above the clock floor" "The clock floor (one clock read each) costs 60 / 88 ns; task mode +15 / +22 ns above it, hash +140 / +212."
 ok "workload ratio to untraced" "| 10.3 us/op | 1.030 |"
 ok "reading: task relative to the required lookups" "task mode costs +10 / +20 ns relative to them"
 ok "goal met at exactly 1.5x and under 2x" "pipe, task at most 1.5x the floor per sched_switch and 2x per sched_wakeup: 1.50x (met), 1.83x (met); the required task storage lookups alone: 1.30x, 1.50x."
@@ -98,12 +102,12 @@ ok "quarter of upstream at sleep-10000" "sleep-10000, task at most a quarter of 
 ok "slowdown goal: pipe 1.030 vs floor 1.020 is within 5%" "- pipe, run time under task mode within 5% of the floor's: 1.030 and 1.020 of untraced (met)."
 ok "slowdown goal: pinned 5.9 vs floor 5.5 is over 5%" "- pipe-pinned, run time under task mode within 5% of the floor's: 1.180 and 1.100 of untraced (**not met**)."
 ok "slowdown over 5% but within the untraced runs' spread is not shown" "- messaging, run time under task mode within 5% of the floor's: 1.100 and 1.000 of untraced (**not shown**: the untraced runs alone spread over 20% (min to max), more than the difference)."
-ok "task-rqclock row, ratios to the floor" "| sleep-10000 | 2 | task-rqclock | 100000 | 160 | 3.20 | 390 | 7.80 |"
+ok "task-rqclock row, ratios to the floor" "| sleep-10000 | 2 | task-rqclock | 100000 | 160 | 3.20 | - | 390 | 7.80 | - |"
 ok "the clock's cost, task against task-rqclock" "- **sleep-10000**, the clock's cost: task mode with CLOCK_MONOTONIC (bpf_ktime_get_ns()) 180 / 420 ns per sched_switch / sched_wakeup run, with the run queue's clock 160 / 390 ns (+20 / +30 ns for a clock that is right across CPUs and never stale)."
-ok "load rows, with their ratios to the floor" "| sleep-10000 | 2 | load2 | 100000 | 90 | 1.80 | 230 | 4.60 |"
+ok "load rows, with their ratios to the floor" "| sleep-10000 | 2 | load2 | 100000 | 90 | 1.80 | - | 230 | 4.60 | - |"
 ok "where a lookup's time goes, step by step" "- **sleep-10000**, where a task storage lookup's time goes, per sched_wakeup run: the empty program 50 ns; loading task->bpf_storage 80 (+30); then the map's cache slot 230 (+150); then the element 380 (+150); the helper doing all that itself 400 (+20). Hash mode: 330. Lookups that needed the helper (the storage was not yet there): 10002."
-ok "summary row, ratios to the floor" "| pipe-pinned | 2 | summary | 100000 | 87 | 1.75 | 101 | 2.02 |"
-ok "by-cgroup row" "| pipe-pinned | 2 | by-cgroup | 100000 | 95 | 1.90 | 101 | 2.02 |"
+ok "summary row, ratios to the floor" "| pipe-pinned | 2 | summary | 100000 | 87 | 1.75 | - | 101 | 2.02 | - |"
+ok "by-cgroup row" "| pipe-pinned | 2 | by-cgroup | 100000 | 95 | 1.90 | - | 101 | 2.02 | - |"
 ok "summary goal met at exactly +15%, --by cgroup measured" "- pipe-pinned, summary on (-s) at most +15% per sched_switch over task: 87 vs 76 ns, +15.0% (met); sched_wakeup 101 vs 101 ns. With --by cgroup: 95 ns, +25.0% over task, +8.7% over -s alone (measured; no goal)."
 ok "summary goal not met over +15%, no --by cgroup line without its runs" "- sleep-10000, summary on (-s) at most +15% per sched_switch over task: 216 vs 180 ns, +20.0% (**not met**); sched_wakeup 421 vs 420 ns."
 ok "issue #14's goals have their heading" "## Goals (issue #14)"

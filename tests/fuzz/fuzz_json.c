@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fclose(f);
 	if (n < 2 || out[0] != '"' || out[n - 1] != '"')
 		abort();
-	if (!utf8_valid((const unsigned char *)out, n))
+	if (!utf8_terminal_safe((const unsigned char *)out, n))
 		abort();
 	for (i = 1; i < n - 1; i++) {
 		unsigned char c = out[i];

@@ -58,6 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct series series[MAX_SERIES] = { 0 };
 	struct metrics_input in = { .version = "0.1.0", .storage = "task" };
 	struct hist overflow = { 0 };
+	struct hist_layout layout;
 	char *page = NULL, *line, *end;
 	size_t len = 0, pos = 1, ns;
 	FILE *f;
@@ -65,6 +66,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	in.by = data[0] % 4;
+	/* --bucket-range: a layout from the same byte's other bits */
+	if (data[0] & 4) {
+		layout = hist_layout_of(1ULL << (data[0] >> 3), (uint64_t)data[1] << (data[0] >> 3));
+		in.layout = &layout;
+	}
 	ns = in.by == RQS_BY_NONE ? 1 : data[1] % (MAX_SERIES + 1);
 	for (size_t s = 0; s < ns; s++) {
 		size_t take = pos < size ? data[pos] % 24 : 0, cap;
@@ -98,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (metrics_render(f, &in) < 0)
 		abort();
 	fclose(f);
-	if (!utf8_valid((const unsigned char *)page, len) || (len && page[len - 1] != '\n'))
+	if (!utf8_terminal_safe((const unsigned char *)page, len) || (len && page[len - 1] != '\n'))
 		abort();
 	for (line = page; line < page + len; line = end + 1) {
 		end = memchr(line, '\n', page + len - line);

@@ -44,4 +44,26 @@ static bool utf8_valid(const unsigned char *s, size_t n)
 	return true;
 }
 
+/* Valid UTF-8 (utf8_valid) that holds no C1 control (U+0080..U+009F) and
+ * no bidirectional formatting character (U+061C, U+200E, U+200F,
+ * U+202A..U+202E, U+2066..U+2069): by their UTF-8 bytes */
+static bool utf8_terminal_safe(const unsigned char *s, size_t n)
+{
+	if (!utf8_valid(s, n))
+		return false;
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (s[i] == 0xc2 && s[i + 1] >= 0x80 && s[i + 1] <= 0x9f)
+			return false;
+		if (s[i] == 0xd8 && s[i + 1] == 0x9c)
+			return false;
+		if (i + 2 < n && s[i] == 0xe2 && s[i + 1] == 0x80 &&
+		    (s[i + 2] == 0x8e || s[i + 2] == 0x8f || (s[i + 2] >= 0xaa && s[i + 2] <= 0xae)))
+			return false;
+		if (i + 2 < n && s[i] == 0xe2 && s[i + 1] == 0x81 && s[i + 2] >= 0xa6 &&
+		    s[i + 2] <= 0xa9)
+			return false;
+	}
+	return true;
+}
+
 #endif

@@ -8,8 +8,11 @@
 # holds the wake-up's delivery; less latgen's wake call, in which the
 # kernel reads its enqueue time before sched_wakeup) (or, without
 # schedstat, within 10% of latgen's measure), in order, none of them
-# twice, print nothing at or below 10 ms, and exit 0 on SIGINT; auto mode
-# must pick task storage (no fallback notice). One line each:
+# twice, print nothing at or below 10 ms, and exit 0 on SIGINT, holding no
+# capability once attached (caps_check); auto mode
+# must pick task storage (no fallback notice). Before Linux 5.13, which has
+# no task storage for tracing programs, --storage=task must exit 1 with its
+# one line and auto fall back to the hash map with its notice. One line each:
 #   VMTEST LABEL MODE ok (...)   or   VMTEST LABEL MODE FAIL: why
 # On a kernel that preempts in kernel mode (preempt=full, PREEMPT_RT),
 # qwake's waiter, preempted inside its futex wait and woken while still
@@ -17,9 +20,40 @@
 # queued-hash); auto picks the hash map on PREEMPT_RT before 6.4. QWAKE and
 # QWAKE_MATCH (the generator, tests/tools/qwake-match.awk) are the 4th and
 # 5th arguments; QWAKE_SCALE (default 10) stretches qwake's timings.
-RQS=$1 LATGEN=$2 label=$3 QWAKE=${4:-} QWAKE_MATCH=${5:-}
+# STORM and SLEEPERS (6th, 7th) load both CPUs for load-task and load-hash.
+# VMTEST_STOCK=1 (the guests: Debian's kernels, nothing else running): no
+# sched_switch is hidden from the tracer, so every run must count 0 missed
+# switch-ins (--stats), under load too (load-task, load-hash); natively a
+# host agent's switches are hidden (see the README) and a wait the tool
+# counted as missed may go unreported.
+RQS=$1 LATGEN=$2 label=$3 QWAKE=${4:-} QWAKE_MATCH=${5:-} STORM=${6:-} SLEEPERS=${7:-}
 tmp=${TMPDIR:-/tmp}/vmtest.$$
 mkdir -p "$tmp"
+
+# stats_value NAME FILE: the tool's --stats value NAME ("waits: negative")
+stats_value() {
+	sed -n "s/^stats: $1=//p" "$2" | head -1
+}
+
+# lost FILE: the waits the tool counted as lost (--stats) that a check may
+# find unreported: wakeups not recorded, and natively missed switch-ins
+lost() {
+	nr=$(stats_value 'wakeups: not_recorded' "$1")
+	ms=$(stats_value 'waits: missed_switch_in' "$1")
+	[ "${VMTEST_STOCK:-}" = 1 ] && ms=0
+	echo $((${nr:-0} + ${ms:-0}))
+}
+
+# stock_missed FILE: on a stock kernel, why the run fails if the tool counted
+# a missed switch-in (empty if it did not): every switch-in of a task with a
+# pending wait passes sched_switch, the tracer's first attached and last
+# detached program, before sched_info_arrive() moves the run count it compares
+stock_missed() {
+	[ "${VMTEST_STOCK:-}" = 1 ] || return 0
+	n=$(stats_value 'waits: missed_switch_in' "$1")
+	[ "${n:-0}" = 0 ] && return 0
+	echo " $n missed switch-ins counted on a stock kernel (recursion misses: $(sed -n 's/^stats: recursion_misses: //p' "$1"));"
+}
 
 # alive PID: PID has not exited (an unreaped child is a zombie, which
 # kill -0 would still find)
@@ -60,6 +94,25 @@ started() {
 	return 1
 }
 
+# caps_check PID: empty if each thread of PID, attached, holds only the
+# capability bpf() on a map fd still needs, with no_new_privs set; else
+# why. Before Linux 5.19 (c8644cd0efe7) kernel.unprivileged_bpf_disabled
+# makes every bpf() command check CAP_BPF: the tool keeps it there alone.
+caps_check() {
+	want=0000000000000000
+	case $(uname -r) in
+	[1-4].* | 5.[0-9].* | 5.1[0-8].*)
+		[ "$(cat /proc/sys/kernel/unprivileged_bpf_disabled 2> /dev/null || echo 0)" = 0 ] || want=0000008000000000 ;;
+	esac
+	for t in /proc/$1/task/*; do
+		eff=$(sed -n 's/^CapEff:[[:space:]]*//p' "$t/status")
+		prm=$(sed -n 's/^CapPrm:[[:space:]]*//p' "$t/status")
+		nnp=$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' "$t/status")
+		[ "$eff" = $want ] && [ "$prm" = $want ] && [ "$nnp" = 1 ] ||
+			echo " thread ${t##*/} CapEff=$eff CapPrm=$prm NoNewPrivs=$nnp once attached, not $want and 1;"
+	done
+}
+
 check_mode() {
 	mode=$1 out=$tmp/$1.out err=$tmp/$1.err gen=$tmp/$1.gen
 	"$RQS" -m "$mode" --time=mono --stats 10000 > "$out" 2> "$err" &
@@ -70,6 +123,7 @@ check_mode() {
 		kill -9 "$pid" 2> /dev/null
 		return
 	fi
+	capsbad=$(caps_check "$pid")
 	"$LATGEN" -d 60 -n 6 -i 200 > "$gen" 2> "$tmp/gen.err" &
 	gen_pid=$!
 	if ! exits_within "$gen_pid" 120; then
@@ -104,8 +158,8 @@ check_mode() {
 	# unreported only if it did (this host's kernel emits no sched_switch
 	# when a hidden agent leaves a CPU, and the tool counts the wait whose
 	# switch-in it missed)
-	lost=$(awk -F= '/^stats: waits: missed_switch_in=|^stats: wakeups: not_recorded=/ { n += $2 } END { print n + 0 }' "$err")
-	verdict=$(awk -v label="$label" -v mode="$mode" -v lost="$lost" '
+	lost=$(lost "$err")
+	verdict=$(awk -v label="$label" -v mode="$mode" -v lost="$lost" -v missed="$(stock_missed "$err")$capsbad" '
 		FNR == NR && /^latgen / { for (i = 2; i <= NF; i++) { split($i, kv, "="); if (kv[1] == "waiter_tid") tid = kv[2] } next }
 		FNR == NR && /^wait_us=/ {
 			n++; split($1, kv, "="); want[n] = kv[2]; pre[n] = ($2 == "preempted=1"); kern[n] = ""
@@ -169,6 +223,7 @@ check_mode() {
 				for (x = 1; x <= r; x++)
 					if (got[oi[i]] == got[seen[x]] && when[oi[i]] == when[seen[x]]) { bad = bad " " got[oi[i]] " us at " when[oi[i]] " reported twice;"; break }
 			if (!r && bad == "") bad = " no round to compare: latgen made " n ", all preempted;"
+			bad = bad missed
 			if (bad != "") print "VMTEST " label " " mode " FAIL:" bad " (latgen " w " us, kernel " kw " us, tool:" all ")"
 			else print "VMTEST " label " " mode " ok (latgen " w " us, kernel " kw " us, tool " g " us" (k ? "; other waits of the waiter:" other " us" : "") ")"
 		}' "$gen" "$out")
@@ -203,17 +258,23 @@ check_queued() {
 		echo "VMTEST $label queued-$mode ok (not run: this kernel does not preempt in kernel mode: $(cat /sys/kernel/debug/sched/preempt 2> /dev/null || uname -v))"
 		return
 	fi
+	# the tool, this shell and what it runs on the first CPU: qwake's
+	# waiter and hog run on the last, and a round in which another task
+	# began to run there is noisy
+	cpus=$(taskset -p $$ | sed 's/.*: //')
+	taskset -p 1 $$ > /dev/null
 	"$RQS" -m "$mode" --time=mono --stats $((scale * 1000)) > "$out" 2> "$err" &
 	pid=$!
 	if ! started "$pid" "$out"; then
 		echo "VMTEST $label queued-$mode FAIL: did not start: $(head -c 300 "$err")"
 		kill -9 "$pid" 2> /dev/null
+		taskset -p "$cpus" $$ > /dev/null
 		return
 	fi
 	# 100 rounds, then more until 3 clean rounds were woken while
 	# queued, for at most 90 s; a generator stuck past 120 s is killed and
 	# the rounds it made are judged
-	"$QWAKE" -n 100 -q 3 -t 90 -x "$scale" > "$gen" 2> "$tmp/qgen.err" &
+	taskset "$cpus" "$QWAKE" -n 100 -q 3 -t 90 -x "$scale" > "$gen" 2> "$tmp/qgen.err" &
 	gen_pid=$!
 	if ! exits_within "$gen_pid" 120; then
 		kill -9 "$gen_pid"
@@ -226,9 +287,12 @@ check_queued() {
 		kill -9 "$pid"
 	fi
 	wait "$pid"
+	taskset -p "$cpus" $$ > /dev/null
 	# the waits the tool itself counted as lost (--stats)
-	lost=$(awk -F= '/^stats: waits: missed_switch_in=|^stats: wakeups: not_recorded=/ { n += $2 } END { print n + 0 }' "$err")
+	lost=$(lost "$err")
 	verdict=$(awk -v min_us=$((scale * 1000)) -v lost="$lost" -f "$QWAKE_MATCH" "$gen" "$out")
+	missed=$(stock_missed "$err")
+	[ -z "$missed" ] || verdict="FAIL:$missed ${verdict#FAIL:}"
 	case $verdict in
 	ok*)
 		if ! echo "$verdict" | grep -q '(clean 0)'; then
@@ -262,8 +326,16 @@ check_auto() {
 		return
 	fi
 	wait "$pid"
-	# task storage, except on PREEMPT_RT before 6.4 (see src/trace/kernel_probe.c)
-	if task_storage_unsafe; then
+	# task storage, except before 5.13 and on PREEMPT_RT before 6.4 (see
+	# src/trace/storage_choice.c)
+	if task_storage_missing; then
+		# the notice, then what the hash map says at exit
+		if grep -qxF "runqslower-ts: notice: using --storage=hash: this kernel's tracing programs cannot use task local storage (needs Linux 5.13)" "$tmp/auto.err"; then
+			echo "VMTEST $label auto ok (hash: $(cat "$tmp/auto.err"))"
+		else
+			echo "VMTEST $label auto FAIL: before 5.13 and no fallback to the hash map: $(cat "$tmp/auto.err")"
+		fi
+	elif task_storage_unsafe; then
 		if grep -q 'notice: using --storage=hash: task storage on a PREEMPT_RT kernel' "$tmp/auto.err"; then
 			echo "VMTEST $label auto ok (hash: $(cat "$tmp/auto.err"))"
 		else
@@ -273,6 +345,92 @@ check_auto() {
 		echo "VMTEST $label auto FAIL: fell back: $(cat "$tmp/auto.err")"
 	else
 		echo "VMTEST $label auto ok (task storage, version $("$RQS" --version | cut -d' ' -f2))"
+	fi
+}
+
+# check_load MODE: the tool under load for 3 s: 4 threads spinning on the
+# 2 CPUs (preemptions), 32 threads waking 1000 times a second in all
+# (wakeups, many onto a busy CPU), and 100 processes forked and exiting, 4
+# at a time (new tasks; exits free task storage). On a stock kernel it
+# must count no missed switch-in, and exit 0 on SIGINT; its --stats go to
+# the log either way. Not run natively: the host hides some switches.
+check_load() {
+	mode=$1 out=$tmp/l$1.out err=$tmp/l$1.err
+	if [ "${VMTEST_STOCK:-}" != 1 ] || [ -z "$STORM" ] || [ -z "$SLEEPERS" ]; then
+		echo "VMTEST $label load-$mode ok (not run: only in the guests, whose kernels hide no switch)"
+		return
+	fi
+	"$RQS" -m "$mode" --stats 10000 > "$out" 2> "$err" &
+	pid=$!
+	if ! started "$pid" "$out"; then
+		echo "VMTEST $label load-$mode FAIL: did not start: $(head -c 300 "$err")"
+		kill -9 "$pid" 2> /dev/null
+		return
+	fi
+	"$STORM" spin -n 4 -t 3 > "$tmp/spin.out" 2>&1 &
+	spin_pid=$!
+	"$SLEEPERS" -n 32 -r 1000 -t 3 > "$tmp/sleepers.out" 2>&1 &
+	sleepers_pid=$!
+	"$STORM" fork -n 100 -j 4 > "$tmp/fork.out" 2>&1 &
+	fork_pid=$!
+	why=
+	for p in $spin_pid $sleepers_pid $fork_pid; do
+		if ! exits_within "$p" 120; then
+			why="$why load generator $p still running after 120 s;"
+			kill -9 "$p"
+		fi
+		wait "$p" || why="$why a load generator failed: $(cat "$tmp/spin.out" "$tmp/sleepers.out" "$tmp/fork.out" | tr '\n' ' ');"
+	done
+	kill -INT "$pid"
+	if ! exits_within "$pid" 60; then
+		echo "VMTEST $label load-$mode FAIL: still running 60 s after SIGINT"
+		kill -9 "$pid"
+		{ wait "$pid"; } 2> /dev/null
+		return
+	fi
+	wait "$pid"
+	rc=$?
+	[ $rc = 0 ] || why="$why exit status $rc after SIGINT: $(head -c 300 "$err");"
+	switches=$(sed -n 's/^stats: prog: sched_switch runs=\([0-9]*\).*/\1/p' "$err")
+	# a load that did not load proves nothing
+	[ "${switches:-0}" -ge 1000 ] || why="$why only ${switches:-no} switches traced under load;"
+	why="$why$(stock_missed "$err")"
+	load="$(tail -1 "$tmp/sleepers.out"); $(tail -1 "$tmp/fork.out")"
+	if [ -z "$why" ]; then
+		echo "VMTEST $label load-$mode ok (missed switch-ins 0; switches $switches, waits over 10 ms $(stats_value 'waits: over_threshold' "$err"), wakeups not recorded $(stats_value 'wakeups: not_recorded' "$err"); $load)"
+	else
+		echo "VMTEST $label load-$mode FAIL:$why ($load)"
+		sed 's/^/VMDIAG stderr /' "$err"
+	fi
+}
+
+# Before Linux 5.13 (commit a10787e6d58c, "bpf: Enable task local storage
+# for tracing programs") tracing programs cannot use task storage: auto
+# falls back to the hash map with a notice, and --storage=task refuses
+task_storage_missing() {
+	case $(uname -r) in
+	[1-4].* | 5.[0-9].* | 5.1[0-2].*) return 0 ;;
+	esac
+	return 1
+}
+
+# check_task_refused: --storage=task exits 1 with its one line, at once
+check_task_refused() {
+	want="runqslower-ts: cannot use --storage=task: this kernel's tracing programs cannot use task local storage (needs Linux 5.13)"
+	"$RQS" -m task --stats 10000 > "$tmp/refused.out" 2> "$tmp/refused.err" &
+	pid=$!
+	if ! exits_within "$pid" 120; then
+		echo "VMTEST $label task FAIL: --storage=task still running after 120 s, not refused: $(head -c 300 "$tmp/refused.err")"
+		kill -9 "$pid"
+		{ wait "$pid"; } 2> /dev/null
+		return
+	fi
+	wait "$pid"
+	rc=$?
+	if [ $rc = 1 ] && [ "$(cat "$tmp/refused.err")" = "$want" ] && [ ! -s "$tmp/refused.out" ]; then
+		echo "VMTEST $label task ok (refused, exit 1: $want)"
+	else
+		echo "VMTEST $label task FAIL: --storage=task before 5.13: exit $rc, stdout $(wc -c < "$tmp/refused.out") bytes, stderr: $(head -c 300 "$tmp/refused.err")"
 	fi
 }
 
@@ -287,13 +445,23 @@ task_storage_unsafe() {
 	return 1
 }
 
-if task_storage_unsafe; then
+if task_storage_missing; then
+	check_task_refused
+elif task_storage_unsafe; then
 	echo "VMTEST $label task ok (not run: task storage is unsafe on PREEMPT_RT before 6.4; auto must pick hash)"
 else
 	check_mode task
 fi
 check_mode hash
 check_auto
+if task_storage_missing; then
+	echo "VMTEST $label load-task ok (not run: no task storage for tracing programs before 5.13)"
+elif task_storage_unsafe; then
+	echo "VMTEST $label load-task ok (not run: task storage is unsafe on PREEMPT_RT before 6.4)"
+else
+	check_load task
+fi
+check_load hash
 check_queued task
 check_queued hash
 rm -rf "$tmp"

@@ -3,6 +3,8 @@
 # 6.12 kernels under QEMU (TCG: no KVM needed), booted with preempt=full so
 # that tasks are preempted in kernel mode, and natively on the running
 # kernel; tests/kernels/check.sh decides. TAP on stdout.
+# run.sh x86-more (make vmtest-more): the same on bullseye's 5.10 and sid's
+# 7.2 and 7.2 PREEMPT_RT; VMTEST_SET=all (make vmtest): both sets at once.
 # run.sh arm64 (make vmtest-arm64): the cross-built static binary on
 # Debian's arm64 6.1 and 6.12 kernels, qemu-system-aarch64 -M virt -cpu max.
 #   VMTEST_CACHE   where kernels are kept (default /var/cache/runqslower-ts-vmtest)
@@ -16,18 +18,28 @@ TOP=$PWD
 ARCH=${1:-x86}
 CACHE=${VMTEST_CACHE:-/var/cache/runqslower-ts-vmtest}
 TIMEOUT=${VMTEST_TIMEOUT:-600}
+SET=base
+[ "$ARCH" = x86 ] && [ "${VMTEST_SET:-}" = all ] && SET=all
+[ "$ARCH" = x86-more ] && ARCH=x86 SET=more
 case $ARCH in
-x86) OUT=$TOP/build/static LOGS=$TOP/build/vmtest labels="6.1 6.1-rt 6.12 native"
+x86) OUT=$TOP/build/static LOGS=$TOP/build/vmtest
+     case $SET in
+     base) labels="6.1 6.1-rt 6.12 native" ;;
+     more) labels="5.10 7.2 7.2-rt" LOGS=$TOP/build/vmtest-more ;;
+     all) labels="6.1 6.1-rt 6.12 5.10 7.2 7.2-rt native" ;;
+     esac
      QEMU=qemu-system-x86_64 MACHINE=(-cpu max) CONSOLE=ttyS0 ;;
 # pauth-impdef: -cpu max's pointer authentication with QEMU's cheap
 # algorithm instead of the architected QARMA, which is slow to emulate
 arm64) OUT=$TOP/build/static-arm64 LOGS=$TOP/build/vmtest-arm64 labels="arm64-6.1 arm64-6.12"
        QEMU=qemu-system-aarch64 MACHINE=(-M virt -cpu max,pauth-impdef=on) CONSOLE=ttyAMA0 ;;
-*) echo "usage: $0 [x86|arm64]" >&2; exit 2 ;;
+*) echo "usage: $0 [x86|x86-more|arm64]" >&2; exit 2 ;;
 esac
 RQS=$OUT/runqslower-ts
 LATGEN=$OUT/latgen
 QWAKE=$OUT/qwake
+STORM=$OUT/storm
+SLEEPERS=$OUT/sleepers
 n=0 failed=0 skipped=0
 mkdir -p "$LOGS"
 
@@ -45,7 +57,7 @@ tap() { # tap ok|not-ok|skip DESC
 # hung process was) as comments
 report() {
 	local mode line
-	for mode in task hash auto queued-task queued-hash; do
+	for mode in task hash auto load-task load-hash queued-task queued-hash; do
 		line=$(grep -a "^VMTEST [^ ]* $mode " "$2" | head -1 | tr -d '\r')
 		if [ -z "$line" ]; then
 			tap not-ok "$1 $mode: no result${3:+, $3} (see $2)"
@@ -94,7 +106,7 @@ if [ -n "$missing" ]; then
 	exit
 fi
 
-# the initramfs: busybox, the static tool and generator, the checks
+# the initramfs: busybox, the static tool and generators, the checks
 busybox=/bin/busybox
 if [ "$ARCH" != x86 ] && ! busybox=$(tests/kernels/fetch.sh --busybox "$CACHE" "$ARCH" 2> "$LOGS/fetch.err"); then
 	for k in $labels; do tap not-ok "$k: cannot fetch busybox-static: $(tail -1 "$LOGS/fetch.err")"; done
@@ -108,13 +120,15 @@ cp "$busybox" "$root/bin/busybox"
 cp "$RQS" "$root/runqslower-ts"
 cp "$LATGEN" "$root/latgen"
 cp "$QWAKE" "$root/qwake"
+cp "$STORM" "$root/storm"
+cp "$SLEEPERS" "$root/sleepers"
 cp tests/tools/qwake-match.awk "$root/qwake-match.awk"
 cp tests/kernels/check.sh "$root/check.sh"
 cp tests/kernels/init "$root/init"
 ( cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -n -1 ) > "$LOGS/initramfs.cpio.gz"
 
 started=$SECONDS
-if ! kernels=$(tests/kernels/fetch.sh "$CACHE" "$ARCH" 2> "$LOGS/fetch.err"); then
+if ! kernels=$(tests/kernels/fetch.sh "$CACHE" "$ARCH" $SET 2> "$LOGS/fetch.err"); then
 	for k in ${labels% native}; do tap not-ok "$k: cannot fetch kernels: $(tail -1 "$LOGS/fetch.err")"; done
 	kernels=
 fi
@@ -155,7 +169,7 @@ while read -r label version vmlinuz; do
 	grep -aq '^VMTEST END' "$log" || crash_lines "$log"
 done <<< "$kernels"
 
-if [ "$ARCH" = x86 ]; then
+if [ "$ARCH" = x86 ] && [ "$SET" != more ]; then
 	log=$LOGS/native.log
 	sh tests/kernels/check.sh "$RQS" "$LATGEN" "$(uname -r)" "$QWAKE" tests/tools/qwake-match.awk > "$log" 2>&1
 	report "native" "$log"

@@ -23,9 +23,11 @@ t_nothing_below_threshold() {
 	run_latgen gen -d 4 -n 5
 	sleep 0.3
 	stop_tracer "$tracer_pid"
-	[ -z "$(lats_of rqs.out "$waiter_tid")" ] || fail "4 ms waits reported at a 10 ms threshold"
 	awk 'NR > 2 && $4 <= 10000 { print; bad = 1 } END { exit bad }' rqs.out ||
 		fail "a wait at or below the threshold was printed"
+	# a busy machine can keep the waiter queued over 10 ms (a round, its
+	# start, the quit): only as long as the kernel saw it wait
+	within_run_delay gen.out rqs.out "$waiter_tid"
 	note "$(($(wc -l < rqs.out) - 2)) other waits over 10 ms seen system-wide, none below"
 }
 
@@ -36,14 +38,17 @@ t_previous_names_hog() {
 	sleep 0.3
 	stop_tracer "$tracer_pid"
 	head -2 rqs.out | tail -1 | grep -q 'PREV COMM *PREV TID$' || fail "no PREV columns in header"
-	lines=$(awk -v tid="$waiter_tid" 'NR > 2 && $3 == tid' rqs.out)
-	[ "$(wc -l <<<"$lines")" = 5 ] || fail "expected 5 waiter lines: $lines"
+	# the generated waits (others of the waiter, on a busy machine, aside)
+	match_waits gen.out rqs.out "$waiter_tid"
+	lines=$(cat match.lines)
+	rounds=$(wc -l < match.lines)
 	# a stop-class task (migration/N) may still come between them, rarely
 	hog_rounds=$(awk -v hog="$hog_tid" '$5 == "hog" && $6 == hog' <<<"$lines" | wc -l)
-	[ "$hog_rounds" -ge 4 ] || fail "PREV is the hog ($hog_tid) in $hog_rounds of 5 rounds: $lines"
+	[ "$hog_rounds" -ge $((rounds - 1)) ] && [ "$hog_rounds" -ge 3 ] ||
+		fail "PREV is the hog ($hog_tid) in $hog_rounds of $rounds rounds: $lines"
 	awk -v w="$waiter_tid" '$6 == w || $6 !~ /^[0-9]+$/ { exit 1 }' <<<"$lines" ||
 		fail "PREV TID is the waiter itself or not a TID: $lines"
-	note "PREV was the hog in $hog_rounds of 5 rounds"
+	note "PREV was the hog in $hog_rounds of $rounds rounds"
 }
 
 t_perf_sched_agrees() {
@@ -54,18 +59,29 @@ t_perf_sched_agrees() {
 	stop_tracer "$tracer_pid"
 	parse_latgen gen.out
 	perf sched timehist -i perf.data -t "$waiter_tid" 2> /dev/null > timehist.txt
-	# columns: time cpu task[tid] wait sch-delay run; keep delays over 10 ms
-	awk '$4 > 10 { printf "%d\n", $5 * 1000 }' timehist.txt > perf.delays
-	mapfile -t perf_delays < <(awk '$1 > 10000' perf.delays)
-	mapfile -t tool < <(lats_of rqs.out "$waiter_tid")
-	[ ${#tool[@]} = 4 ] || fail "tool reported ${#tool[@]} waits, expected 4: $(cat rqs.out)"
-	[ ${#perf_delays[@]} = 4 ] || { cat timehist.txt; fail "perf sched timehist found ${#perf_delays[@]} delays over 10 ms"; }
-	for i in 0 1 2 3; do
-		p=${perf_delays[$i]} t=${tool[$i]}
-		diff=$((p > t ? p - t : t - p))
-		note "wait $((i + 1)): perf sched timehist sch delay ${p} us, tool ${t} us, diff ${diff} us"
-		[ $diff -le $((p / 100 + 100)) ] || fail "perf says $p us, tool $t us"
-	done
+	# columns: time cpu task[tid] wait sch-delay run: the waiter's delays
+	awk '$5 ~ /^[0-9.]+$/ { printf "%d\n", $5 * 1000 }' timehist.txt > perf.delays
+	# the tool's lines for the generated waits (on a busy machine the
+	# waiter waits at other times too, and both tools see those)
+	match_waits gen.out rqs.out "$waiter_tid"
+	[ -s match.lines ] || fail "no generated wait matched: $(cat rqs.out)"
+	# each has its own delay in perf's view, within 1% + 100 us
+	awk 'FNR == NR { p[++n] = $1; next }
+		{
+			t = $4 + 0; best = -1
+			for (i = 1; i <= n; i++) {
+				if (used[i]) continue
+				d = p[i] - t; if (d < 0) d = -d
+				if (d <= p[i] / 100 + 100 && (best < 0 || d < bd)) { best = i; bd = d }
+			}
+			if (best < 0) { print "FAIL: tool " t " us: no sch delay of perf sched timehist within 1% + 100 us"; bad = 1; next }
+			used[best] = 1
+			print "note: perf sched timehist sch delay " p[best] " us, tool " t " us, diff " bd " us"
+		}
+		END { exit bad }' perf.delays match.lines > perf.cmp
+	cat perf.cmp
+	grep -q '^FAIL' perf.cmp && { cat timehist.txt; return 1; }
+	return 0
 }
 
 t_stats_match_events() {
@@ -106,17 +122,24 @@ t_valgrind_clean() {
 t_wakeup_on_cpu_starts_no_wait() {
 	# pingpong's threads are woken in place, still on their CPU, then sleep
 	# 300 ms: a wait started at such a wakeup would be kept by the next one
-	# and reported as about 300 ms
-	start_tracer rqs 100000
+	# and reported as about 300 ms longer than the kernel's run_delay of
+	# that next wakeup, which pingpong reads around the sleep (a busy
+	# machine can make the real wait itself long: only that much is allowed)
+	start_tracer rqs --time=mono 100000
 	"$TOP/build/pingpong" -z 300 -H 3 > pp.out 2> pp.err || fail "pingpong: $(cat pp.err)"
 	sleep 0.3
 	stop_tracer "$tracer_pid"
-	tids=$(sed -n 's/.*tids=\([0-9]*\),\([0-9]*\).*/\1 \2/p' pp.out)
-	set -- $tids
-	note "$(tail -1 pp.out)"
-	grep -q ' hits=3$' pp.out || fail "no 3 in-place wakeups: $(tail -1 pp.out)"
-	lines=$(awk -v a="$1" -v b="$2" 'NR > 2 && ($3 == a || $3 == b)' rqs.out)
-	[ -z "$lines" ] || fail "waits over 100 ms reported for pingpong's threads: $lines"
+	note "$(grep '^done' pp.out)"
+	grep -q '^done .* hits=3 ' pp.out || fail "no 3 in-place wakeups: $(tail -1 pp.out)"
+	[ "$(grep -c '^hit ' pp.out)" -ge 3 ] || fail "no run_delay around the sleeps: $(cat pp.out)"
+	while read -r _ tid from to delay; do
+		tid=${tid#tid=} from=${from#from_mono_us=} to=${to#to_mono_us=} delay=${delay#run_delay_us=}
+		read -r sum lines < <(awk -v t="$tid" -v a="$from" -v b="$to" 'NR > 2 && $3 == t {
+			sub(/\./, "", $1); if ($1 + 0 >= a && $1 + 0 <= b) { s += $4; n++ } } END { print s + 0, n + 0 }' rqs.out)
+		note "thread $tid slept after an in-place wakeup: run_delay $delay us, reported $lines waits over 100 ms, $sum us"
+		[ "$lines" = 0 ] || run_delay_bound "$sum" "$lines" "$delay" ||
+			fail "thread $tid: a wait of $sum us over its sleep after an in-place wakeup, the kernel saw $delay us: $(awk -v t="$tid" 'NR > 2 && $3 == t' rqs.out)"
+	done < <(grep '^hit ' pp.out)
 }
 
 t_timestamps() {

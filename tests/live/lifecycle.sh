@@ -20,11 +20,13 @@ bpf_ids_of() {
 
 t_clean_exit() {
 	for sig in INT TERM; do
-		start_tracer rqs 10000
+		# task mode: sched_switch, sched_wakeup, sched_wakeup_new and
+		# task_newtask (storage for the tasks born while it runs)
+		start_tracer rqs -m task 10000
 		progs=$(bpf_ids_of "$tracer_pid" prog)
 		links=$(bpf_ids_of "$tracer_pid" link)
-		[ "$(wc -w <<<"$progs")" = 3 ] || fail "expected 3 programs held by the tracer, found: $progs"
-		[ "$(wc -w <<<"$links")" = 3 ] || fail "expected 3 links held by the tracer, found: $links"
+		[ "$(wc -w <<<"$progs")" = 4 ] || fail "expected 4 programs held by the tracer, found: $progs"
+		[ "$(wc -w <<<"$links")" = 4 ] || fail "expected 4 links held by the tracer, found: $links"
 		kill -"$sig" "$tracer_pid"
 		wait "$tracer_pid" || fail "exit status $? after SIG$sig"
 		bg_pids=()

@@ -64,7 +64,7 @@ t_asan_error_paths() {
 	1 -N handle_sched -e EPERM
 	1 -N events -e ENOMEM
 	1 -a trace_raw_tp -n 2 -e ENOMEM
-	1 -c obj_get_info_by_fd -n 2 -e ENOMEM
+	1 -c obj_get_info_by_fd -n 4 -e ENOMEM
 	EOF
 	# a fallback run and a prefill failure, stopped by SIGINT
 	for spec in "-m task_storage -e EINVAL" "-c iter_create -e ENOMEM"; do
@@ -170,8 +170,62 @@ t_options_sanitized() {
 	note "ASan/UBSan: -j -W --cpu -B and --metrics --by cgroup -s -i clean; valgrind: -W --cpu -B -s and -j -d 2 clean"
 }
 
+# web_config_round NAME: against the exporter on $port, serving web.yml:
+# no password, a wrong one, the right one three times (hashed once, then
+# remembered), another authority's client certificate, plain HTTP
+web_config_round() {
+	local url="https://127.0.0.1:$port/metrics" code expect code_want opt u p
+	for expect in 401:-u:prom:wrong 401:-H:X-None:1 200:-u:prom:pw 200:-u:prom:pw 200:-u:prom:pw; do
+		IFS=: read -r code_want opt u p <<< "$expect"
+		code=$(curl -s -o "$1.page" -w '%{http_code}' --max-time 60 --cacert srv.pem "$opt" "$u${p:+:$p}" "$url" || true)
+		[ "$code" = "$code_want" ] || fail "$1: '$opt $u${p:+:$p}': HTTP $code, not $code_want"
+	done
+	grep -q '^runqslower_ts_build_info{' "$1.page" || fail "$1: page $(head -3 "$1.page")"
+	code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 60 --cacert srv.pem -u prom:pw \
+		--cert stranger.pem --key stranger.key "$url" || true)
+	[ "$code" = 403 ] || fail "$1: another authority's client certificate: HTTP $code"
+	! curl -s -o /dev/null --max-time 60 "http://127.0.0.1:$port/metrics" || fail "$1: plain HTTP answered"
+}
+
+# --web-config (TLS, a client CA, users) and its refusals: the ASan/UBSan
+# build; the normal build under valgrind on a refusal (the key checked on a
+# throwaway daemon)
+t_web_config_sanitized() {
+	local vg=(valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+		--suppressions="$TOP/tests/live/valgrind.supp") rc
+	for n in srv stranger; do
+		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
+			-keyout $n.key -out $n.pem -subj /CN=$n -addext subjectAltName=IP:127.0.0.1 2>> openssl.err ||
+			fail "openssl: $(cat openssl.err)"
+	done
+	printf 'tls_server_config:\n  cert_file: srv.pem\n  key_file: srv.key\n  client_ca_file: srv.pem\n  client_auth_type: VerifyClientCertIfGiven\nbasic_auth_users:\n  prom: %s\n  other: %s\n' \
+		"$(python3 -W ignore -c 'import crypt; print(crypt.crypt("pw", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=32)))')" \
+		"$(python3 -W ignore -c 'import crypt; print(crypt.crypt("x", crypt.mksalt(crypt.METHOD_BLOWFISH, rounds=32)))')" \
+		> web.yml
+	start_exporter asan --no-outliers --web-config web.yml 5000
+	web_config_round asan
+	stop_tracer "$tracer_pid"
+	clean_stderr asan.err
+	# refused before anything runs: a bad key, a key not the certificate's
+	printf 'tls_server_config:\n  cert_file: srv.pem\n  key_file: srv.key\n  x: 1\n' > bad.yml
+	printf 'tls_server_config:\n  cert_file: srv.pem\n  key_file: stranger.key\n' > mismatch.yml
+	for f in bad mismatch; do
+		set +e
+		"$RQS" --metrics 127.0.0.1:1 --web-config $f.yml > $f.out 2> $f.err
+		rc=$?
+		set -e
+		[ $rc = 2 ] || fail "ASan, $f.yml: exit $rc: $(cat $f.err)"
+		clean_stderr $f.err
+	done
+	"${vg[@]}" "$RQS_PLAIN" --metrics 127.0.0.1:1 --web-config mismatch.yml > vgm.out 2> vgm.err && rc=0 || rc=$?
+	[ $rc = 2 ] || fail "valgrind, mismatch.yml: exit $rc: $(head vgm.err)"
+	! grep -q '^==' vgm.err || fail "valgrind (mismatch.yml): $(grep '^==' vgm.err | head)"
+	note "ASan/UBSan: HTTPS with users and a client CA, 401, 403, remembered passwords, two refusals clean; valgrind: a refusal clean"
+}
+
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "ASan/UBSan build: task and hash runs, a closed pipe" t_asan_runs
 test_case ROOT,BTF,CMD_setpriv "ASan/UBSan build: usage, privilege and kernel-refusal error paths leak nothing" t_asan_error_paths
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU,VALGRIND "valgrind: hash mode, the auto fallback, a refusal" t_valgrind_hash_and_fallback
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU,VALGRIND,CMD_curl,CMD_python3,CMD_ss "ASan/UBSan and valgrind with -j, -W, --cpu, -B, -s, -i, --metrics" t_options_sanitized
+test_case ROOT,BTF,VALGRIND,CMD_curl,CMD_python3,CMD_openssl "ASan/UBSan with --web-config: TLS, users, client CA, refusals; valgrind: a refusal" t_web_config_sanitized
 test_done

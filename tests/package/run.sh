@@ -22,6 +22,11 @@ check_prereq() {
 			[ -r "${libdir:-/usr/lib}/$lib.a" ] || { echo "no $lib.a in ${libdir:-/usr/lib} (libbpf-dev, libelf-dev, zlib1g-dev)"; return 1; }
 		done
 		pkg-config --exists libzstd 2> /dev/null || { echo "no libzstd.so to link (libzstd-dev)"; return 1; } ;;
+	STATIC_ALL)
+		libdir=$(pkg-config --variable=libdir libbpf 2> /dev/null)
+		for lib in libbpf libelf libz libzstd libc; do
+			[ -r "${libdir:-/usr/lib}/$lib.a" ] || { echo "no $lib.a in ${libdir:-/usr/lib} (libbpf-dev, libelf-dev, zlib1g-dev, libzstd-dev, libc6-dev)"; return 1; }
+		done ;;
 	CROSS_ARM64)
 		[ "$(uname -m)" != aarch64 ] || { echo "the build machine is arm64: no cross build"; return 1; }
 		command -v aarch64-linux-gnu-gcc > /dev/null || { echo "no aarch64-linux-gnu-gcc (gcc-aarch64-linux-gnu)"; return 1; }
@@ -170,6 +175,69 @@ t_libbpf_linking() {
 	note "LIBBPF_STATIC=1 needs only: $(grep -o '\[.*\]' needed | tr -d '[]' | tr '\n' ' ')"
 }
 
+# STATIC=1: a binary with no dynamic dependency. It has the exporter where
+# the libmicrohttpd pkg-config finds needs no GnuTLS (Debian's needs it, and
+# p11-kit, which has no static archive there: the Makefile, the README): a
+# scrape then answers; else --metrics refuses, as documented.
+t_static_build() {
+	local mhd rc
+	tmake -C "$TOP" -s OUT="$PWD/build" BIN="$PWD/rqs-static" STATIC=1 "$PWD/rqs-static" > build.log 2>&1 ||
+		{ tail -20 build.log; fail "STATIC=1 build failed"; }
+	! readelf -d rqs-static | grep -q NEEDED || fail "the STATIC=1 binary needs: $(readelf -d rqs-static | grep NEEDED)"
+	./rqs-static --version | grep -qx "runqslower-ts $version" || fail "the STATIC=1 binary does not run"
+	mhd=$(pkg-config --static --libs libmicrohttpd 2> /dev/null)
+	if grep -qw -- -lgnutls <<< "$mhd"; then
+		rc=0
+		./rqs-static --metrics "127.0.0.1:$(free_port)" > out 2> err || rc=$?
+		[ $rc = 1 ] || fail "--metrics without the exporter: exit $rc"
+		grep -qx 'runqslower-ts: --metrics: not in this build: it was built with METRICS=0 (STATIC=1 implies it where libmicrohttpd needs GnuTLS)' err ||
+			fail "--metrics without the exporter: $(cat err)"
+		note "libmicrohttpd needs GnuTLS ($mhd): STATIC=1 has no exporter, and --metrics says so"
+		return 0
+	fi
+	have_prereq ROOT,BTF,CMD_curl || { fail "a static exporter to scrape, but missing $missing"; return 1; }
+	RQS=$PWD/rqs-static start_exporter exp --no-outliers
+	scrape_until "$port" '^runqslower_ts_wait_seconds_count [1-9]' page.txt
+	grep -q '^runqslower_ts_build_info{' page.txt || fail "the STATIC=1 exporter's page: $(head -5 page.txt)"
+	stop_tracer "$tracer_pid"
+	note "libmicrohttpd without GnuTLS ($mhd): the STATIC=1 binary served a scrape of $(wc -l < page.txt) lines"
+}
+
+# The distributions' hardening is in the default CFLAGS and LDFLAGS, and a
+# packager's own replace it; the default build is PIE, full RELRO, bound
+# now, with the stack protector and _FORTIFY_SOURCE's checked calls.
+t_hardening() {
+	local plain=(env -u CFLAGS -u CPPFLAGS -u LDFLAGS -u MAKEFLAGS -u MFLAGS -u MAKELEVEL)
+	"${plain[@]}" make -C "$TOP" -s -B -n V=1 > cmds.txt 2>&1 < /dev/null ||
+		{ cat cmds.txt; fail "make -n failed"; }
+	grep -q '^cc .*-O2 -g -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -c src/main.c' cmds.txt ||
+		fail "no hardening in the default CFLAGS: $(grep -m1 ' -c src/main.c' cmds.txt)"
+	grep -q '^cc .* -pie -Wl,-z,relro,-z,now .*-o runqslower-ts ' cmds.txt ||
+		fail "no hardening in the default LDFLAGS: $(grep -m1 ' -o runqslower-ts ' cmds.txt)"
+	"${plain[@]}" make -C "$TOP" -s -B -n V=1 CFLAGS=-O1 LDFLAGS=-Wl,--as-needed > own.txt 2>&1 < /dev/null
+	! grep -E ' -c src/| -o runqslower-ts ' own.txt | grep -qE 'fstack-protector|FORTIFY|-pie|z,now' ||
+		fail "a packager's CFLAGS/LDFLAGS do not replace the default hardening: $(grep -m1 ' -c src/main.c' own.txt)"
+	if command -v dpkg-buildflags > /dev/null; then
+		"${plain[@]}" make -C "$TOP" -s -B -n V=1 CFLAGS="$(dpkg-buildflags --get CFLAGS)" \
+			CPPFLAGS="$(dpkg-buildflags --get CPPFLAGS)" LDFLAGS="$(dpkg-buildflags --get LDFLAGS)" > deb.txt 2>&1 < /dev/null
+		grep -q "^cc .*$(dpkg-buildflags --get CPPFLAGS).*$(dpkg-buildflags --get CFLAGS | cut -d' ' -f1-2) .*-c src/main.c" deb.txt &&
+			! grep ' -c src/main.c' deb.txt | grep -q -- -U_FORTIFY_SOURCE ||
+			fail "dpkg-buildflags' flags not used as they are: $(grep -m1 ' -c src/main.c' deb.txt)"
+	fi
+	"${plain[@]}" make -C "$TOP" -s OUT="$PWD/build" BIN="$PWD/rqs" "$PWD/rqs" > build.log 2>&1 < /dev/null ||
+		{ tail -20 build.log; fail "the default build failed"; }
+	readelf -h rqs | grep -q 'Type: *DYN' || fail "not PIE: $(readelf -h rqs | grep Type:)"
+	readelf -d rqs > dynamic.txt
+	grep -q 'FLAGS_1.*PIE' dynamic.txt || fail "no DF_1_PIE: $(grep FLAGS dynamic.txt)"
+	grep -qE 'FLAGS_1.* NOW|\(FLAGS\).*BIND_NOW|\(BIND_NOW\)' dynamic.txt || fail "not bound now: $(grep FLAGS dynamic.txt)"
+	readelf -lW rqs | grep -q GNU_RELRO || fail "no GNU_RELRO segment"
+	readelf --dyn-syms -W rqs > syms.txt
+	grep -q ' __stack_chk_fail' syms.txt || fail "no stack protector (__stack_chk_fail)"
+	grep -oE ' __[a-z]+_chk(@[A-Z_0-9.]+)?' syms.txt | grep -v __stack_chk | sort -u > chk.txt
+	[ -s chk.txt ] || fail "no _FORTIFY_SOURCE checked calls (__*_chk)"
+	note "PIE, GNU_RELRO, BIND_NOW, __stack_chk_fail, $(wc -l < chk.txt) fortified calls: $(sed 's/@.*//' chk.txt | tr -d ' ' | tr '\n' ' ')"
+}
+
 # The cross build, as the kernel spells it, into its own OUT; then a native
 # fallback build and the cross build again into one OUT, which must rebuild
 # all for each target. The BPF objects are the same for both targets (CO-RE
@@ -267,7 +335,9 @@ test_case CMD_mandoc "man page documents every stderr loss line and --stats fiel
 test_case "" "exit status 0 for --help/--version, 2 for usage errors, as documented" t_exit_status
 test_case "" "make install/uninstall honour DESTDIR, prefix, sbindir, mandir, INSTALL" t_install_uninstall
 test_case "" "CC, CFLAGS, CPPFLAGS, LDFLAGS, V=1 are honoured" t_packager_variables
+test_case CMD_readelf "hardening by default (PIE, RELRO, BIND_NOW, stack protector, FORTIFY), packagers' flags replace it" t_hardening
 test_case STATIC_LIBS "system libbpf by default; LIBBPF_STATIC=1 links it statically" t_libbpf_linking
+test_case STATIC_ALL,CMD_readelf "STATIC=1: no dynamic dependency; the exporter where libmicrohttpd needs no GnuTLS, else refused" t_static_build
 test_case CROSS_ARM64,CMD_readelf "make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-: an arm64 binary, BPF for arm64, a rebuild on a target change" t_cross_build_arm64
 # make dist needs git in a git checkout, not in an unpacked tarball
 dist_prereq=$([ -e "$TOP/.git" ] && echo CMD_git)

@@ -2,8 +2,8 @@
 /*
  * latgen: produce a run-queue wait of known length, and measure it.
  *
- *   latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS] [-f]
- *          [-w | -P | -M | -T] [-N NAME]
+ *   latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS] [-S] [-f]
+ *          [-w | -P | -M | -H | -T] [-N NAME] [-A NAME] [-U]
  *
  * Three threads:
  *   waiter      SCHED_OTHER (nice -10), pinned to CPU, sleeps on a futex;
@@ -35,24 +35,44 @@
  *   -M  migration while queued: as the default, but half way through the
  *       wait the controller moves the waiter's affinity to its own CPU, so
  *       it leaves the hog's run queue for the controller's and runs there
+ *   -H  two hogs: the waiter queues behind the hog, then half way through
+ *       DELAY_MS the controller (SCHED_FIFO 20 in this mode, so that it
+ *       keeps its CPU) wakes a second hog, "hog2" (SCHED_FIFO 10, pinned
+ *       to the controller's CPU), moves the waiter's affinity to its own
+ *       CPU, where it queues behind hog2, releases the first hog and
+ *       sleeps: the waiter waits about DELAY_MS / 2 on the hog's CPU, then
+ *       DELAY_MS (hog2's spin) on the controller's, and runs there
  *   -T  timer: the waiter sleeps in clock_nanosleep() until an absolute
  *       time the controller picked inside the hog's spin, so the wakeup comes
  *       from the timer interrupt while the hog runs (t_wake is that time;
  *       a round whose hog started after it, on a loaded machine, is made
  *       again and not printed)
+ * -S stops the process (SIGSTOP) once its first line is out: its rounds
+ * begin (after -s) only when it is continued, so that tracers filtering on
+ * its pid or TIDs can attach first however long they take.
  * -N NAME names the waiter thread NAME (any bytes, at most 15) instead of
- * "waiter".
+ * "waiter"; -A NAME names all the other threads NAME (the controller, so
+ * the process too, the hogs and the waker) instead of "latgen", "hog",
+ * "hog2" and "waker". -U: once its threads have their scheduling policies
+ * (which take root here), the process becomes nobody (UID and GID 65534,
+ * no supplementary groups, no capabilities), and only then, as nobody,
+ * gives its threads the names of -N and -A: names an unprivileged user
+ * set, on threads that wait as long as the hog makes them.
  *
  * stdout (line-buffered):
  *   latgen pid=P waiter_tid=W hog_tid=H controller_tid=C cpu=N delay_ms=D
- *          [waker_tid=K] [controller_cpu=C]
+ *          [waker_tid=K] [hog2_tid=H2] controller_cpu=C
  *   wait_us=U[ preempted=1][ run_delay_us=K] ran_mono_us=M ran_real_us=R[ cpu=N]
- *          [ wake_call_us=C]
+ *          [ wake_call_us=C][ moved_us=V]
  *                                   one per round; K: the same round by the
  *                                   kernel's run_delay; M and R: when the
  *                                   waiter ran, CLOCK_MONOTONIC and
  *                                   CLOCK_REALTIME; cpu= (the CPU it ran on)
- *                                   with -M; C (default mode and -M): how
+ *                                   with -M and -H; V (-H): when the
+ *                                   controller's sched_setaffinity() that
+ *                                   moved the waiter returned, from the
+ *                                   controller's clock read before the
+ *                                   wake call; C (default mode, -M, -H): how
  *                                   long the controller's wake call took,
  *                                   clock read to clock read. A wakeup of a
  *                                   task on a busy CPU sharing the cache is
@@ -60,7 +80,12 @@
  *                                   enqueue time and sched_wakeup both fall
  *                                   in it: normally a few microseconds, more
  *                                   when the controller's (v)CPU stalled.
- *   done
+ *   done[ waiter_run_delay_us=T]
+ *                                   T: the waiter's whole run_delay, from its
+ *                                   creation to its end (read after the
+ *                                   wakeup that ends it, at SCHED_FIFO 99):
+ *                                   every run-queue wait of the waiter, the
+ *                                   rounds' and any other, is inside it
  * A round in which the waiter was involuntarily switched out after it woke
  * and before it read the clock gets " preempted=1" after wait_us=U: U then
  * also covers that second wait (rare; tests treat such rounds as bounds).
@@ -82,6 +107,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdatomic.h>
@@ -89,6 +115,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -97,10 +125,13 @@
 #define HOG_PRIO 10
 #define WAITER_NICE (-10)
 #define WAITER_FIFO_PRIO 5
+#define CONTROLLER_FIFO_PRIO 20	/* -H: above hog2 */
 
 static bool waiter_fifo;
-static enum { MODE_FUTEX, MODE_PIPE, MODE_PREEMPT, MODE_MIGRATE, MODE_TIMER } mode;
-static const char *waiter_name = "waiter";
+static enum { MODE_FUTEX, MODE_PIPE, MODE_PREEMPT, MODE_MIGRATE, MODE_HOP, MODE_TIMER } mode;
+static const char *waiter_name;	/* -N */
+static const char *other_name;	/* -A */
+static bool drop_to_nobody;	/* -U */
 static int wake_pipe[2];
 #define MAX_DELAY_MS 500	/* well below RT throttling / the fair server's 950 ms */
 #define SETTLE_TIMEOUT_NS (10LL * 1000000000LL)
@@ -115,12 +146,18 @@ static int wake_pipe[2];
 #endif
 
 static const char usage_text[] =
-	"usage: latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS] [-f] "
-	"[-w | -P | -M | -T] [-N NAME]";
+	"usage: latgen [-c CPU] [-d DELAY_MS] [-n COUNT] [-i INTERVAL_MS] [-s START_DELAY_MS] [-S] [-f] "
+	"[-w | -P | -M | -H | -T] [-N NAME] [-A NAME] [-U]";
 
 #define TOOL_NAME "latgen"
 #include "cli.h"
 #include "sync.h"
+
+/* A thread's name when it starts: -U gives the names of -N and -A later */
+static const char *start_name(const char *name, const char *dflt)
+{
+	return name && !drop_to_nobody ? name : dflt;
+}
 
 /* Futex words are 32-bit; _Atomic uint32_t is a plain 32-bit word on Linux. */
 static _Atomic uint32_t hog_round;	/* controller -> hog: serve this round */
@@ -132,6 +169,8 @@ static _Atomic uint32_t waker_round;	/* controller -> waker (-w): write for this
 static _Atomic uint32_t waiter_busy;	/* waiter -> controller: round it spins in (-P) or
 					 * that its nanosleep is for (-T) */
 static _Atomic uint32_t hog_done;	/* hog -> waiter (-P): round it spun in, over */
+static _Atomic uint32_t hog_release;	/* controller -> hog (-H): stop spinning in this round */
+static _Atomic uint32_t hog2_round;	/* controller -> hog2 (-H): serve this round */
 static _Atomic int quit;
 
 static _Atomic long long t_wake_ns;	/* controller's clock just before waking */
@@ -139,8 +178,10 @@ static long long measured_ns;		/* published by the release store of 'reported' *
 static long long ran_mono_ns, ran_real_ns; /* when the waiter ran, likewise */
 static long long kernel_ns;		/* the same round by run_delay, -1 unknown; likewise */
 static long long wake_call_ns = -1;	/* the controller's wake call, -1 not timed */
+static long long moved_ns = -1;		/* -H: the move, from t_wake */
 static int was_preempted;
 static int ran_on_cpu;
+static long long waiter_total_ns = -1;	/* the waiter's run_delay at its end */
 
 static int target_cpu;
 static long long spin_ns;
@@ -150,7 +191,7 @@ struct startup {
 	_Atomic uint32_t word;
 	const char *failed_call;
 };
-static struct startup waiter_up, hog_up, waker_up;
+static struct startup waiter_up, hog_up, waker_up, hog2_up;
 
 static long long real_ns(void)
 {
@@ -213,7 +254,7 @@ static void *hog_main(void *unused)
 	int err;
 
 	(void)unused;
-	pthread_setname_np(pthread_self(), "hog");
+	pthread_setname_np(pthread_self(), start_name(other_name, "hog"));
 	if ((err = pin_self(target_cpu))) {
 		startup_done(&hog_up, "sched_setaffinity (hog)", err);
 		return NULL;
@@ -228,15 +269,49 @@ static void *hog_main(void *unused)
 		round = await_change(&hog_round, round);
 		if (atomic_load(&quit))
 			return NULL;
-		stop_at = clock_ns() + spin_ns;
+		stop_at = clock_ns() + (mode == MODE_HOP ? SETTLE_TIMEOUT_NS : spin_ns);
 		atomic_store_explicit(&hog_spinning, round, memory_order_release);
-		while (clock_ns() < stop_at)
+		/* -H: until the controller has moved the waiter away */
+		while (clock_ns() < stop_at &&
+		       !(mode == MODE_HOP &&
+			 atomic_load_explicit(&hog_release, memory_order_acquire) == round))
 			cpu_relax();
+		if (mode == MODE_HOP && clock_ns() >= stop_at)
+			fail("the controller did not release the hog within 10 s", ETIMEDOUT);
 		atomic_store_explicit(&hog_done, round, memory_order_release);
 	}
 }
 
 static int controller_cpu = -1;
+
+/* -H: the second hog, on the controller's CPU */
+static void *hog2_main(void *unused)
+{
+	struct sched_param param = { .sched_priority = HOG_PRIO };
+	uint32_t round = 0;
+	long long stop_at;
+	int err;
+
+	(void)unused;
+	pthread_setname_np(pthread_self(), start_name(other_name, "hog2"));
+	if ((err = pin_self(controller_cpu))) {
+		startup_done(&hog2_up, "sched_setaffinity (hog2)", err);
+		return NULL;
+	}
+	if (sched_setscheduler(0, SCHED_FIFO, &param)) {
+		startup_done(&hog2_up, "sched_setscheduler (SCHED_FIFO hog2)", errno);
+		return NULL;
+	}
+	startup_done(&hog2_up, NULL, 0);
+	for (;;) {
+		round = await_change(&hog2_round, round);
+		if (atomic_load(&quit))
+			return NULL;
+		stop_at = clock_ns() + spin_ns;
+		while (clock_ns() < stop_at)
+			cpu_relax();
+	}
+}
 
 /* -w: the thread that wakes the waiter, from the controller's CPU */
 static void *waker_main(void *unused)
@@ -245,7 +320,7 @@ static void *waker_main(void *unused)
 	int err;
 
 	(void)unused;
-	pthread_setname_np(pthread_self(), "waker");
+	pthread_setname_np(pthread_self(), start_name(other_name, "waker"));
 	if ((err = pin_self(controller_cpu))) {
 		startup_done(&waker_up, "sched_setaffinity (waker)", err);
 		return NULL;
@@ -290,7 +365,7 @@ static void *waiter_main(void *unused)
 	int err;
 
 	(void)unused;
-	if ((err = pthread_setname_np(pthread_self(), waiter_name))) {
+	if ((err = pthread_setname_np(pthread_self(), start_name(waiter_name, "waiter")))) {
 		startup_done(&waiter_up, "pthread_setname_np (waiter)", err);
 		return NULL;
 	}
@@ -317,7 +392,7 @@ static void *waiter_main(void *unused)
 
 		/* -M: back to the hog's CPU, from wherever the last round moved
 		 * it, once the hog is done (else it would queue behind it again) */
-		if (mode == MODE_MIGRATE && round) {
+		if ((mode == MODE_MIGRATE || mode == MODE_HOP) && round) {
 			while (atomic_load_explicit(&hog_done, memory_order_acquire) != round)
 				sleep_ns(100000);
 			if ((err = pin_self(target_cpu)))
@@ -335,8 +410,15 @@ static void *waiter_main(void *unused)
 		} else {
 			round = await_change(&waiter_round, round);
 		}
-		if (atomic_load(&quit))
+		if (atomic_load(&quit)) {
+			struct sched_param top = { .sched_priority = sched_get_priority_max(SCHED_FIFO) };
+
+			/* no fair or lower RT task can queue it after the read
+			 * below, on its way out (where permitted) */
+			sched_setscheduler(0, SCHED_FIFO, &top);
+			waiter_total_ns = run_delay_ns();
 			return NULL;
+		}
 		if (mode == MODE_PREEMPT) {
 			measured_ns = spin_through_preemption(round);
 			ran_mono_ns = clock_ns();
@@ -422,21 +504,30 @@ int main(int argc, char **argv)
 {
 	long delay_ms = 20, count = 5, interval_ms = 100, start_delay_ms = 0, late_rounds = 0;
 	long cpu_arg = -1;
-	int waiter_tid, hog_tid, waker_tid = 0, opt, err, usable = 0, modes = 0;
+	int waiter_tid, hog_tid, waker_tid = 0, hog2_tid = 0, opt, err, usable = 0, modes = 0;
+	bool stop_first = false;
 	cpu_set_t allowed;
-	pthread_t hog, waiter, waker;
+	pthread_t hog, waiter, waker, hog2;
 
-	while ((opt = getopt(argc, argv, ":c:d:n:i:s:fwPMTN:h")) != -1) {
+	while ((opt = getopt(argc, argv, ":c:d:n:i:s:SfwPMHTN:A:Uh")) != -1) {
 		switch (opt) {
 		case 'f': waiter_fifo = true; break;
+		case 'S': stop_first = true; break;
 		case 'w': mode = MODE_PIPE; modes++; break;
 		case 'P': mode = MODE_PREEMPT; modes++; break;
 		case 'M': mode = MODE_MIGRATE; modes++; break;
+		case 'H': mode = MODE_HOP; modes++; break;
 		case 'T': mode = MODE_TIMER; modes++; break;
 		case 'N':
 			if (!*optarg || strlen(optarg) > 15)
 				bad_usage("NAME must be 1 to 15 bytes, got", optarg);
 			waiter_name = optarg;
+			break;
+		case 'U': drop_to_nobody = true; break;
+		case 'A':
+			if (!*optarg || strlen(optarg) > 15)
+				bad_usage("NAME must be 1 to 15 bytes, got", optarg);
+			other_name = optarg;
 			break;
 		case 'c': cpu_arg = parse_number(optarg, "CPU", 0, CPU_SETSIZE - 1); break;
 		case 'd': delay_ms = parse_number(optarg, "DELAY_MS", 1, MAX_DELAY_MS); break;
@@ -451,7 +542,7 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		bad_usage("unexpected argument", argv[optind]);
 	if (modes > 1)
-		bad_usage("at most one of -w -P -M -T, got", "several");
+		bad_usage("at most one of -w -P -M -H -T, got", "several");
 	if (mode == MODE_TIMER && delay_ms <= TIMER_LEAD_NS / 1000000 * 2)
 		bad_usage("-T needs DELAY_MS over 20, got", "a smaller -d");
 
@@ -483,6 +574,9 @@ int main(int argc, char **argv)
 	spin_ns = delay_ms * 1000000LL;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (other_name && !drop_to_nobody &&
+	    (err = pthread_setname_np(pthread_self(), other_name)))
+		fail("pthread_setname_np (controller)", err);
 	if ((err = pin_self(controller_cpu)))
 		fail("sched_setaffinity (controller)", err);
 	if ((err = pthread_create(&hog, NULL, hog_main, NULL)))
@@ -498,17 +592,53 @@ int main(int argc, char **argv)
 			fail("pthread_create (waker)", err);
 		waker_tid = await_startup(&waker_up);
 	}
+	if (mode == MODE_HOP) {
+		struct sched_param param = { .sched_priority = CONTROLLER_FIFO_PRIO };
 
+		if ((err = pthread_create(&hog2, NULL, hog2_main, NULL)))
+			fail("pthread_create (hog2)", err);
+		hog2_tid = await_startup(&hog2_up);
+		if (sched_setscheduler(0, SCHED_FIFO, &param))
+			fail("sched_setscheduler (SCHED_FIFO controller)", errno);
+	}
+
+	if (drop_to_nobody) {
+		/* glibc changes the IDs of every thread; leaving UID 0 drops
+		 * every capability */
+		if (setgroups(0, NULL))
+			fail("setgroups", errno);
+		if (setresgid(65534, 65534, 65534))
+			fail("setresgid", errno);
+		if (setresuid(65534, 65534, 65534))
+			fail("setresuid", errno);
+		/* the ID change made the process non-dumpable, its /proc files
+		 * root's: nobody could not write its threads' comm */
+		if (prctl(PR_SET_DUMPABLE, 1))
+			fail("prctl (PR_SET_DUMPABLE)", errno);
+		if (waiter_name && (err = pthread_setname_np(waiter, waiter_name)))
+			fail("pthread_setname_np (waiter, as nobody)", err);
+		if (other_name) {
+			if ((err = pthread_setname_np(hog, other_name)) ||
+			    (err = pthread_setname_np(pthread_self(), other_name)) ||
+			    (mode == MODE_PIPE && (err = pthread_setname_np(waker, other_name))) ||
+			    (mode == MODE_HOP && (err = pthread_setname_np(hog2, other_name))))
+				fail("pthread_setname_np (as nobody)", err);
+		}
+	}
 	printf("latgen pid=%d waiter_tid=%d hog_tid=%d controller_tid=%d cpu=%d delay_ms=%ld",
 	       (int)getpid(), waiter_tid, hog_tid, (int)gettid(), target_cpu, delay_ms);
 	if (waker_tid)
 		printf(" waker_tid=%d", waker_tid);
+	if (hog2_tid)
+		printf(" hog2_tid=%d", hog2_tid);
 	printf(" controller_cpu=%d\n", controller_cpu);
+	if (stop_first && raise(SIGSTOP))
+		fail("raise (SIGSTOP)", errno);
 	if (start_delay_ms)
 		sleep_ns(start_delay_ms * 1000000LL);
 
 	for (uint32_t round = 1; round <= (uint32_t)count; round++) {
-		long long settle_deadline = clock_ns() + SETTLE_TIMEOUT_NS, t;
+		long long settle_deadline = clock_ns() + SETTLE_TIMEOUT_NS, t = 0;
 		bool late = false;
 
 		if (round > 1 && interval_ms)
@@ -520,7 +650,8 @@ int main(int argc, char **argv)
 		 * idle or fair-class CPU and the waiter's is a real wakeup.
 		 */
 		while (atomic_load_explicit(&waiter_armed, memory_order_acquire) != round ||
-		       task_state(waiter_tid) != 'S' || task_state(hog_tid) != 'S') {
+		       task_state(waiter_tid) != 'S' || task_state(hog_tid) != 'S' ||
+		       (hog2_tid && task_state(hog2_tid) != 'S')) {
 			if (clock_ns() > settle_deadline)
 				fail("waiter and hog did not go to sleep within 10 s", ETIMEDOUT);
 			sleep_ns(100000);
@@ -569,6 +700,20 @@ int main(int argc, char **argv)
 				if (sched_setaffinity(waiter_tid, sizeof(to), &to))
 					fail("sched_setaffinity (moving the waiter)", errno);
 			}
+			if (mode == MODE_HOP) {
+				cpu_set_t to;
+
+				sleep_ns(spin_ns / 2);
+				/* hog2 queues behind this FIFO 20 thread, the
+				 * waiter then behind hog2 */
+				publish(&hog2_round, round);
+				CPU_ZERO(&to);
+				CPU_SET(controller_cpu, &to);
+				if (sched_setaffinity(waiter_tid, sizeof(to), &to))
+					fail("sched_setaffinity (moving the waiter)", errno);
+				moved_ns = clock_ns() - t;
+				publish(&hog_release, round);
+			}
 		}
 
 		await_change(&reported, round - 1);
@@ -584,10 +729,12 @@ int main(int argc, char **argv)
 			printf(" run_delay_us=%lld", (kernel_ns + 500) / 1000);
 		printf(" ran_mono_us=%lld ran_real_us=%lld", ran_mono_ns / 1000,
 		       ran_real_ns / 1000);
-		if (mode == MODE_MIGRATE)
+		if (mode == MODE_MIGRATE || mode == MODE_HOP)
 			printf(" cpu=%d", ran_on_cpu);
 		if (wake_call_ns >= 0)
 			printf(" wake_call_us=%lld", (wake_call_ns + 999) / 1000);
+		if (moved_ns >= 0)
+			printf(" moved_us=%lld", (moved_ns + 500) / 1000);
 		printf("\n");
 	}
 
@@ -600,8 +747,15 @@ int main(int argc, char **argv)
 		if (write(wake_pipe[1], "q", 1) != 1)
 			fail("write (quit)", errno);
 	}
+	if (mode == MODE_HOP) {
+		publish(&hog2_round, (uint32_t)count + 1);
+		pthread_join(hog2, NULL);
+	}
 	pthread_join(hog, NULL);
 	pthread_join(waiter, NULL);
-	printf("done\n");
+	printf("done");
+	if (waiter_total_ns >= 0)
+		printf(" waiter_run_delay_us=%lld", (waiter_total_ns + 500) / 1000);
+	printf("\n");
 	return 0;
 }

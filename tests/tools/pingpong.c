@@ -11,7 +11,13 @@
  *   pingpong [-n MAX_EXCHANGES] [-H HITS] [-z SLEEP_MS]
  *
  * Stops after HITS hits (default 3) or MAX_EXCHANGES exchanges.
- * stdout: "pingpong pid=P tids=A,B" first, "done exchanges=N hits=H" last.
+ * stdout: "pingpong pid=P tids=A,B" first, "done exchanges=N hits=H" last,
+ * then " run_delay_us=D,E" where the kernel keeps it: each thread's whole
+ * run-queue wait (run_delay, /proc/thread-self/schedstat), read as it ends.
+ * Then, for each hit, "hit tid=T from_mono_us=A to_mono_us=B run_delay_us=D":
+ * the thread's sleep after it, from before (A, CLOCK_MONOTONIC) to after
+ * (B) it, and D, the growth of its run_delay over it: the wait of the
+ * wakeup that ended the sleep, by the kernel.
  * Exit status: 0; 1 on a system error; 2 on bad usage.
  */
 #ifndef _GNU_SOURCE
@@ -43,6 +49,31 @@ static _Atomic int tids[2];
 static _Atomic long hits, done_exchanges;
 static _Atomic int finished;
 static long max_exchanges = 5000000, want_hits = 3, sleep_ms = 300;
+static long long run_delay[2] = { -1, -1 };
+#define MAX_HITS 1000
+static struct hit { int tid; long long from_ns, to_ns, delay_ns; } hit_log[MAX_HITS];
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* this thread's run_delay (ns), the second field of schedstat; -1 unknown */
+static long long run_delay_ns(void)
+{
+	long long run_ns, delay_ns;
+	FILE *f = fopen("/proc/thread-self/schedstat", "re");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "%lld %lld", &run_ns, &delay_ns);
+	fclose(f);
+	return n == 2 ? delay_ns : -1;
+}
 
 static long voluntary_switches(void)
 {
@@ -77,26 +108,38 @@ static void *player(void *arg)
 
 		while (((v = atomic_load(&ball)) & 1) != (uint32_t)me) {
 			if (atomic_load(&finished))
-				return NULL;
+				goto out;
 			before = voluntary_switches();
 			if (futex_op(&ball, FUTEX_WAIT_PRIVATE, v) == 0 &&
 			    voluntary_switches() == before)
 				hit = 1;
 		}
-		if (hit && atomic_fetch_add(&hits, 1) + 1 >= want_hits)
+		long slot = hit ? atomic_fetch_add(&hits, 1) : -1;
+
+		if (hit && slot + 1 >= want_hits)
 			atomic_store(&finished, 1);
 		if (atomic_fetch_add(&done_exchanges, 1) + 1 >= max_exchanges)
 			atomic_store(&finished, 1);
 		atomic_store(&ball, v + 1);
 		futex_op(&ball, FUTEX_WAKE_PRIVATE, INT_MAX);
-		if (hit)
+		if (hit) {
+			struct hit *h = &hit_log[slot < MAX_HITS ? slot : MAX_HITS - 1];
+			long long d0 = run_delay_ns();
+
+			h->tid = gettid();
+			h->from_ns = mono_ns();
 			usleep(sleep_ms * 1000);
+			h->to_ns = mono_ns();
+			h->delay_ns = d0 < 0 ? -1 : run_delay_ns() - d0;
+		}
 		if (atomic_load(&finished)) {
 			atomic_fetch_add(&ball, 2); /* both see a change */
 			futex_op(&ball, FUTEX_WAKE_PRIVATE, INT_MAX);
-			return NULL;
+			goto out;
 		}
 	}
+out:
+	run_delay[me] = run_delay_ns();
 	return NULL;
 }
 
@@ -108,7 +151,7 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, ":n:H:z:h")) != -1) {
 		switch (opt) {
 		case 'n': max_exchanges = parse_number(optarg, "MAX_EXCHANGES", 1, 1000000000); break;
-		case 'H': want_hits = parse_number(optarg, "HITS", 1, 1000); break;
+		case 'H': want_hits = parse_number(optarg, "HITS", 1, MAX_HITS); break;
 		case 'z': sleep_ms = parse_number(optarg, "SLEEP_MS", 0, 60000); break;
 		case ':': bad_option("missing the value of option", optopt);
 		case '?': bad_option("unknown option", optopt);
@@ -127,6 +170,15 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	pthread_join(t[0], NULL);
 	pthread_join(t[1], NULL);
-	printf("done exchanges=%ld hits=%ld\n", atomic_load(&done_exchanges), atomic_load(&hits));
+	printf("done exchanges=%ld hits=%ld", atomic_load(&done_exchanges), atomic_load(&hits));
+	if (run_delay[0] >= 0 && run_delay[1] >= 0)
+		printf(" run_delay_us=%lld,%lld", (run_delay[0] + 500) / 1000,
+		       (run_delay[1] + 500) / 1000);
+	printf("\n");
+	for (long i = 0; i < atomic_load(&hits) && i < MAX_HITS; i++)
+		if (hit_log[i].delay_ns >= 0)
+			printf("hit tid=%d from_mono_us=%lld to_mono_us=%lld run_delay_us=%lld\n",
+			       hit_log[i].tid, hit_log[i].from_ns / 1000, (hit_log[i].to_ns + 999) / 1000,
+			       (hit_log[i].delay_ns + 500) / 1000);
 	return 0;
 }

@@ -18,7 +18,6 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -36,6 +35,7 @@ static const char usage_text[] = "usage: plant_pending -p TRACER_PID -t TID [-a 
 
 #define TOOL_NAME "plant_pending"
 #include "cli.h"
+#include "map_of_pid.h"
 
 #ifndef PIDFD_THREAD
 #define PIDFD_THREAD O_EXCL	/* include/uapi/linux/pidfd.h, Linux 6.9 */
@@ -50,45 +50,16 @@ static _Noreturn void die(const char *what, int err)
 /* the "start" map among those PID holds, as an fd of ours */
 static int find_start_map(int pid, struct bpf_map_info *info)
 {
-	char dir[64], path[400], line[128];
-	struct dirent *d;
-	DIR *fds;
+	static const struct map_want start = {
+		.name = "start", .value_size = sizeof(struct rqs_enqueue),
+	};
+	int fd = map_of_pid(pid, &start, info);
 
-	snprintf(dir, sizeof(dir), "/proc/%d/fdinfo", pid);
-	fds = opendir(dir);
-	if (!fds)
-		die(dir, errno);
-	while ((d = readdir(fds))) {
-		unsigned int id;
-		FILE *f;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		while (fgets(line, sizeof(line), f)) {
-			__u32 len = sizeof(*info);
-			int fd;
-
-			if (sscanf(line, "map_id: %u", &id) != 1)
-				continue;
-			fd = bpf_map_get_fd_by_id(id);
-			if (fd < 0)
-				continue;
-			memset(info, 0, sizeof(*info));
-			if (!bpf_obj_get_info_by_fd(fd, info, &len) && !strcmp(info->name, "start") &&
-			    info->value_size == sizeof(struct rqs_enqueue)) {
-				fclose(f);
-				closedir(fds);
-				return fd;
-			}
-			close(fd);
-		}
-		fclose(f);
+	if (fd < 0) {
+		fprintf(stderr, TOOL_NAME ": process %d holds no \"start\" map of the tracer's\n", pid);
+		exit(1);
 	}
-	closedir(fds);
-	fprintf(stderr, TOOL_NAME ": process %d holds no \"start\" map of the tracer's\n", pid);
-	exit(1);
+	return fd;
 }
 
 /* the third field of /proc/TID/schedstat: sched_info.pcount */

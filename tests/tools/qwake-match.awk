@@ -10,7 +10,10 @@
 #   hog_end <= S <= run        the hog ran until hog_end, the waiter by run
 #   t <= E <= hog              running, queued: the hog's timer (T) preempted
 #                              it, before the hog read its clock
-#   wake <= E <= woke          woken: inside the waker's wake call
+#   wake <= E <= woke          woken: inside the waker's wake call (a clean
+#                              woken round had the hog on the waiter's CPU
+#                              across that call, so the waker enqueued the
+#                              waiter itself: see qwake.c)
 # (2 us either side for the tool's truncation to microseconds). Rounds that
 # may be shorter than the tool's threshold min_us (their shortest possible
 # wait, hog_end less the latest possible start, is not over it) and other

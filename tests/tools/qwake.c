@@ -56,7 +56,13 @@
  * switched out more often than the round itself explains, or another task
  * ran on their CPU (A, the tasks that began to run there during the round,
  * from /proc/schedstat; -1 where it cannot be read): waits may have been
- * split or added.
+ * split or added. A woken round is noisy too unless the hog held the CPU
+ * across the whole wake call (t_hog <= t_wake, t_woke <= t_hog_end): the
+ * waker enqueues the waiter itself, inside its call, only on a busy CPU
+ * that shares its cache; on an idle one ttwu_queue_cond() hands the
+ * enqueue to that CPU (its wake list, run from an IPI), and a CPU too
+ * stalled to have run the hog's timer (a vCPU the host did not run) does
+ * it as late, after t_woke.
  * Exit status: 0; 1 on a system error; 2 on bad usage.
  */
 #ifndef _GNU_SOURCE
@@ -370,7 +376,9 @@ int main(int argc, char **argv)
 		/* round 1's counts include the threads' start-up */
 		noisy = (r > 1 && (atomic_load(&hog_switches) != SWITCHES_PER_ROUND ||
 				   atomic_load(&waiter_switches) != SWITCHES_PER_ROUND)) ||
-			arrivals > ARRIVALS_PER_ROUND;
+			arrivals > ARRIVALS_PER_ROUND ||
+			(waiter_path == 0 && (atomic_load(&t_hog) > atomic_load(&t_wake) ||
+					      t_woke > atomic_load(&t_hog_end)));
 		noisy_rounds += noisy;
 		clean_queued += !noisy && waiter_path == 2;
 		printf("round=%u path=%s wait_us=%lld noisy=%d arrivals=%lld t=%lld hog=%lld hog_end=%lld wake=%lld woke=%lld run=%lld\n",

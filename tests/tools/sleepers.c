@@ -4,6 +4,7 @@
  * steady total rate.
  *
  *   sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US] [-s DELAY_MS]
+ *            [-c COMMS] [-S | -P]
  *
  * Each thread sleeps with clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME) to
  * its next deadline; its period is THREADS / WAKEUPS_PER_SEC seconds and the
@@ -16,7 +17,12 @@
  *
  *   -b           herd: every thread uses the same deadlines (all wake together)
  *   -w WORK_US   busy work per wakeup, default 0
+ *   -c COMMS     thread i names itself "sleeper<i % COMMS>": COMMS distinct COMMs
  *   -s DELAY_MS  wait this long before creating the threads
+ *   -S           stop the process (SIGSTOP) before creating the threads,
+ *                after -s: it goes on when continued (SIGCONT)
+ *   -P           the same, once the threads are created, before the run:
+ *                tracers can attach first however long they take
  *
  * All threads are created first (32 KiB stacks) and wait on a barrier; they
  * then run from a common start time for SECONDS. A thread past its last
@@ -43,6 +49,7 @@
 #include <limits.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,7 +72,7 @@
 __extension__ typedef __int128 wide;
 
 static const char usage_text[] =
-	"usage: sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US] [-s DELAY_MS]";
+	"usage: sleepers -n THREADS -r WAKEUPS_PER_SEC -t SECONDS [-b] [-w WORK_US] [-s DELAY_MS] [-c COMMS] [-S | -P]";
 
 #define TOOL_NAME "sleepers"
 #include "cli.h"
@@ -73,6 +80,7 @@ static const char usage_text[] =
 static int nthreads;
 static long long rate, start_ns, end_ns, work_ns;
 static int herd;
+static long long ncomms;
 static pthread_barrier_t start_line;
 static _Atomic uint32_t stop_now;	/* futex word: threads past their last deadline wait on it */
 static _Atomic int started;		/* threads through the barrier and about to sleep */
@@ -165,7 +173,13 @@ static void *sleeper(void *arg)
 	uint64_t wakeups = 0, skipped = 0;
 	unsigned long mix = (unsigned long)idx * 2654435761u + 1;
 	long long k = 0, next, now, late;
+	char comm[32];
 
+	if (ncomms) {
+		snprintf(comm, sizeof(comm), "sleeper%lld", idx % ncomms);
+		comm[15] = '\0';
+		pthread_setname_np(pthread_self(), comm);
+	}
 	pthread_barrier_wait(&start_line);
 	next = deadline_of(idx, k);
 	if (atomic_fetch_add(&started, 1) == nthreads - 1)
@@ -311,16 +325,22 @@ int main(int argc, char **argv)
 	long stack_min = (long)PTHREAD_STACK_MIN, page = sysconf(_SC_PAGESIZE);
 	pthread_attr_t attr;
 	pthread_t *threads;
-	int opt, err;
+	int opt, err, stop_at = 0;
 
-	while ((opt = getopt(argc, argv, ":n:r:t:bw:s:h")) != -1) {
+	while ((opt = getopt(argc, argv, ":n:r:t:bw:s:c:SPh")) != -1) {
 		switch (opt) {
 		case 'n': nthreads = (int)parse_number(optarg, "THREADS", 1, 4000000); break;
 		case 'r': rate = parse_number(optarg, "WAKEUPS_PER_SEC", 1, 100000000); break;
 		case 't': seconds = parse_number(optarg, "SECONDS", 1, 86400); break;
 		case 'b': herd = 1; break;
+		case 'c': ncomms = parse_number(optarg, "COMMS", 1, 4000000); break;
 		case 'w': work_ns = parse_number(optarg, "WORK_US", 0, 10000000) * 1000; break;
 		case 's': delay_ms = parse_number(optarg, "DELAY_MS", 0, 3600000); break;
+		case 'S': case 'P':
+			if (stop_at && stop_at != opt)
+				bad_usage("at most one of -S -P, got", "both");
+			stop_at = opt;
+			break;
 		case ':': bad_option("missing the value of option", optopt);
 		case '?': bad_option("unknown option", optopt);
 		default: bad_usage(NULL, NULL);
@@ -338,6 +358,8 @@ int main(int argc, char **argv)
 
 	if (delay_ms)
 		sleep_until(clock_ns() + delay_ms * 1000000LL);
+	if (stop_at == 'S')
+		raise(SIGSTOP);
 
 	threads = calloc((size_t)nthreads, sizeof(*threads));
 	if (!threads) {
@@ -368,6 +390,8 @@ int main(int argc, char **argv)
 		}
 	}
 	pthread_attr_destroy(&attr);
+	if (stop_at == 'P')
+		raise(SIGSTOP);
 
 	/* time for the barrier to release every thread before the first deadline */
 	margin_ns = 100000000LL + 20000LL * nthreads;

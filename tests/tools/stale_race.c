@@ -108,7 +108,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	for (long c = 0; c < counts; c++) {
-		if ((err = count_stale_entries(map_fd, (unsigned int)(n_stale + n_live), &sc))) {
+		if ((err = count_stale_entries(map_fd, (unsigned int)(n_stale + n_live), sizeof(__u64), &sc))) {
 			fprintf(stderr, "stale_race: count %ld failed: %s\n", c + 1, strerror(-err));
 			return 1;
 		}

@@ -251,12 +251,32 @@ static void test_blame(void **state)
 	assert_int_equal(o.format.blame, 32);
 	assert_int_equal(o.min_us, 0);
 	capture_free(&c);
-	assert_int_equal(parse(&c, &o, "--blame", "1", NULL), PARSE_RUN);
+	/* a number is N only when a MIN_US follows it, anywhere later */
+	assert_int_equal(parse(&c, &o, "--blame", "1", "-W", "2ms", NULL), PARSE_RUN);
 	assert_int_equal(o.format.blame, 1);
+	assert_int_equal(o.min_us, 2000);
 	capture_free(&c);
-	assert_int_equal(parse(&c, &o, "-WB", "2", NULL), PARSE_RUN);
+	assert_int_equal(parse(&c, &o, "-WB", "2", "-p", "185", "-d", "5", "300", NULL), PARSE_RUN);
 	assert_true(o.format.waker);
 	assert_int_equal(o.format.blame, 2);
+	assert_int_equal(o.min_us, 300);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-B", "4", "--time", "us", "--", "50", NULL), PARSE_RUN);
+	assert_int_equal(o.format.blame, 4);
+	assert_int_equal(o.min_us, 50);
+	capture_free(&c);
+	/* otherwise the word after -B is the MIN_US, as after -W */
+	assert_int_equal(parse(&c, &o, "-W", "--cpu", "-B", "5ms", NULL), PARSE_RUN);
+	assert_int_equal(o.format.blame, 3);
+	assert_int_equal(o.min_us, 5000);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-B", "1000", NULL), PARSE_RUN);
+	assert_int_equal(o.format.blame, 3);
+	assert_int_equal(o.min_us, 1000);
+	capture_free(&c);
+	assert_int_equal(parse(&c, &o, "-B", "5", "-p185", "--time=us", NULL), PARSE_RUN);
+	assert_int_equal(o.format.blame, 3);
+	assert_int_equal(o.min_us, 5);
 	capture_free(&c);
 }
 
@@ -308,9 +328,8 @@ static void test_bad_numbers(void **state)
 	assert_usage_error("negative", "--tid=-3");
 	assert_usage_error("too large", "--hash-entries", "4294967296");
 	assert_usage_error("too small", "--hash-entries", "0");
-	assert_usage_error("invalid blame count '0': too small", "-B", "0");
-	assert_usage_error("invalid blame count '1000': too large (at most 32; for a threshold after -B, write -B N MIN_US)",
-			   "-B", "1000");
+	assert_usage_error("invalid blame count '0': too small", "-B", "0", "100");
+	assert_usage_error("invalid blame count '1000': too large (at most 32)", "-B", "1000", "2000");
 	assert_usage_error("invalid blame count '33': too large", "--blame=33");
 	assert_usage_error("invalid blame count 'x': not a number", "-Bx");
 	assert_usage_error("invalid blame count '': not a number", "--blame=");

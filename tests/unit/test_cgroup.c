@@ -81,6 +81,60 @@ static void test_first_cgroup2_wins(void **state)
 	assert_string_equal(mnt, "/one");
 }
 
+static int holding(const char *text, const char *dir, char *mnt, char *root)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int r = cgroup2_mount_holding(f, dir, mnt, PATH_MAX, root, PATH_MAX);
+
+	fclose(f);
+	return r;
+}
+
+/* inside a cgroup namespace (unshare -C -m), cgroup2 mounted again: the
+ * inherited mount comes first, its root above the namespace's */
+static const char ns_mountinfo[] =
+	"60 50 0:37 /../.. /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n"
+	"67 46 0:37 / /tmp/cg2 rw,relatime - cgroup2 none rw\n"
+	"68 46 0:37 / /tmp/cg2/x rw,relatime - cgroup2 none rw\n"
+	"69 46 0:37 /a /tmp/cg2/x rw,relatime - cgroup2 none rw\n";
+
+static void test_holding_longest_prefix(void **state)
+{
+	char mnt[PATH_MAX], root[PATH_MAX];
+
+	(void)state;
+	assert_int_equal(holding(ns_mountinfo, "/tmp/cg2/inner", mnt, root), 0);
+	assert_string_equal(mnt, "/tmp/cg2");
+	assert_string_equal(root, "/");
+	assert_int_equal(holding(ns_mountinfo, "/tmp/cg2", mnt, root), 0);
+	assert_string_equal(mnt, "/tmp/cg2");
+	/* the last of two at one point: mounted over the other */
+	assert_int_equal(holding(ns_mountinfo, "/tmp/cg2/x/y", mnt, root), 0);
+	assert_string_equal(mnt, "/tmp/cg2/x");
+	assert_string_equal(root, "/a");
+	/* a prefix of the name, not of the path */
+	assert_int_equal(holding(ns_mountinfo, "/tmp/cg2x/y", mnt, root), -1);
+	assert_int_equal(holding(ns_mountinfo, "/sys/fs/cgroup/unified/s", mnt, root), 0);
+	assert_string_equal(mnt, "/sys/fs/cgroup/unified");
+	assert_string_equal(root, "/../..");
+	assert_int_equal(holding("70 1 0:37 / / rw - cgroup2 none rw\n", "/a", mnt, root), 0);
+	assert_string_equal(mnt, "/");
+}
+
+static void test_rooted(void **state)
+{
+	FILE *f = fmemopen((void *)ns_mountinfo, strlen(ns_mountinfo), "r");
+	char mnt[PATH_MAX];
+
+	(void)state;
+	assert_int_equal(cgroup2_mount_rooted(f, mnt, sizeof(mnt)), 0);
+	assert_string_equal(mnt, "/tmp/cg2");
+	fclose(f);
+	f = fmemopen((void *)"1 0 0:1 /.. /one rw - cgroup2 cgroup2 rw\n", 41, "r");
+	assert_int_equal(cgroup2_mount_rooted(f, mnt, sizeof(mnt)), -1);
+	fclose(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -89,6 +143,8 @@ int main(void)
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_v1_only),
 		cmocka_unit_test(test_first_cgroup2_wins),
+		cmocka_unit_test(test_holding_longest_prefix),
+		cmocka_unit_test(test_rooted),
 	};
 
 	return cmocka_run_group_tests_name("cgroup", tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include "common/json_writer.h"
 #include "report/json_records.h"
 #include "report/why_columns.h"
+#include "capture.h"
 
 /* 2021-03-04 13:04:55.250001 UTC, as TS_NS (CLOCK_MONOTONIC) plus
  * REAL_MINUS_MONO */
@@ -19,13 +20,10 @@
 
 static char *escaped(const char *s, size_t len)
 {
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
+	struct capture c;
 
-	json_string(f, s, len);
-	fclose(f);
-	return buf;
+	json_string(capture_open(&c), s, len);
+	return capture_close(&c);
 }
 
 #define assert_escapes(in, out)                                   \
@@ -88,6 +86,20 @@ static void test_invalid_utf8_replaced(void **state)
 	assert_escapes("\xc3\xa9\xc3", "\"\xc3\xa9\\ufffd\"");
 }
 
+/* valid UTF-8, but a C1 control (U+009B is CSI on the Linux console) or a
+ * bidi override would act on the terminal showing the line */
+static void test_c1_and_bidi_escaped(void **state)
+{
+	(void)state;
+	assert_escapes("\xc2\x80\xc2\x9b\xc2\x9f", "\"\\u0080\\u009b\\u009f\"");
+	assert_escapes("\xe2\x80\xae" "abc", "\"\\u202eabc\"");
+	assert_escapes("\xd8\x9c\xe2\x80\x8e\xe2\x80\x8f", "\"\\u061c\\u200e\\u200f\"");
+	assert_escapes("\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9", "\"\\u202a\\u2066\\u2069\"");
+	/* their neighbours stay */
+	assert_escapes("\xc2\xa0\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xaa",
+		       "\"\xc2\xa0\xe2\x80\xa9\xe2\x80\xaf\xe2\x81\xaa\"");
+}
+
 static void test_stops_at_len_or_nul(void **state)
 {
 	char comm[16];
@@ -142,13 +154,10 @@ static void test_is_number(void **state)
 
 static char *render_event(const struct rqs_event *e, const struct output_format *o)
 {
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
+	struct capture c;
 
-	assert_int_equal(json_event(f, e, REAL_MINUS_MONO, o), 0);
-	fclose(f);
-	return buf;
+	assert_int_equal(json_event(capture_open(&c), e, REAL_MINUS_MONO, o), 0);
+	return capture_close(&c);
 }
 
 static void test_event(void **state)
@@ -191,14 +200,47 @@ static void test_event_all_fields(void **state)
 		"\"cpu\":1,\"comm\":\"waiter\",\"pid\":7,\"tid\":9,\"lat_us\":20000,\"lat_ns\":20000000,"
 		"\"prev_comm\":\"hog\",\"prev_tid\":8,"
 		"\"waker_comm\":\"hog\",\"waker_tid\":8,\"wake\":\"preempted\","
+		"\"waker_irq\":null,\"waker_irq_name\":null,\"waker_softirq\":null,\"waker_hrtimer\":false,"
 		"\"from_cpu\":0,\"rq\":1,"
-		"\"cover_pct\":100,\"blame\":[{\"comm\":\"hog\",\"tid\":8,\"us\":19999},"
-		"{\"comm\":\"swapper/1\",\"tid\":0,\"us\":0}]}\n");
+		"\"cover_pct\":100,\"blame\":[{\"comm\":\"hog\",\"tid\":8,\"cpu\":0,\"us\":19999}]}\n");
+	free(s);
+	/* exited before the report: no COMM */
+	e.blame[0].flags = RQS_BLAME_EXITED;
+	memset(e.blame[0].comm, 0, sizeof(e.blame[0].comm));
+	s = render_event(&e, &o);
+	assert_non_null(strstr(s, "\"blame\":[{\"comm\":null,\"tid\":8,\"cpu\":0,\"us\":19999}]}\n"));
 	free(s);
 	e.enq.cpu = 1;
 	e.nr_blame = 0;
 	s = render_event(&e, &o);
 	assert_non_null(strstr(s, "\"from_cpu\":null,\"rq\":1,\"cover_pct\":0,\"blame\":[]}\n"));
+	free(s);
+	/* from interrupt work: the task it came in on stays in waker_comm and
+	 * waker_tid; the work is named beside them (the live /sys/kernel/irq
+	 * has no irq 1000000) */
+	e.enq.waker = (struct rqs_waker){ .tid = 8, .how = RQS_WAKE_IRQ, .comm = "hog",
+					  .irq = 1000000 + 1 };
+	s = render_event(&e, &o);
+	assert_non_null(strstr(s, "\"waker_comm\":\"hog\",\"waker_tid\":8,\"wake\":\"irq\","
+				  "\"waker_irq\":1000000,\"waker_irq_name\":null,\"waker_softirq\":null,"
+				  "\"waker_hrtimer\":false,\"from_cpu\""));
+	free(s);
+	e.enq.waker.hrtimer = 1;
+	e.enq.waker.irq = 0;
+	s = render_event(&e, &o);
+	assert_non_null(strstr(s, "\"wake\":\"irq\",\"waker_irq\":null,\"waker_irq_name\":null,"
+				  "\"waker_softirq\":null,\"waker_hrtimer\":true,"));
+	free(s);
+	/* NET_RX is vector 3 on every kernel (enum in include/linux/interrupt.h) */
+	e.enq.waker = (struct rqs_waker){ .tid = 8, .how = RQS_WAKE_SOFTIRQ, .comm = "hog",
+					  .softirq = 3 + 1, .irq = 5, .hrtimer = 1 };
+	s = render_event(&e, &o);
+	assert_non_null(strstr(s, "\"wake\":\"softirq\",\"waker_irq\":null,\"waker_irq_name\":null,"
+				  "\"waker_softirq\":\"net_rx\",\"waker_hrtimer\":false,"));
+	free(s);
+	e.enq.waker.softirq = 200 + 1;
+	s = render_event(&e, &o);
+	assert_non_null(strstr(s, "\"waker_softirq\":\"200\","));
 	free(s);
 }
 
@@ -206,17 +248,55 @@ static void test_banner(void **state)
 {
 	struct plan p = { .storage = STORAGE_TASK, .min_us = 500, .tid = 4, .comm = "x\"y",
 			  .format.blame = 3, .duration_s = 3 };
-	char *buf = NULL;
-	size_t n = 0;
-	FILE *f = open_memstream(&buf, &n);
+	struct capture c;
+	char *buf;
 
 	(void)state;
-	assert_int_equal(json_banner(f, &p), 0);
-	fclose(f);
+	assert_int_equal(json_banner(capture_open(&c), &p, NULL), 0);
+	buf = capture_close(&c);
 	assert_true(!strncmp(buf, "{\"type\":\"start\",\"tool\":\"runqslower-ts\",\"version\":\"", 49));
 	assert_non_null(strstr(buf, "\"min_us\":500,\"storage\":\"task\",\"filter_tid\":4,"
 				    "\"filter_comm\":\"x\\\"y\",\"previous\":false,\"waker\":false,"
-				    "\"cpu\":false,\"blame\":3,\"duration_s\":3}\n"));
+				    "\"cpu\":false,\"blame\":3,\"duration_s\":3,\"outliers\":false,"
+				    "\"summary\":false}\n"));
+	free(buf);
+}
+
+/* --no-outliers, -i, --by and --metrics: the start record says so (with -j
+ * the summary's text banner and the "Serving metrics" line are not printed) */
+static void test_banner_summary(void **state)
+{
+	struct plan p = { .storage = STORAGE_HASH, .min_us = 1, .summary = {
+		.enabled = true, .print = true, .interval = 5, .by = RQS_BY_CGROUP,
+		.metrics = true, .metrics_addr = "::1", .metrics_port = 9548 } };
+	struct capture c;
+	char *buf;
+
+	(void)state;
+	assert_int_equal(json_banner(capture_open(&c), &p, NULL), 0);
+	buf = capture_close(&c);
+	assert_non_null(strstr(buf, "\"duration_s\":0,\"outliers\":false,\"summary\":true,"
+				    "\"interval_s\":5,\"by\":\"cgroup\","
+				    "\"metrics_url\":\"http://[::1]:9548/metrics\"}\n"));
+	free(buf);
+}
+
+/* --metrics as bound: the first URL, and every one a host name gave */
+static void test_banner_bound_urls(void **state)
+{
+	struct plan p = { .storage = STORAGE_HASH, .min_us = 1, .summary = {
+		.enabled = true, .metrics = true, .metrics_addr = "localhost", .metrics_port = 9548 } };
+	struct listen_set l = { .n = 2, .fds = { -1, -1 }, .urls = { "http://[::1]:9548/metrics",
+								     "http://127.0.0.1:9548/metrics" } };
+	struct capture c;
+	char *buf;
+
+	(void)state;
+	assert_int_equal(json_banner(capture_open(&c), &p, &l), 0);
+	buf = capture_close(&c);
+	assert_non_null(strstr(buf, ",\"metrics_url\":\"http://[::1]:9548/metrics\","
+				    "\"metrics_urls\":[\"http://[::1]:9548/metrics\","
+				    "\"http://127.0.0.1:9548/metrics\"]}\n"));
 	free(buf);
 }
 
@@ -224,10 +304,13 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain),
+		cmocka_unit_test(test_banner_summary),
+		cmocka_unit_test(test_banner_bound_urls),
 		cmocka_unit_test(test_quotes_and_backslashes),
 		cmocka_unit_test(test_control_bytes),
 		cmocka_unit_test(test_valid_utf8_passes),
 		cmocka_unit_test(test_invalid_utf8_replaced),
+		cmocka_unit_test(test_c1_and_bidi_escaped),
 		cmocka_unit_test(test_stops_at_len_or_nul),
 		cmocka_unit_test(test_every_byte),
 		cmocka_unit_test(test_is_number),

@@ -6,9 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "report/text_lines.h"
+#include "report/wake_source.h"
+#include "capture.h"
 
 /* 2021-03-04 13:04:55.250001 UTC, as the events' CLOCK_MONOTONIC time
  * TS_NS plus REAL_MINUS_MONO */
@@ -18,14 +21,25 @@
 
 static char *render(int (*fn)(FILE *, void *), void *arg)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	struct capture c;
 
-	assert_true(fn(f, arg) > 0);
-	fclose(f);
-	return buf;
+	assert_true(fn(capture_open(&c), arg) > 0);
+	return capture_close(&c);
 }
+
+/* what @fn writes for @arg is @want, or holds @part */
+#define assert_renders(fn, arg, want)             \
+	do {                                      \
+		char *text_ = render(fn, arg);    \
+		assert_string_equal(text_, want); \
+		free(text_);                      \
+	} while (0)
+#define assert_renders_part(fn, arg, part)            \
+	do {                                          \
+		char *text_ = render(fn, arg);        \
+		assert_non_null(strstr(text_, part)); \
+		free(text_);                          \
+	} while (0)
 
 struct banner_args {
 	unsigned long long min_us;
@@ -56,32 +70,23 @@ static int event(FILE *f, void *arg)
 static void test_banner(void **state)
 {
 	struct banner_args a = { .min_us = 10000 };
-	char *s;
 
 	(void)state;
-	s = render(banner, &a);
-	assert_string_equal(s,
+	assert_renders(banner, &a,
 		"Tracing run queue latency higher than 10000 us\n"
 		"TIME     COMM             TID           LAT(us)\n");
-	free(s);
 	a = (struct banner_args){ .min_us = 0, .f.previous = true };
-	s = render(banner, &a);
-	assert_string_equal(s,
+	assert_renders(banner, &a,
 		"Tracing run queue latency higher than 0 us\n"
 		"TIME     COMM             TID           LAT(us) PREV COMM        PREV TID\n");
-	free(s);
 	a = (struct banner_args){ .min_us = 5, .f = { .time = TIME_US, .tgid = true } };
-	s = render(banner, &a);
-	assert_string_equal(s,
+	assert_renders(banner, &a,
 		"Tracing run queue latency higher than 5 us\n"
 		"TIME            COMM             TID    TGID          LAT(us)\n");
-	free(s);
 	a = (struct banner_args){ .min_us = 5, .f = { .time = TIME_MONO, .previous = true } };
-	s = render(banner, &a);
-	assert_string_equal(s,
+	assert_renders(banner, &a,
 		"Tracing run queue latency higher than 5 us\n"
 		"TIME(s)         COMM             TID           LAT(us) PREV COMM        PREV TID\n");
-	free(s);
 }
 
 static void test_event(void **state)
@@ -89,12 +94,9 @@ static void test_event(void **state)
 	struct event_args a = {
 		.e = { .delta_ns = 25013999, .pid = 597, .task = "kworker/1:2" },
 	};
-	char *s;
 
 	(void)state;
-	s = render(event, &a);
-	assert_string_equal(s, "13:04:55 kworker/1:2      597             25013\n");
-	free(s);
+	assert_renders(event, &a, "13:04:55 kworker/1:2      597             25013\n");
 }
 
 static void test_event_previous(void **state)
@@ -104,27 +106,21 @@ static void test_event_previous(void **state)
 		       .prev_pid = 12, .prev_task = "hog" },
 		.f.previous = true,
 	};
-	char *s;
 
 	(void)state;
-	s = render(event, &a);
 	/* the last column is not padded (upstream pads it to 6) */
-	assert_string_equal(s, "13:04:55 a                4194304              1 hog              12\n");
-	free(s);
+	assert_renders(event, &a, "13:04:55 a                4194304              1 hog              12\n");
 }
 
 static void test_comm_without_nul(void **state)
 {
 	struct event_args a = { .e = { .delta_ns = 0, .pid = 1 } };
-	char *s;
 
 	(void)state;
 	memcpy(a.e.task, "0123456789abcdef", RQS_COMM_LEN);
 	memcpy(a.e.prev_task, "ABCDEFGHIJKLMNOP", RQS_COMM_LEN);
 	a.f.previous = true;
-	s = render(event, &a);
-	assert_string_equal(s, "13:04:55 0123456789abcdef 1                   0 ABCDEFGHIJKLMNOP 0\n");
-	free(s);
+	assert_renders(event, &a, "13:04:55 0123456789abcdef 1                   0 ABCDEFGHIJKLMNOP 0\n");
 }
 
 /* TIME is the switch-in's time, converted from CLOCK_MONOTONIC */
@@ -133,60 +129,42 @@ static void test_event_times(void **state)
 	struct event_args a = {
 		.e = { .delta_ns = 25013999, .pid = 597, .tgid = 590, .task = "kworker/1:2" },
 	};
-	char *s;
 
 	(void)state;
 	a.f = (struct output_format){ .time = TIME_US };
-	s = render(event, &a);
-	assert_string_equal(s, "13:04:55.250001 kworker/1:2      597             25013\n");
-	free(s);
+	assert_renders(event, &a, "13:04:55.250001 kworker/1:2      597             25013\n");
 	a.f = (struct output_format){ .time = TIME_MONO, .tgid = true };
-	s = render(event, &a);
-	assert_string_equal(s, "12345.678901    kworker/1:2      597    590             25013\n");
-	free(s);
+	assert_renders(event, &a, "12345.678901    kworker/1:2      597    590             25013\n");
 	a.f = (struct output_format){ .time = TIME_US, .tgid = true, .previous = true };
 	a.e.prev_pid = 3;
 	memcpy(a.e.prev_task, "hog", 4);
-	s = render(event, &a);
-	assert_string_equal(s, "13:04:55.250001 kworker/1:2      597    590             25013 hog              3\n");
-	free(s);
+	assert_renders(event, &a, "13:04:55.250001 kworker/1:2      597    590             25013 hog              3\n");
 	/* a second boundary: 13:04:55.999999 and 13:04:56.000000 */
 	a.f = (struct output_format){ .time = TIME_US };
 	a.e.prev_pid = 0;
 	a.e.ts_ns = TS_NS + 749998001ULL - 1000;
-	s = render(event, &a);
-	assert_string_equal(s, "13:04:55.999999 kworker/1:2      597             25013\n");
-	free(s);
+	assert_renders(event, &a, "13:04:55.999999 kworker/1:2      597             25013\n");
 	a.e.ts_ns = TS_NS + 749998001ULL;
-	s = render(event, &a);
-	assert_string_equal(s, "13:04:56.000000 kworker/1:2      597             25013\n");
-	free(s);
+	assert_renders(event, &a, "13:04:56.000000 kworker/1:2      597             25013\n");
 	a.f = (struct output_format){ .time = TIME_HMS };
-	s = render(event, &a);
-	assert_string_equal(s, "13:04:56 kworker/1:2      597             25013\n");
-	free(s);
+	assert_renders(event, &a, "13:04:56 kworker/1:2      597             25013\n");
 }
 
 static void test_banner_why(void **state)
 {
 	struct banner_args a = { .min_us = 1, .f = { .waker = true, .cpu = true, .blame = 3 } };
-	char *s;
 
 	(void)state;
-	s = render(banner, &a);
-	assert_string_equal(s,
+	assert_renders(banner, &a,
 		"Tracing run queue latency higher than 1 us\n"
 		"TIME     COMM             TID           LAT(us) WAKER COMM       WAKER TID WAKE      "
 		"CPU  FROM RQ   COVER RAN INSTEAD\n");
-	free(s);
 	/* the last column is not padded; PREV TID is when columns follow */
 	a = (struct banner_args){ .min_us = 1, .f = { .waker = true, .previous = true } };
-	s = render(banner, &a);
-	assert_string_equal(s,
+	assert_renders(banner, &a,
 		"Tracing run queue latency higher than 1 us\n"
 		"TIME     COMM             TID           LAT(us) PREV COMM        PREV TID "
 		"WAKER COMM       WAKER TID WAKE\n");
-	free(s);
 }
 
 static void test_event_waker(void **state)
@@ -197,37 +175,141 @@ static void test_event_waker(void **state)
 		       .enq = { .waker = { .tid = 1233, .how = RQS_WAKE_WAKEUP, .comm = "latgen" } } },
 		.f.waker = true,
 	};
-	char *s;
 
 	(void)state;
-	s = render(event, &a);
-	assert_string_equal(s, "13:04:55 waiter           1235            20013 latgen           1233      wakeup\n");
-	free(s);
+	assert_renders(event, &a, "13:04:55 waiter           1235            20013 latgen           1233      wakeup\n");
 	a.f.previous = true;
-	s = render(event, &a);
-	assert_string_equal(s, "13:04:55 waiter           1235            20013 hog              12       latgen           1233      wakeup\n");
-	free(s);
+	assert_renders(event, &a, "13:04:55 waiter           1235            20013 hog              12       latgen           1233      wakeup\n");
 	a.f.previous = false;
 	a.e.enq.waker.how = RQS_WAKE_PREEMPTED;
-	s = render(event, &a);
-	assert_non_null(strstr(s, " 1233      preempted\n"));
-	free(s);
+	assert_renders_part(event, &a, " 1233      preempted\n");
+	/* nothing noted of the interrupt: its kind, not the task */
 	a.e.enq.waker.how = RQS_WAKE_SOFTIRQ;
-	s = render(event, &a);
-	assert_non_null(strstr(s, " 1233      softirq\n"));
-	free(s);
+	assert_renders(event, &a, "13:04:55 waiter           1235            20013 [softirq]        -         softirq\n");
 	a.e.enq.waker.how = RQS_WAKE_IRQ;
-	s = render(event, &a);
-	assert_non_null(strstr(s, " 1233      irq\n"));
-	free(s);
+	assert_renders(event, &a, "13:04:55 waiter           1235            20013 [irq]            -         irq\n");
 	a.e.enq.waker.how = RQS_WAKE_NEW;
-	s = render(event, &a);
-	assert_non_null(strstr(s, " 1233      new\n"));
-	free(s);
+	assert_renders_part(event, &a, " 1233      new\n");
 	a.e.enq.waker.how = 0;
-	s = render(event, &a);
-	assert_non_null(strstr(s, " 1233      -\n"));
-	free(s);
+	assert_renders_part(event, &a, " 1233      -\n");
+}
+
+/* a fake /sys/kernel/irq, /proc/interrupts and /proc/softirqs */
+static char fake_dir[64], fake_interrupts[128], fake_softirqs[128];
+
+static void put(const char *rel, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", fake_dir, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static int fake_setup(void **state)
+{
+	char path[256];
+
+	(void)state;
+	strcpy(fake_dir, "/tmp/rqs-unit-irq.XXXXXX");
+	assert_non_null(mkdtemp(fake_dir));
+	snprintf(path, sizeof(path), "%s/24", fake_dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	put("24/actions", "eth0,PCIe PME\n");
+	/* kernel/irq/proc.c show_interrupts(), 2 CPUs */
+	put("interrupts",
+	    "           CPU0       CPU1       \n"
+	    "  9:          0          0   IO-APIC   9-fasteoi   acpi\n"
+	    " 41:      13947          0 PCI-MSIX-0000:00:04.0   1-edge      virtio3-rx, other\n"
+	    "NMI:          0          0   Non-maskable interrupts\n");
+	put("softirqs",
+	    "                    CPU0       CPU1       \n"
+	    "          HI:          1          0\n"
+	    "       TIMER:     163530     175519\n"
+	    "      NET_TX:          3          5\n"
+	    "      NET_RX:      34102      17390\n");
+	snprintf(fake_interrupts, sizeof(fake_interrupts), "%s/interrupts", fake_dir);
+	snprintf(fake_softirqs, sizeof(fake_softirqs), "%s/softirqs", fake_dir);
+	wake_source_paths(fake_dir, fake_interrupts, fake_softirqs);
+	return 0;
+}
+
+static int fake_teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fake_dir);
+	assert_int_equal(system(cmd), 0);
+	wake_source_paths("/sys/kernel/irq", "/proc/interrupts", "/proc/softirqs");
+	return 0;
+}
+
+/* -W from interrupt work: the work named, TID "-", the columns kept */
+static void test_event_waker_interrupt(void **state)
+{
+	struct event_args a = {
+		.e = { .delta_ns = 20013000, .pid = 1235, .task = "waiter",
+		       .enq = { .waker = { .tid = 1233, .how = RQS_WAKE_IRQ, .comm = "hog",
+					   .irq = 24 + 1 } } },
+		.f.waker = true,
+	};
+
+	(void)state;
+	/* /sys/kernel/irq/24/actions: its blank becomes '_' */
+	assert_renders(event, &a, "13:04:55 waiter           1235            20013 [irq/24-eth0,PCIe_PME] -         irq\n");
+	/* no such directory: the /proc/interrupts line's last field */
+	a.e.enq.waker.irq = 41 + 1;
+	assert_renders(event, &a, "13:04:55 waiter           1235            20013 [irq/41-virtio3-rx,_other] -         irq\n");
+	a.e.enq.waker.irq = 9 + 1;
+	assert_renders_part(event, &a, " [irq/9-acpi]     -         irq\n");
+	/* gone by now: the number alone */
+	a.e.enq.waker.irq = 77 + 1;
+	assert_renders_part(event, &a, " [irq/77]         -         irq\n");
+	/* irq 0 is an irq (the timer on x86 before the local APIC) */
+	a.e.enq.waker.irq = 0 + 1;
+	assert_renders_part(event, &a, " [irq/0]          -         irq\n");
+	/* a hard hrtimer, inside a device interrupt or not */
+	a.e.enq.waker.hrtimer = 1;
+	assert_renders_part(event, &a, " [hrtimer]        -         irq\n");
+	a.e.enq.waker.irq = 0;
+	assert_renders_part(event, &a, " [hrtimer]        -         irq\n");
+	/* a softirq: /proc/softirqs' row of its vector, lower case */
+	a.e.enq.waker = (struct rqs_waker){ .tid = 1233, .how = RQS_WAKE_SOFTIRQ, .comm = "hog",
+					    .softirq = 3 + 1 };
+	assert_renders(event, &a, "13:04:55 waiter           1235            20013 [softirq/net_rx] -         softirq\n");
+	a.e.enq.waker.softirq = 1 + 1;
+	assert_renders_part(event, &a, " [softirq/timer]  -         softirq\n");
+	/* a vector past the rows listed: its number */
+	a.e.enq.waker.softirq = 9 + 1;
+	assert_renders_part(event, &a, " [softirq/9]      -         softirq\n");
+	/* fields of another kind are not read */
+	a.e.enq.waker = (struct rqs_waker){ .tid = 1233, .how = RQS_WAKE_WAKEUP, .comm = "latgen",
+					    .softirq = 4, .hrtimer = 1, .irq = 25 };
+	assert_renders_part(event, &a, " latgen           1233      wakeup\n");
+	a.e.enq.waker.how = RQS_WAKE_PREEMPTED;
+	assert_renders_part(event, &a, " latgen           1233      preempted\n");
+	/* with --cpu after it: padded as before */
+	a.e.enq.waker = (struct rqs_waker){ .how = RQS_WAKE_SOFTIRQ, .softirq = 1 };
+	a.f.cpu = true;
+	a.e.enq.rq_len = 2;
+	assert_renders_part(event, &a, " [softirq/hi]     -         softirq   0    -    2\n");
+}
+
+/* without /proc/softirqs: the kernel's table */
+static void test_softirq_builtin_names(void **state)
+{
+	(void)state;
+	wake_source_paths(NULL, NULL, "/nonexistent/softirqs");
+	assert_string_equal(softirq_name(0), "hi");
+	assert_string_equal(softirq_name(3), "net_rx");
+	assert_string_equal(softirq_name(5), "irq_poll");
+	assert_string_equal(softirq_name(9), "rcu");
+	assert_null(softirq_name(10));
+	wake_source_paths(NULL, NULL, "/proc/softirqs");
 }
 
 static void test_event_cpu(void **state)
@@ -237,17 +319,12 @@ static void test_event_cpu(void **state)
 		       .enq = { .cpu = 1, .rq_len = 2 } },
 		.f.cpu = true,
 	};
-	char *s;
 
 	(void)state;
-	s = render(event, &a);
-	assert_string_equal(s, "13:04:55 t                7                5000 1    -    2\n");
-	free(s);
+	assert_renders(event, &a, "13:04:55 t                7                5000 1    -    2\n");
 	a.e.enq.cpu = 0;
 	a.e.enq.rq_len = RQS_RQ_UNKNOWN;
-	s = render(event, &a);
-	assert_string_equal(s, "13:04:55 t                7                5000 1    0    -\n");
-	free(s);
+	assert_renders(event, &a, "13:04:55 t                7                5000 1    0    -\n");
 }
 
 static void test_event_blame(void **state)
@@ -264,32 +341,99 @@ static void test_event_blame(void **state)
 		       } },
 		.f.blame = 2,
 	};
-	char *s;
 
 	(void)state;
 	/* summed by TID, largest first, 2 of 3 shown, all counted in COVER;
 	 * empty slots and the waiter itself never */
-	s = render(event, &a);
-	assert_string_equal(s, "13:04:55 waiter           9               20000   92% hog[8]=18000us kworker/1:0[55]=401us\n");
-	free(s);
+	assert_renders(event, &a, "13:04:55 waiter           9               20000   92% hog[8]=18000us kworker/1:0[55]=401us\n");
 	a.e.nr_blame = 0;
-	s = render(event, &a);
-	assert_string_equal(s, "13:04:55 waiter           9               20000    0% -\n");
-	free(s);
+	assert_renders(event, &a, "13:04:55 waiter           9               20000    0% -\n");
 	a.e.nr_blame = 1;
 	a.e.blame[0] = (struct rqs_blame){ .ns = 30000000, .tid = 8, .comm = "hog" };
+	assert_renders_part(event, &a, "  100% hog[8]=30000us\n");
+}
+
+/* A wait that migrated from CPU 1 to CPU 0, where it ran: each share
+ * summed per TID and CPU, one from CPU 1 marked @1; an idle task is no
+ * share and no covered time, on either CPU */
+static void test_event_blame_cpus(void **state)
+{
+	struct event_args a = {
+		.e = { .delta_ns = 45000000, .pid = 9, .task = "waiter", .cpu = 0, .nr_blame = 5,
+		       .blame = {
+			       { .ns = 5000000, .tid = 8, .comm = "hog", .cpu = 1 },
+			       { .ns = 9000000, .tid = 0, .comm = "swapper/1", .cpu = 1 },
+			       { .ns = 10000000, .tid = 8, .comm = "hog", .cpu = 1 },
+			       { .ns = 20000000, .tid = 0, .comm = "swapper/0", .cpu = 0 },
+			       { .ns = 600000, .tid = 8, .comm = "hog", .cpu = 0 },
+		       } },
+		.f.blame = 3,
+	};
+
+	(void)state;
+	assert_renders(event, &a, "13:04:55 waiter           9               45000   35% hog[8]@1=15000us hog[8]=600us\n");
+}
+
+/* A task that exited before the report, its COMM no longer readable: one
+ * share per TID, "(exited)", counted in COVER; a slot of the same TID with
+ * a name read gives the entry that name */
+static void test_event_blame_exited(void **state)
+{
+	struct event_args a = {
+		.e = { .delta_ns = 20000000, .pid = 9, .task = "waiter", .cpu = 0, .nr_blame = 3,
+		       .blame = {
+			       { .ns = 12000000, .tid = 8, .flags = RQS_BLAME_EXITED },
+			       { .ns = 3000000, .tid = 7, .comm = "worker" },
+			       { .ns = 5000000, .tid = 8, .flags = RQS_BLAME_EXITED },
+		       } },
+		.f.blame = 3,
+	};
+	char *s;
+
+	(void)state;
 	s = render(event, &a);
-	assert_non_null(strstr(s, "  100% hog[8]=30000us\n"));
+	assert_string_equal(s, "13:04:55 waiter           9               20000  100% (exited)[8]=17000us worker[7]=3000us\n");
 	free(s);
+	a.e.blame[0] = (struct rqs_blame){ .ns = 12000000, .tid = 8, .comm = "spinner" };
+	s = render(event, &a);
+	assert_non_null(strstr(s, "  100% spinner[8]=17000us worker[7]=3000us\n"));
+	free(s);
+}
+
+/* Names any user picks, in every column that prints one: COMM, PREV COMM,
+ * WAKER COMM, RAN INSTEAD. The forged line, the clear screen, CSI (U+009B),
+ * RLO (U+202E) and a byte that is no UTF-8 reach no terminal raw; ordinary
+ * names keep their columns. */
+static void test_event_untrusted_names(void **state)
+{
+	struct event_args a = {
+		.e = { .delta_ns = 20000000, .pid = 9, .task = "x\n00:00:00 sshd",
+		       .prev_pid = 8, .prev_task = "\x1b[2J\xc2\x9b",
+		       .enq = { .waker = { .tid = 7, .how = RQS_WAKE_WAKEUP,
+					   .comm = "\xe2\x80\xae" "abc\\" } },
+		       .nr_blame = 1,
+		       .blame = { { .ns = 20000000, .tid = 8, .comm = "h\xffg\x7f" } } },
+		.f = { .previous = true, .waker = true, .blame = 1 },
+	};
+
+	(void)state;
+	assert_renders(event, &a, "13:04:55 x\\x0a00:00:00 sshd 9               20000 "
+			       "\\x1b[2J\\u009b    8        \\u202eabc\\\\      7         wakeup "
+			       "    100% h\\xffg\\x7f[8]=20000us\n");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_event_untrusted_names),
 		cmocka_unit_test(test_banner_why),
 		cmocka_unit_test(test_event_waker),
+		cmocka_unit_test_setup_teardown(test_event_waker_interrupt, fake_setup, fake_teardown),
+		cmocka_unit_test(test_softirq_builtin_names),
 		cmocka_unit_test(test_event_cpu),
 		cmocka_unit_test(test_event_blame),
+		cmocka_unit_test(test_event_blame_cpus),
+		cmocka_unit_test(test_event_blame_exited),
 		cmocka_unit_test(test_banner),
 		cmocka_unit_test(test_event),
 		cmocka_unit_test(test_event_previous),

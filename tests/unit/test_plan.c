@@ -27,28 +27,30 @@ struct expect {
 	long event_size, ringbuf_bytes;
 	int waker, cpu, previous;	/* cfg */
 	int outliers, json, stats;
+	int banner;		/* enum banner_kind */
 	int sum_enabled, sum_print, sum_interval, sum_by, metrics;
 	long hist_keys, hist_key_size;
 	long long min_ns;
 	int ntgids, targ_pid, comm_filtered, cgroup;
 	int storage;		/* the mode given to the plan; -1: task */
 	long hash_entries;
+	int loss_every;		/* plan.loss_every_s; -1: 0 */
 };
 
 /* a row overrides the defaults that ROW() gives every field */
 #pragma GCC diagnostic ignored "-Woverride-init"
 #define ROW(...) { .programs = -1, .details = -1, .blame = -1, .event_size = -1, \
 	.ringbuf_bytes = -1, .waker = -1, .cpu = -1, .previous = -1, .outliers = -1, \
-	.json = -1, .stats = -1, .sum_enabled = -1, .sum_print = -1, .sum_interval = -1, \
+	.banner = -1, .json = -1, .stats = -1, .sum_enabled = -1, .sum_print = -1, .sum_interval = -1, \
 	.sum_by = -1, .metrics = -1, .hist_keys = -1, .hist_key_size = -1, .min_ns = -1, \
 	.ntgids = -1, .targ_pid = -1, .comm_filtered = -1, .cgroup = -1, .storage = -1, \
-	.hash_entries = -1, __VA_ARGS__ }
+	.hash_entries = -1, .loss_every = -1, __VA_ARGS__ }
 
 static const struct expect rows[] = {
 	/* the plain plan: what every row starts from */
 	ROW(.argv = { NULL }, .programs = PROGS_PLAIN, .details = 0, .blame = 0,
 	    .event_size = BASE, .ringbuf_bytes = RB, .waker = 0, .cpu = 0, .previous = 0,
-	    .outliers = 1, .json = 0, .stats = 0, .sum_enabled = 0, .sum_print = 0,
+	    .outliers = 1, .banner = BANNER_COLUMNS, .json = 0, .stats = 0, .sum_enabled = 0, .sum_print = 0,
 	    .hist_keys = 1, .hist_key_size = 0, .min_ns = 10001000, .ntgids = 0,
 	    .targ_pid = 0, .comm_filtered = 0, .cgroup = 0, .hash_entries = 10240),
 	ROW(.argv = { "0" }, .min_ns = 0),
@@ -61,15 +63,23 @@ static const struct expect rows[] = {
 	    .event_size = DETAILS, .waker = 1),
 	ROW(.argv = { "--cpu" }, .programs = PROGS_EXT, .details = 1, .event_size = DETAILS,
 	    .cpu = 1),
-	ROW(.argv = { "-B" }, .programs = PROGS_EXT, .details = 1, .blame = 1,
+	ROW(.argv = { "-B" }, .programs = PROGS_EXT | PROGS_BLAME, .details = 1, .blame = 1,
 	    .event_size = BLAME, .ringbuf_bytes = RB * RQS_RINGBUF_BLAME_FACTOR),
-	ROW(.argv = { "-B", "5" }, .programs = PROGS_EXT, .details = 1, .blame = 1,
+	ROW(.argv = { "-B5" }, .programs = PROGS_EXT | PROGS_BLAME, .details = 1, .blame = 1,
 	    .event_size = BLAME, .ringbuf_bytes = RB * RQS_RINGBUF_BLAME_FACTOR),
 	ROW(.argv = { "-j" }, .programs = PROGS_EXT, .details = 1, .event_size = DETAILS,
-	    .json = 1),
-	ROW(.argv = { "-W", "--cpu", "-B", "-j" }, .programs = PROGS_EXT | PROGS_WAKER,
+	    .json = 1, .banner = BANNER_JSON),
+	ROW(.argv = { "-W", "--cpu", "-B", "-j" }, .programs = PROGS_EXT | PROGS_WAKER | PROGS_BLAME,
 	    .details = 1, .blame = 1, .event_size = BLAME,
-	    .ringbuf_bytes = RB * RQS_RINGBUF_BLAME_FACTOR, .waker = 1, .cpu = 1, .json = 1),
+	    .ringbuf_bytes = RB * RQS_RINGBUF_BLAME_FACTOR, .waker = 1, .cpu = 1, .json = 1,
+	    .banner = BANNER_JSON),
+	/* -j: JSON whatever else is on, the summary's banner included */
+	ROW(.argv = { "-j", "--no-outliers" }, .programs = PROGS_EXT, .details = 1,
+	    .event_size = DETAILS, .json = 1, .banner = BANNER_JSON, .outliers = 0,
+	    .sum_enabled = 1, .sum_print = 1),
+	ROW(.argv = { "-j", "-s", "-i", "1", "--by", "cpu", "--stats" }, .programs = PROGS_EXT,
+	    .details = 1, .event_size = DETAILS, .json = 1, .banner = BANNER_JSON, .stats = 1,
+	    .sum_enabled = 1, .sum_print = 1, .sum_interval = 1, .sum_by = RQS_BY_CPU),
 	ROW(.argv = { "-c", "nginx" }, .programs = PROGS_EXT, .comm_filtered = 1),
 	ROW(.argv = { "--cgroup", "/x" }, .programs = PROGS_EXT, .cgroup = 1),
 	ROW(.argv = { "-p", "1,2" }, .ntgids = 2),
@@ -86,12 +96,21 @@ static const struct expect rows[] = {
 	    .sum_by = RQS_BY_COMM, .hist_keys = RQS_DEFAULT_MAX_KEYS),
 	ROW(.argv = { "--by", "cgroup", "--max-keys", "64" }, .sum_enabled = 1, .sum_print = 1,
 	    .sum_by = RQS_BY_CGROUP, .hist_keys = 64, .hist_key_size = 8),
-	ROW(.argv = { "--no-outliers" }, .outliers = 0, .sum_enabled = 1, .sum_print = 1),
+	ROW(.argv = { "--no-outliers" }, .outliers = 0, .banner = BANNER_SUMMARY,
+	    .sum_enabled = 1, .sum_print = 1),
 	ROW(.argv = { "--metrics", "9548" }, .sum_enabled = 1, .metrics = 1),
 	ROW(.argv = { "--metrics", "9548", "--no-outliers", "--by", "cgroup" }, .outliers = 0,
+	    .banner = BANNER_SUMMARY,
 	    .sum_enabled = 1, .metrics = 1, .sum_by = RQS_BY_CGROUP,
-	    .hist_keys = RQS_DEFAULT_MAX_KEYS, .hist_key_size = 8),
+	    .hist_keys = RQS_DEFAULT_MAX_KEYS, .hist_key_size = 8, .loss_every = RQS_LOSS_EVERY_S),
 	ROW(.argv = { "--metrics", "9548", "-s" }, .sum_enabled = 1, .sum_print = 1, .metrics = 1),
+	/* the loss lines of an exporter that prints no waits: paced, by -i */
+	ROW(.argv = { "--metrics", "9548", "--no-outliers", "-i", "7" }, .outliers = 0,
+	    .banner = BANNER_SUMMARY, .sum_enabled = 1, .sum_print = 1, .sum_interval = 7,
+	    .metrics = 1, .loss_every = 7),
+	ROW(.argv = { "--metrics", "9548", "--no-outliers", "-j" }, .programs = PROGS_EXT,
+	    .details = 1, .event_size = DETAILS, .json = 1, .banner = BANNER_JSON, .outliers = 0,
+	    .sum_enabled = 1, .metrics = 1, .loss_every = RQS_LOSS_EVERY_S),
 };
 
 static void plan_of(const char *const *args, enum storage_mode mode, struct plan *p)
@@ -147,6 +166,11 @@ static void test_rows(void **state)
 		CHECK(p.format.previous, PICK(previous));
 		CHECK(p.outliers, PICK(outliers));
 		CHECK(p.format.json, PICK(json));
+		/* one form for every output on stdout */
+		CHECK(p.summary.form, PICK(json) ? FORM_JSON : FORM_TEXT);
+		CHECK(p.stats_form, PICK(json) ? FORM_JSON : FORM_TEXT);
+		CHECK(p.loss_form, PICK(json) ? FORM_JSON : FORM_TEXT);
+		CHECK(p.banner, PICK(banner));
 		CHECK(p.stats, PICK(stats));
 		CHECK(p.summary.enabled, PICK(sum_enabled));
 		CHECK(p.cfg.summary, PICK(sum_enabled));
@@ -166,6 +190,7 @@ static void test_rows(void **state)
 		CHECK(p.cfg.comm_mask[0] != 0, PICK(comm_filtered));
 		CHECK(p.cfg.cgroup_id != 0, PICK(cgroup));
 		CHECK(p.hash_entries, PICK(hash_entries));
+		CHECK(p.loss_every_s, r->loss_every != -1 ? r->loss_every : 0);
 	}
 }
 
@@ -199,6 +224,7 @@ static void test_event_size_covers_output(void **state)
 		/* exactly one build of each tracepoint's program loads */
 		assert_int_equal(!!(p.programs & PROGS_PLAIN) + !!(p.programs & PROGS_EXT), 1);
 		assert_int_equal(!!(p.programs & PROGS_WAKER), !!p.format.waker);
+		assert_int_equal(!!(p.programs & PROGS_BLAME), !!p.format.blame);
 	}
 }
 

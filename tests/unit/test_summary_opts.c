@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <limits.h>
 #include <linux/types.h>
 
 #include "cli/parse_args.h"
@@ -111,8 +112,22 @@ static void test_summary_and_implications(void **state)
 	assert_true(plan_of(&o)->print);
 	assert_run(&o, "--max-keys", "4096", "--by", "cgroup");
 	assert_int_equal(o.sum.max_keys, 4096);
+	/* --bucket-range: a unit as MIN_US has, microseconds without one */
+	assert_run(&o, "--bucket-range", "1us-10s");
+	assert_true(plan_of(&o)->enabled && plan_of(&o)->print);
+	assert_int_equal(plan_of(&o)->bucket_low_us, 1);
+	assert_int_equal(plan_of(&o)->bucket_high_us, 10000000);
+	assert_run(&o, "--bucket-range=500-2ms", "--metrics", "9548");
+	assert_run(&o, "--bucket-range", "0-86400s");
+	assert_int_equal(plan_of(&o)->bucket_high_us, 86400000000ULL);
+	assert_run(&o, "--bucket-range=500-2ms", "--metrics", "9548");
+	assert_false(plan_of(&o)->print);
+	assert_int_equal(plan_of(&o)->bucket_low_us, 500);
+	assert_int_equal(plan_of(&o)->bucket_high_us, 2000);
 	/* a second parse starts over */
 	assert_run(&o, "100");
+	assert_int_equal(plan_of(&o)->bucket_low_us, 0);
+	assert_int_equal(plan_of(&o)->bucket_high_us, ULLONG_MAX);
 	assert_false(plan_of(&o)->enabled);
 }
 
@@ -132,6 +147,16 @@ static void test_metrics_address(void **state)
 	assert_int_equal(o.sum.metrics_port, 65535);
 	assert_run(&o, "--metrics", "[::]:80");
 	assert_string_equal(o.sum.metrics_addr, "::");
+	/* host names: resolved when the sockets are bound */
+	assert_run(&o, "--metrics", "localhost:9548");
+	assert_string_equal(o.sum.metrics_addr, "localhost");
+	assert_int_equal(o.sum.metrics_port, 9548);
+	assert_run(&o, "--metrics", "metrics-1.example.org.:80");
+	assert_string_equal(o.sum.metrics_addr, "metrics-1.example.org.");
+	assert_run(&o, "--metrics", "ip6_localhost:80");
+	assert_string_equal(o.sum.metrics_addr, "ip6_localhost");
+	assert_run(&o, "--metrics", "1host:80");
+	assert_string_equal(o.sum.metrics_addr, "1host");
 }
 
 static void test_bad_input(void **state)
@@ -150,11 +175,54 @@ static void test_bad_input(void **state)
 	assert_usage("port not in 1-65535", "--metrics", "127.0.0.1:65536");
 	assert_usage("expected [ADDR:]PORT", "--metrics", "127.0.0.1:http");
 	assert_usage("expected [ADDR:]PORT", "--metrics", "127.0.0.1:");
-	assert_usage("not a numeric IPv4 or IPv6 address", "--metrics", "localhost:9548");
-	assert_usage("not a numeric IPv4 or IPv6 address", "--metrics", "1.2.3:9548");
+	/* all digits and dots: the resolver would take 1.2.3 as 1.2.0.3 */
+	assert_usage("invalid metrics address '1.2.3:9548': not an IP address or a host name",
+		     "--metrics", "1.2.3:9548");
+	assert_usage("not an IP address or a host name", "--metrics", "256.1.1.1:9548");
 	assert_usage("empty address before ':'", "--metrics", ":9548");
 	assert_usage("an IPv6 address needs brackets", "--metrics", "::1:9548");
-	assert_usage("not a numeric IPv4 or IPv6 address", "--metrics", "[127.0.0.1:9548");
+	assert_usage("not an IP address or a host name", "--metrics", "[127.0.0.1:9548");
+	assert_usage("not an IPv6 address in [ADDR]", "--metrics", "[127.0.0.1]:9548");
+	assert_usage("not an IPv6 address in [ADDR]", "--metrics", "[localhost]:9548");
+	assert_usage("not an IP address or a host name", "--metrics", "bad!name:9548");
+	assert_usage("not an IP address or a host name", "--metrics", "-lead.example:9548");
+	assert_usage("not an IP address or a host name", "--metrics", "trail-.example:9548");
+	assert_usage("not an IP address or a host name", "--metrics", "a..b:9548");
+	assert_usage("not an IP address or a host name", "--metrics", ".a:9548");
+	assert_usage("not an IP address or a host name", "--metrics",
+		     "a234567890123456789012345678901234567890123456789012345678901234:9548");
+	assert_usage("invalid bucket range '10s-1us': LOW must be below HIGH", "--bucket-range", "10s-1us");
+	assert_usage("invalid bucket range '1ms-1000us': LOW must be below HIGH", "--bucket-range", "1ms-1000us");
+	assert_usage("invalid bucket range '10s': expected LOW-HIGH", "--bucket-range", "10s");
+	assert_usage("invalid bucket range '-10s': expected LOW-HIGH", "--bucket-range", "-10s");
+	assert_usage("invalid bucket range '1us-': expected LOW-HIGH", "--bucket-range", "1us-");
+	assert_usage("invalid bucket range '1m-1h': expected LOW-HIGH", "--bucket-range", "1m-1h");
+	assert_usage("invalid bucket range '1us-10s-1': expected LOW-HIGH", "--bucket-range", "1us-10s-1");
+	assert_usage("invalid bucket range '1-99999999999999999999': more than a day", "--bucket-range", "1-99999999999999999999");
+	assert_usage("invalid bucket range '1-18446744073709552s': more than a day", "--bucket-range", "1-18446744073709552s");
+	assert_usage("invalid bucket range '1-86401s': more than a day", "--bucket-range", "1-86401s");
+	assert_usage("needs an argument", "--bucket-range");
+	assert_usage("--web-config needs --metrics: it configures the exporter",
+		     "--web-config", "web.yml");
+	assert_usage("--web-config needs --metrics", "--web-config", "web.yml", "-s");
+	assert_usage("invalid --web-config '': expected a file", "--metrics", "1", "--web-config=");
+	assert_usage("needs an argument", "--metrics", "1", "--web-config");
+}
+
+static void test_web_config(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_run(&o, "--metrics", "9548");
+	assert_null(o.sum.web_config);
+	assert_null(plan_of(&o)->web_config);
+	assert_false(plan_of(&o)->https);
+	assert_run(&o, "--web-config", "/etc/rqs/web.yml", "--metrics", "9548");
+	assert_string_equal(o.sum.web_config, "/etc/rqs/web.yml");
+	assert_string_equal(plan_of(&o)->web_config, "/etc/rqs/web.yml");
+	/* the file is read by main(), not by the plan */
+	assert_null(plan_of(&o)->web);
 }
 
 static void test_help_documents_them(void **state)
@@ -170,7 +238,8 @@ static void test_help_documents_them(void **state)
 	fclose(fe);
 	for (const char **w = (const char *[]){ "--summary", "--interval SECS", "--by KEY",
 						 "--max-keys N", "--no-outliers",
-						 "--metrics [ADDR:]PORT", NULL }; *w; w++)
+						 "--metrics [ADDR:]PORT", "--bucket-range LOW-HIGH",
+						 "--web-config FILE", NULL }; *w; w++)
 		assert_non_null(strstr(out, *w));
 	free(out);
 	free(err);
@@ -183,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_summary_and_implications),
 		cmocka_unit_test(test_metrics_address),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_web_config),
 		cmocka_unit_test(test_help_documents_them),
 	};
 

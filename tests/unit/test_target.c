@@ -18,6 +18,7 @@
 
 #include "cli/resolve_targets.h"
 #include "common/procfs.h"
+#include "capture.h"
 
 static char proc[] = "/tmp/rqs-fake-proc.XXXXXX";
 
@@ -66,10 +67,11 @@ struct run {
 static struct run resolve(struct options *o)
 {
 	struct run r = { 0 };
-	FILE *f = open_memstream(&r.err, &r.len);
+	struct capture c;
 
-	r.ret = targets_resolve(o, proc, f);
-	fclose(f);
+	r.ret = targets_resolve(o, proc, capture_open(&c));
+	r.err = capture_close(&c);
+	r.len = c.len;
 	return r;
 }
 

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+/*
+ * hot_create: whether the tracing programs create task storage, with
+ * cfg.hot_create as the frontend sets it before (0) or since (1) Linux 6.4.
+ *
+ *   hot_create 0|1
+ *
+ * Forks a child, then loads the task-storage tracer filtered on it (-p)
+ * with its sched_switch, sched_wakeup and sched_wakeup_new programs only:
+ * no task_newtask program and no prefill, so the child has no storage.
+ * The child then sleeps and wakes 50 times. Prints
+ *
+ *   storage=yes|no not_recorded=N created_hot=N
+ *
+ * whether the child has storage now (looked up by pidfd), the wakeups the
+ * programs could not record, and the storage they created. One
+ * "hot_create: ..." line and exit 1 on failure, 2 on bad usage.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/types.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "../../bpf/runqslower.h"
+#include "../../bpf/histogram.h"
+#include "runqslower_task.skel.h"
+
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	(void)level;
+	(void)fmt;
+	(void)args;
+	return 0;
+}
+
+static unsigned long long counter(int fd, __u32 i, int ncpus)
+{
+	unsigned long long total = 0;
+	__u64 v[ncpus];
+
+	if (bpf_map_lookup_elem(fd, &i, v))
+		return ~0ULL;
+	for (int c = 0; c < ncpus; c++)
+		total += v[c];
+	return total;
+}
+
+int main(int argc, char **argv)
+{
+	struct runqslower_task_bpf *skel = NULL;
+	int go[2], done[2], pidfd = -1, ncpus, rc = 1, found;
+	struct rqs_enqueue value;
+	struct bpf_program *prog;
+	const char *what = "";
+	pid_t child;
+	char c = 0;
+
+	if (argc != 2 || (strcmp(argv[1], "0") && strcmp(argv[1], "1"))) {
+		fprintf(stderr, "usage: hot_create 0|1\n");
+		return 2;
+	}
+	libbpf_set_print(quiet);
+	ncpus = libbpf_num_possible_cpus();
+	if (ncpus <= 0 || pipe(go) || pipe(done)) {
+		fprintf(stderr, "hot_create: setup: %s\n", strerror(errno));
+		return 1;
+	}
+	child = fork();
+	if (child == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(1);
+		for (int i = 0; i < 50; i++)
+			nanosleep(&(struct timespec){ .tv_nsec = 2000000 }, NULL);
+		if (write(done[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	if (child < 0) {
+		fprintf(stderr, "hot_create: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	what = "open";
+	skel = runqslower_task_bpf__open();
+	if (!skel)
+		goto fail;
+	skel->rodata->cfg.min_ns = 3600ULL * 1000000000ULL;
+	skel->rodata->cfg.ntgids = 1;
+	skel->rodata->cfg.targ_tgids[0] = child;
+	skel->rodata->cfg.hot_create = argv[1][0] == '1';
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *name = bpf_program__name(prog);
+
+		bpf_program__set_autoload(prog, !strcmp(name, "handle_sched_switch") ||
+					  !strcmp(name, "handle_sched_wakeup") ||
+					  !strcmp(name, "handle_sched_wakeup_new"));
+	}
+	what = "load";
+	if (runqslower_task_bpf__load(skel))
+		goto fail;
+	what = "attach";
+	if (runqslower_task_bpf__attach(skel))
+		goto fail;
+	what = "run the child";
+	if (write(go[1], &c, 1) != 1 || read(done[0], &c, 1) != 1)
+		goto fail;
+	what = "pidfd_open";
+	pidfd = syscall(SYS_pidfd_open, child, 0);
+	if (pidfd < 0)
+		goto fail;
+	what = "look up the child's storage";
+	found = !bpf_map_lookup_elem(bpf_map__fd(skel->maps.start), &pidfd, &value);
+	if (!found && errno != ENOENT)
+		goto fail;
+	printf("storage=%s not_recorded=%llu created_hot=%llu\n", found ? "yes" : "no",
+	       counter(bpf_map__fd(skel->maps.counters), RQS_LOST_STORAGE, ncpus),
+	       counter(bpf_map__fd(skel->maps.counters), RQS_STORAGE_CREATED_HOT, ncpus));
+	rc = 0;
+	goto out;
+fail:
+	fprintf(stderr, "hot_create: cannot %s: %s\n", what, strerror(errno));
+out:
+	if (pidfd >= 0)
+		close(pidfd);
+	runqslower_task_bpf__destroy(skel);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	return rc;
+}
