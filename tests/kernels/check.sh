@@ -63,12 +63,12 @@ alive() {
 }
 
 # exits_within PID SECONDS: 0 once PID has exited, 1 if it still runs then
+# (wall-clock seconds: under TCG each turn of the loop is slow)
 exits_within() {
-	i=0
+	end=$(($(date +%s) + $2))
 	while alive "$1"; do
-		[ $i -lt $(($2 * 10)) ] || return 1
+		[ "$(date +%s)" -lt $end ] || return 1
 		sleep 0.1
-		i=$((i + 1))
 	done
 }
 
@@ -81,17 +81,21 @@ diag() {
 	done
 }
 
-# started PID FILE: wait (up to 300 s: BPF verification is slow under TCG)
-# until the tool has printed its header
+# started PID FILE: wait (up to 120 s of wall clock: BPF verification is
+# slow under TCG, a few seconds) until the tool has printed its header
 started() {
-	i=0
-	while [ $i -lt 3000 ]; do
+	end=$(($(date +%s) + 120))
+	while [ "$(date +%s)" -lt $end ]; do
 		grep -q '^TIME' "$2" 2> /dev/null && return 0
 		kill -0 "$1" 2> /dev/null || return 1
 		sleep 0.1
-		i=$((i + 1))
 	done
 	return 1
+}
+
+# step NAME: the check about to run, so that a guest that hangs says where
+step() {
+	echo "VMSTEP $label $1 $(cut -d' ' -f1 /proc/uptime)"
 }
 
 # caps_check PID: empty if each thread of PID, attached, holds only the
@@ -267,6 +271,7 @@ check_queued() {
 	pid=$!
 	if ! started "$pid" "$out"; then
 		echo "VMTEST $label queued-$mode FAIL: did not start: $(head -c 300 "$err")"
+		diag "$pid"
 		kill -9 "$pid" 2> /dev/null
 		taskset -p "$cpus" $$ > /dev/null
 		return
@@ -314,6 +319,7 @@ check_auto() {
 	pid=$!
 	if ! started "$pid" "$tmp/auto.out"; then
 		echo "VMTEST $label auto FAIL: did not start: $(head -c 300 "$tmp/auto.err")"
+		diag "$pid"
 		kill -9 "$pid" 2> /dev/null
 		return
 	fi
@@ -364,6 +370,7 @@ check_load() {
 	pid=$!
 	if ! started "$pid" "$out"; then
 		echo "VMTEST $label load-$mode FAIL: did not start: $(head -c 300 "$err")"
+		diag "$pid"
 		kill -9 "$pid" 2> /dev/null
 		return
 	fi
@@ -445,6 +452,7 @@ task_storage_unsafe() {
 	return 1
 }
 
+step task
 if task_storage_missing; then
 	check_task_refused
 elif task_storage_unsafe; then
@@ -452,8 +460,11 @@ elif task_storage_unsafe; then
 else
 	check_mode task
 fi
+step hash
 check_mode hash
+step auto
 check_auto
+step load-task
 if task_storage_missing; then
 	echo "VMTEST $label load-task ok (not run: no task storage for tracing programs before 5.13)"
 elif task_storage_unsafe; then
@@ -461,7 +472,10 @@ elif task_storage_unsafe; then
 else
 	check_load task
 fi
+step load-hash
 check_load hash
+step queued-task
 check_queued task
+step queued-hash
 check_queued hash
 rm -rf "$tmp"

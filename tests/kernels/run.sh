@@ -8,7 +8,7 @@
 # run.sh arm64 (make vmtest-arm64): the cross-built static binary on
 # Debian's arm64 6.1 and 6.12 kernels, qemu-system-aarch64 -M virt -cpu max.
 #   VMTEST_CACHE   where kernels are kept (default /var/cache/runqslower-ts-vmtest)
-#   VMTEST_TIMEOUT seconds a boot may take (default 600; one takes 7-40 s
+#   VMTEST_TIMEOUT seconds a boot may take (default 300; one takes 7-40 s
 #                  on x86-64, 9-40 s on arm64, and a hang inside a check
 #                  ends it in at most 3 min)
 #   VMTEST_KERNELS regex of the labels to boot (by hand; default all)
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/../.."
 TOP=$PWD
 ARCH=${1:-x86}
 CACHE=${VMTEST_CACHE:-/var/cache/runqslower-ts-vmtest}
-TIMEOUT=${VMTEST_TIMEOUT:-600}
+TIMEOUT=${VMTEST_TIMEOUT:-300}
 SET=base
 [ "$ARCH" = x86 ] && [ "${VMTEST_SET:-}" = all ] && SET=all
 [ "$ARCH" = x86-more ] && ARCH=x86 SET=more
@@ -75,6 +75,15 @@ report() {
 crash_lines() {
 	{ grep -a -E 'Oops|BUG|panic|RIP:|Call Trace|^ *\[ *[0-9.]+\]  [a-z_]+\+0x' "$1" || tail -5 "$1"; } |
 		head -12 | tr -d '\r' | sed 's/^/#     /'
+}
+
+# hung_where LOG: in which check a guest that hung was, and the first
+# thing its kernel said of it (a soft lockup, an RCU stall, an oops)
+hung_where() {
+	local at said
+	at=$(grep -a '^VMSTEP ' "$1" | tail -1 | tr -d '\r' | awk '{ print $3 " check, begun at " $4 " s of uptime" }')
+	said=$(grep -a -m1 -E 'soft lockup|rcu.*stall|hung_task|Oops|BUG|panic' "$1" | tr -d '\r' | cut -c1-160)
+	if [ -n "$at" ]; then echo "in the $at${said:+; its kernel: $said}"; else echo "before the checks${said:+; its kernel: $said}"; fi
 }
 
 missing=
@@ -144,7 +153,10 @@ while read -r label version vmlinuz; do
 	# of ours has run, is booted again, at most twice, and says so: under
 	# TCG a guest can oops in its own boot-time code patching (6.12 hit an
 	# int3 in sched_clock_cpu() while marking sched_clock stable, about one
-	# boot in ten). A guest that dies after VMTEST BEGIN is a failure.
+	# boot in ten). A guest that dies after VMTEST BEGIN is a failure. A
+	# guest that hangs is booted again once, with what its kernel said and
+	# the check it hung in printed; a second hang is a failure.
+	hung= hangs=0
 	for boot in 1 2 3; do
 		t0=$SECONDS
 		timeout "$TIMEOUT" "$QEMU" -accel tcg "${MACHINE[@]}" -smp 2 -m 1024 \
@@ -153,15 +165,23 @@ while read -r label version vmlinuz; do
 			-append "console=$CONSOLE panic=-1 quiet mitigations=off preempt=full" < /dev/null > "$log" 2>&1
 		rc=$?
 		echo "# $label ($version): boot and checks took $((SECONDS - t0)) s"
-		[ $rc != 124 ] && [ $boot -lt 3 ] && ! grep -aq '^VMTEST BEGIN' "$log" || break
+		if [ $rc = 124 ]; then
+			hung="the boot timed out after $TIMEOUT s $(hung_where "$log")"
+			echo "#   $label: $hung (boot $boot); what it printed last:"
+			crash_lines "$log"
+			cp "$log" "$log.boot$boot"
+			hangs=$((hangs + 1))
+			[ $boot -lt 3 ] && [ $hangs -lt 2 ] || break
+			echo "#   $label: booted again"
+			continue
+		fi
+		[ $boot -lt 3 ] && ! grep -aq '^VMTEST BEGIN' "$log" || break
 		echo "#   $label: the guest kernel died before the checks began (boot $boot), booted again; what it printed:"
 		crash_lines "$log"
 		cp "$log" "$log.boot$boot"
 	done
 	if [ $rc = 124 ]; then
-		echo "#   $label: the boot timed out after $TIMEOUT s; its last console lines:"
-		tail -3 "$log" | tr -d '\r' | sed 's/^/#     /'
-		report "$label" "$log" "the boot timed out after $TIMEOUT s"
+		report "$label" "$log" "$hung"
 		continue
 	fi
 	report "$label" "$log"
