@@ -255,10 +255,8 @@ static void conn_close(struct http_server *s, struct conn *c)
 }
 
 /* Under conn_lock: the connection waiting longest for its request's
- * headers, from @host's address (any if NULL). A client that sends its
- * request at once has it read in the loop that accepted it (up to 11
- * accepts a loop in libmicrohttpd 0.9.75's MHD_epoll()), so only as many
- * connections arriving in that moment could push it out. */
+ * headers, from @host's address (any if NULL). A client that sent its
+ * request with the connection is never one (request_came_with()). */
 static struct conn *oldest_waiting(struct http_server *s, const struct sockaddr_storage *host)
 {
 	struct conn *c, *old = NULL;
@@ -319,6 +317,21 @@ static enum MHD_Result admit(void *cls, const struct sockaddr *addr, socklen_t l
 	return ret;
 }
 
+/* Whether the request's headers came with the connection (the first
+ * segment, which TCP_DEFER_ACCEPT waited for, holds their end). Such a
+ * connection does not wait for its request: libmicrohttpd reads it only in
+ * a later turn of its loop, after up to ten more accepts a turn, and a burst
+ * of reconnections from the same address must not push it out first. A TLS
+ * connection's bytes are a handshake, never this. */
+static bool request_came_with(int fd)
+{
+	char buf[2048];
+	ssize_t n;
+
+	n = recv(fd, buf, sizeof(buf), MSG_PEEK | MSG_DONTWAIT);
+	return n >= 4 && memmem(buf, (size_t)n, "\r\n\r\n", 4);
+}
+
 static void notify_connection(void *cls, struct MHD_Connection *mc, void **ctx,
 			      enum MHD_ConnectionNotificationCode code)
 {
@@ -356,6 +369,7 @@ static void notify_connection(void *cls, struct MHD_Connection *mc, void **ctx,
 	}
 	c->fd = fd->connect_fd;
 	c->since_ms = now_ms();
+	c->headers_in = request_came_with(c->fd);
 	memcpy(&c->addr, addr->client_addr, addr->client_addr->sa_family == AF_INET6 ?
 	       sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in));
 	pthread_mutex_lock(&s->conn_lock);

@@ -1388,6 +1388,40 @@ t_slow_clients() {
 	stop_tracer "$tracer_pid"
 }
 
+# A scrape that sent its request with the connection is not a connection
+# waiting for one: 24 connections from its own address that arrive right
+# behind it (each with one byte of a request), all accepted in one burst
+# while the exporter was stopped, take the places of one another, not the
+# scrape's, which libmicrohttpd reads only after up to ten more accepts.
+t_request_with_connection() {
+	local fds=() fd code i
+	start_exporter rqs --by comm --no-outliers
+	curl -s -o /dev/null --max-time 5 "http://127.0.0.1:$port/metrics" || fail "the first scrape failed"
+	kill -STOP "$tracer_pid"
+	curl -s -o page.txt -w '%{http_code} %{errormsg}' --max-time 10 "http://127.0.0.1:$port/metrics" > code.txt &
+	bg_pids+=($!)
+	local scrape=$!
+	# curl's request queued first in the kernel's accept queue
+	for _ in $(seq 50); do
+		ss -Htn state established "( sport = :$port )" | grep -q . && break
+		sleep 0.1
+	done
+	sleep 0.3
+	for i in $(seq 24); do
+		exec {fd}<>/dev/tcp/127.0.0.1/"$port"
+		printf G >&$fd
+		fds+=($fd)
+	done
+	kill -CONT "$tracer_pid"
+	wait $scrape || true
+	code=$(cat code.txt)
+	for fd in "${fds[@]}"; do exec {fd}>&-; done
+	[ "${code%% *}" = 200 ] || fail "the scrape, queued before 24 connections from its address: HTTP $code"
+	grep -q '^runqslower_ts_build_info{' page.txt || fail "page: $(head -3 page.txt)"
+	note "scrape answered: HTTP $code, with 24 slow connections from 127.0.0.1 behind it"
+	stop_tracer "$tracer_pid"
+}
+
 t_hostile_clients() {
 	start_exporter rqs --by comm --no-outliers
 	# idle connections that never send a byte, held open meanwhile
@@ -1730,6 +1764,7 @@ test_case ROOT,BTF,CMD_curl,CMD_openssl,CMD_python3 "--web-config: a right passw
 test_case ROOT,BTF,CMD_curl "--web-config: a password check longer than the request deadline is answered" t_web_config_slow_hash
 test_case ROOT,BTF,CMD_ss "bad input: one line, exit 2 (port in use, unbindable address, -i 0, --by pid)" t_bad_input
 test_case ROOT,BTF,CMD_curl "malformed and idle HTTP clients: errors, and the exporter keeps serving" t_hostile_clients
+test_case ROOT,BTF,CMD_curl,CMD_ss "a scrape that sent its request at once is not pushed out by its address's connections" t_request_with_connection
 test_case ROOT,BTF,CMD_curl,CMD_setpriv,NOBODY_PYTHON "slow-header attacks by nobody (352 connections, 9 addresses): every scrape answered" t_slow_clients
 test_case ROOT,BTF,CMD_curl,CMD_setpriv,NOBODY_PYTHON "the connection limit follows RLIMIT_NOFILE; over it, scrapes still answered" t_connection_limit_fds
 test_case ROOT,BTF,CMD_bpftool "summary off: the histogram code is not in the loaded program" t_off_costs_nothing
