@@ -87,7 +87,7 @@ static int poll_until_done(struct run *r, volatile sig_atomic_t *exiting)
 			break;
 		}
 		p->real_minus_mono = real_minus_mono_ns();
-		err = tracer_poll(&r->t, 0);
+		err = tracer_poll(&r->t, 0, exiting);
 		if (err < 0 && err != -EINTR && !p->write_failed) {
 			fprintf(stderr, RQS_NAME ": cannot poll the ring buffer: %s\n",
 				strerror(-err));
@@ -120,7 +120,9 @@ static void finish(struct run *r)
 	tracer_detach(&r->t);
 	if (!p->write_failed) {
 		p->real_minus_mono = real_minus_mono_ns();
-		tracer_poll(&r->t, 0);
+		/* detached: what is left is finite */
+		while (tracer_poll(&r->t, 0, NULL) > 0)
+			;
 		fflush(stdout);
 	}
 	if (plan->summary.enabled)

@@ -171,6 +171,20 @@ static int attach_storage_at_fork(struct tracer *t)
 	return 0;
 }
 
+static int batch_event(void *ctx, void *data, size_t size)
+{
+	struct tracer *t = ctx;
+	int err = t->on_event(t->on_event_ctx, data, size);
+
+	if (err < 0)
+		return err;
+	if (!--t->batch_left || (t->stop && *t->stop)) {
+		t->cut = true;
+		return -ECANCELED;
+	}
+	return 0;
+}
+
 int tracer_start(struct tracer *t, const struct plan *plan,
 		 ring_buffer_sample_fn on_event, void *ctx)
 {
@@ -259,7 +273,12 @@ int tracer_start(struct tracer *t, const struct plan *plan,
 		fail("cannot attach BPF programs", err);
 		goto out;
 	}
-	t->rb = ring_buffer__new(events_fd(t), on_event, ctx, NULL);
+	t->on_event = on_event;
+	t->on_event_ctx = ctx;
+	t->batch = plan->ringbuf_bytes / ((plan->event_size + BPF_RINGBUF_HDR_SZ + 7) & ~7UL);
+	if (!t->batch)
+		t->batch = 1;
+	t->rb = ring_buffer__new(events_fd(t), batch_event, t, NULL);
 	if (!t->rb) {
 		err = fail("cannot create ring buffer", -errno);
 		goto out;
@@ -271,14 +290,26 @@ out:
 }
 
 /* The programs wake the reader only when the ring buffer is half full (see
- * bpf/runqslower.bpf.c): after a timeout, take what is there anyway. */
-int tracer_poll(struct tracer *t, int timeout_ms)
+ * bpf/runqslower.bpf.c): after a timeout, take what is there anyway.
+ * libbpf (1.1 at least; ring_buffer__consume_n() came in 1.4) goes on
+ * reading for as long as the programs keep writing, so a reader slower
+ * than they (a slow terminal, valgrind) would never return: each poll ends
+ * after one buffer's worth, or at a signal. The sample that ends it has
+ * been handled, and libbpf has moved past it, before the error stops the
+ * read. */
+int tracer_poll(struct tracer *t, int timeout_ms, const volatile sig_atomic_t *stop)
 {
-	int err = ring_buffer__poll(t->rb, timeout_ms);
+	int err;
 
-	if (err < 0)
+	t->batch_left = t->batch;
+	t->cut = false;
+	t->stop = stop;
+	err = ring_buffer__poll(t->rb, timeout_ms);
+	if (err >= 0 && !t->cut)
+		err = ring_buffer__consume(t->rb);
+	if (err < 0 && !(err == -ECANCELED && t->cut))
 		return err;
-	return ring_buffer__consume(t->rb);
+	return (int)(t->batch - t->batch_left);
 }
 
 int tracer_epoll_fd(const struct tracer *t)

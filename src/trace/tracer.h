@@ -2,6 +2,7 @@
 #ifndef RQS_TRACER_H
 #define RQS_TRACER_H
 
+#include <signal.h>
 #include <linux/types.h>
 #include <bpf/libbpf.h>
 
@@ -24,6 +25,12 @@ struct tracer {
 	struct bpf_map *hist_cpu, *hist_keyed; /* -s: bpf/histogram.bpf.h */
 	__u32 *hist_gen;
 	struct ring_buffer *rb;
+	ring_buffer_sample_fn on_event;
+	void *on_event_ctx;
+	unsigned int batch;	 /* the most events one tracer_poll() takes */
+	unsigned int batch_left;
+	bool cut;		 /* that poll ended early: the bound, or @stop */
+	const volatile sig_atomic_t *stop;
 	int ncpus;
 	unsigned long long prefilled; /* task mode: tasks given storage at start */
 	bool hot_create;	/* task mode: cfg.hot_create */
@@ -33,7 +40,11 @@ struct tracer {
  * nothing left loaded or attached. */
 int tracer_start(struct tracer *t, const struct plan *plan,
 		 ring_buffer_sample_fn on_event, void *ctx);
-int tracer_poll(struct tracer *t, int timeout_ms);
+/* Takes at most one ring buffer's worth of events, and none after the
+ * one during which *@stop became set (NULL: no such check), so that a
+ * reader slower than the programs still returns to its loop and sees a
+ * signal. Returns the number of events taken, or a negative errno. */
+int tracer_poll(struct tracer *t, int timeout_ms, const volatile sig_atomic_t *stop);
 /* An epoll fd that is readable when the ring buffer wakes its reader. */
 int tracer_epoll_fd(const struct tracer *t);
 int tracer_read_counters(const struct tracer *t, __u64 totals[RQS_NR_COUNTERS]);

@@ -97,7 +97,48 @@ t_sigint_at_startup() {
 		fail "start-up work before the SIGINT handler: $(sed -n "${work:-1},${first}p" trace.txt | head)"
 }
 
+# A reader slower than the programs write (a slow terminal, a pipe read
+# now and then): SIGINT still ends the run within seconds, with status 0,
+# while the load goes on. libbpf reads on for as long as the programs keep
+# writing, so without a bound on each read the loop that looks at the
+# signal never came back.
+t_sigint_slow_reader() {
+	local rqs reader load t0 ms rc
+	"$TOP/build/sleepers" -n 64 -r 50000 -t 60 > load.out 2>&1 &
+	load=$!
+	bg_pids+=($load)
+	mkfifo out.fifo
+	"$RQS" 0 > out.fifo 2> rqs.err &
+	rqs=$!
+	bg_pids+=($rqs)
+	# 4 KiB every 5 ms at most: about a quarter of what the tool would write
+	(while IFS= read -r -N 4096 _; do sleep 0.005; done) < out.fifo &
+	reader=$!
+	bg_pids+=($reader)
+	for _ in $(seq 300); do [ -n "$(bpf_ids_of "$rqs" link)" ] && break; sleep 0.1; done
+	[ -n "$(bpf_ids_of "$rqs" link)" ] || fail "did not attach: $(cat rqs.err)"
+	# the ring buffer and the pipe fill
+	sleep 3
+	kill -0 $load || fail "the load ended early: $(cat load.out)"
+	t0=$(date +%s%N)
+	kill -INT $rqs
+	# (the events already in the ring buffer are printed first: one buffer)
+	for _ in $(seq 150); do kill -0 $rqs 2> /dev/null || break; sleep 0.1; done
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	if kill -0 $rqs 2> /dev/null; then
+		fail "still running $ms ms after SIGINT, with the load going on and the reader reading"
+	fi
+	wait $rqs && rc=0 || rc=$?
+	[ $rc = 0 ] || fail "exit status $rc after SIGINT: $(head -3 rqs.err)"
+	kill -0 $load || fail "the load ended before the tool did: $(cat load.out)"
+	note "exited $ms ms after SIGINT with 50000 wakeups/s going on and its reader taking at most 800 KiB/s; stderr: $(head -2 rqs.err | tr '\n' ' ')"
+	kill $load $reader 2> /dev/null || true
+	wait $load $reader 2> /dev/null || true
+	bg_pids=()
+}
+
 test_case ROOT,BTF "SIGINT and SIGTERM exit 0 with nothing left attached" t_clean_exit
+test_case ROOT,BTF "SIGINT ends a run whose reader is slower than the load: status 0, within seconds" t_sigint_slow_reader
 test_case ROOT "unprivileged: one line, exit 1" t_not_root
 test_case ROOT,BTF "SIGHUP ends it like SIGTERM: status 0, final reports" t_sighup
 test_case ROOT,BTF,CMD_strace "SIGINT at start-up, started with SIGINT ignored: status 0" t_sigint_at_startup
