@@ -17,11 +17,11 @@ int choose_storage(enum storage_mode requested, enum storage_mode *mode)
 	err = probe_task_storage();
 	if (!err && task_storage_unsafe_on_rt()) {
 		if (requested == STORAGE_TASK) {
-			fprintf(stderr, RQS_NAME ": warning: --storage=task on a PREEMPT_RT kernel before Linux 6.4: task storage is allocated under the run-queue lock, where PREEMPT_RT forbids it\n");
+			fprintf(stderr, RQS_NAME ": warning: --storage=task on a PREEMPT_RT kernel before Linux 6.4: task storage is allocated with preemption disabled, where PREEMPT_RT forbids it\n");
 			*mode = STORAGE_TASK;
 			return 0;
 		}
-		fprintf(stderr, RQS_NAME ": notice: using --storage=hash: task storage on a PREEMPT_RT kernel before Linux 6.4 is allocated under the run-queue lock, where PREEMPT_RT forbids it\n");
+		fprintf(stderr, RQS_NAME ": notice: using --storage=hash: task storage on a PREEMPT_RT kernel before Linux 6.4 is allocated with preemption disabled, where PREEMPT_RT forbids it\n");
 		*mode = STORAGE_HASH;
 		return 0;
 	}

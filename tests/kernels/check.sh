@@ -441,7 +441,7 @@ check_task_refused() {
 	fi
 }
 
-# PREEMPT_RT before 6.4 allocates task storage under the run-queue lock
+# PREEMPT_RT before 6.4 allocates task storage with preemption disabled
 # (src/trace/kernel_probe.c): auto picks the hash map there, and --storage=task, which
 # warns, can hang the kernel (a guest did, once in about ten boots)
 task_storage_unsafe() {
