@@ -104,7 +104,7 @@ t_sigint_at_startup() {
 # signal never came back.
 t_sigint_slow_reader() {
 	local rqs reader load t0 ms rc
-	"$TOP/build/sleepers" -n 64 -r 50000 -t 60 > load.out 2>&1 &
+	"$TOP/build/sleepers" -n 64 -r 50000 -t 600 > load.out 2>&1 &
 	load=$!
 	bg_pids+=($load)
 	mkfifo out.fifo
