@@ -177,7 +177,7 @@ t_hash_stale_exact() {
 t_missed_switch_in_not_stretched() {
 	local mode
 	for mode in task hash; do
-		start_latgen_paused "gen-$mode" -d 20 -n 2
+		start_latgen_paused "gen-$mode" -d 20 -n 3
 		start_tracer "$mode" -m "$mode" -t "$waiter_tid" 10000
 		"$TOP/build/plant_pending" -p "$tracer_pid" -t "$waiter_tid" > plant.out 2>&1 ||
 			fail "$mode: $(cat plant.out)"
@@ -187,8 +187,12 @@ t_missed_switch_in_not_stretched() {
 		stop_tracer "$tracer_pid"
 		note "$mode: $(cat plant.out)"
 		# the planted time is one counted loss; a generated wait may be
-		# missing only as a further one (a switch-in hidden from tracers)
-		match_waits "gen-$mode.out" "$mode.out" "$waiter_tid" 1
+		# missing only as a further one (a switch-in hidden from tracers,
+		# which the tool counts at the task's next enqueue: the last
+		# round is there to give the others one, and is not matched)
+		awk '/^wait_us=/ { last = NR } { l[NR] = $0 } END { for (i = 1; i <= NR; i++) if (i != last) print l[i] }' \
+			"gen-$mode.out" > "gen-$mode.matched"
+		match_waits "gen-$mode.matched" "$mode.out" "$waiter_tid" 1
 		[ "$(lost_switch_ins "$mode.err")" -ge 1 ] ||
 			fail "$mode: the stale time was not counted: $(cat "$mode.err")"
 	done
