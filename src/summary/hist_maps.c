@@ -294,11 +294,26 @@ static bool rescan_for_removed(struct summary *s, size_t nkeys)
 	return !cgroup_names_refresh(&s->names);
 }
 
+/* Moves @key's series @v out of the map into s->retired. Its values are
+ * taken once more with the key, so that a wait added since the first read
+ * is not lost (Linux 5.14, commit 3e87f192b405 "bpf: Add
+ * lookup_and_delete_elem support to hashtab"; before it, a delete after
+ * the first read). */
+static int retire_key(struct summary *s, const union rqs_hist_key *key, struct series *v,
+		      unsigned long long now)
+{
+	if (!bpf_map_lookup_and_delete_elem(s->keyed_fd, key, s->percpu)) {
+		v->h = (struct hist){ 0 };
+		sum_percpu(s, &v->h);
+	} else if (errno != ENOENT) {
+		bpf_map_delete_elem(s->keyed_fd, key);
+	}
+	frozen_forget(s, key);
+	return retired_add(&s->retired, v->label, &v->h, now);
+}
+
 /* Moves the series of removed cgroups (v[i] is keys[i]'s) out of the map
- * into s->retired, and out of v. Their values are taken once more with the
- * key, so that a wait added since the first read is not lost (Linux 5.14,
- * commit 3e87f192b405 "bpf: Add lookup_and_delete_elem support to
- * hashtab"; before it, a delete after the first read). */
+ * into s->retired, and out of v. */
 static int retire_removed(struct summary *s, const union rqs_hist_key *keys,
 			  struct series *v, size_t *n, bool fresh)
 {
@@ -312,14 +327,7 @@ static int retire_removed(struct summary *s, const union rqs_hist_key *keys,
 			v[out++] = v[i];
 			continue;
 		}
-		if (!bpf_map_lookup_and_delete_elem(s->keyed_fd, &keys[i], s->percpu)) {
-			v[i].h = (struct hist){ 0 };
-			sum_percpu(s, &v[i].h);
-		} else if (errno != ENOENT) {
-			bpf_map_delete_elem(s->keyed_fd, &keys[i]);
-		}
-		frozen_forget(s, &keys[i]);
-		err = retired_add(&s->retired, v[i].label, &v[i].h, monotonic_ns());
+		err = retire_key(s, &keys[i], &v[i], monotonic_ns());
 	}
 	*n = out;
 	/* no key of a removed cgroup is left in the map to need its path */
@@ -367,14 +375,7 @@ static int retire_idle(struct summary *s, const union rqs_hist_key *keys,
 			v[out++] = v[i];
 			continue;
 		}
-		if (!bpf_map_lookup_and_delete_elem(s->keyed_fd, &keys[i], s->percpu)) {
-			v[i].h = (struct hist){ 0 };
-			sum_percpu(s, &v[i].h);
-		} else if (errno != ENOENT) {
-			bpf_map_delete_elem(s->keyed_fd, &keys[i]);
-		}
-		frozen_forget(s, &keys[i]);
-		err = retired_add(&s->retired, v[i].label, &v[i].h, now);
+		err = retire_key(s, &keys[i], &v[i], now);
 	}
 	*n = out;
 	if (nseen > 1)
