@@ -24,11 +24,11 @@ const volatile bool with_clock;
 
 static __always_inline void stamp(struct task_struct *p)
 {
-	struct rqs_enqueue *v = bpf_task_storage_get(&start, p, NULL,
+	struct rqs_pending *v = bpf_task_storage_get(&start, p, NULL,
 						     BPF_LOCAL_STORAGE_GET_F_CREATE);
 
 	if (with_clock && v)
-		v->ts = bpf_ktime_get_ns();
+		v->enq.ts = bpf_ktime_get_ns();
 }
 
 SEC("tp_btf/sched_wakeup")

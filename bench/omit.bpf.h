@@ -48,10 +48,10 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct rqs_enqueue);
+	__type(value, struct rqs_pending);
 } omit_slot SEC(".maps");
 
-static __always_inline struct rqs_enqueue *omit_lookup(void)
+static __always_inline struct rqs_pending *omit_lookup(void)
 {
 	__u32 zero = 0;
 

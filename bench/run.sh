@@ -41,6 +41,8 @@
 #   summary   -s (the histogram of every wait; goal: +15% at most on
 #             sched_switch)
 #   by-cgroup -s --by cgroup (a hash lookup per switch)
+#   blame-cgroup  -s --by cgroup --blame-by cgroup (who delays whom; goal:
+#             +30% at most per sched_switch over by-cgroup; on messaging too)
 # and the report gives medians. Per-program costs are the kernel's BPF
 # run-time statistics (ns per run, as in bpftool prog show). Writes
 # BENCHMARKS.md (or $BENCH_OUT) and keeps raw results in build/bench/.
@@ -68,7 +70,7 @@ STEP_MODES="untraced floor floor-clock load1 load2 load3 lookup task task-rqcloc
 # each option's own cost (issue #13), on top of task mode; and the
 # histograms' (issue #14)
 OPT_MODES="waker cpu blame json text0 json0 quiet blame-quiet"
-SUMMARY_MODES="summary by-cgroup"
+SUMMARY_MODES="summary by-cgroup blame-cgroup"
 OMIT_MODES="lookup-clock omit-filters omit-oncpu omit-runs omit-lookup omit-pending"
 modes_of() {
 	if [ -n "${BENCH_MODES:-}" ]; then
@@ -80,6 +82,7 @@ modes_of() {
 	herd-10000) echo "$STEP_MODES" ;;
 	pipe-pinned) echo "$MODES $OMIT_MODES $OPT_MODES $SUMMARY_MODES" ;;
 	fork) echo "untraced floor floor-clock task hash" ;;
+	messaging) echo "$MODES $SUMMARY_MODES" ;;
 	*) echo "$MODES" ;;
 	esac
 }
@@ -208,6 +211,9 @@ one_run() {
 		tracer=$! ;;
 	by-cgroup)
 		"$RQS" --storage=task --stats -s --by cgroup "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
+		tracer=$! ;;
+	blame-cgroup)
+		"$RQS" --storage=task --stats -s --by cgroup --blame-by cgroup "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
 	waker | cpu | blame | json | text0 | json0 | quiet | blame-quiet)
 		# shellcheck disable=SC2046

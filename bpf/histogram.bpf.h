@@ -8,6 +8,7 @@
 
 #include "common.bpf.h"
 #include "histogram.h"
+#include "cgroup_id.bpf.h"
 
 /* RQS_HIST_ALL (one histogram, or one per CPU with --by cpu) and
  * RQS_HIST_OVERFLOW. Both maps' values are sized at load to cfg.hist_halves
@@ -36,16 +37,8 @@ struct rqs_hist hist_zero;
  * Without -i it stays 0 and the values have one half. */
 __u32 hist_gen;
 
-/* The cgroup v2 id of @p: the kernfs node id of its default-hierarchy
- * cgroup. kernfs_node::id is a u64 since Linux 5.5, commit 67c0496e87d1
- * ("kernfs: convert kernfs_node->id from union kernfs_node_id to u64"), the
- * release that brought tp_btf programs: every kernel that loads these. */
-static __always_inline __u64 task_cgroup_id(struct task_struct *p)
-{
-	return p->cgroups->dfl_cgrp->kn->id;
-}
-
-static __always_inline struct rqs_hist *hist_of(struct task_struct *p)
+/* @cg: @p's cgroup v2 id when the caller has read it, else 0 */
+static __always_inline struct rqs_hist *hist_of(struct task_struct *p, __u64 cg)
 {
 	union rqs_hist_key key = {};
 	struct rqs_hist *h;
@@ -56,7 +49,7 @@ static __always_inline struct rqs_hist *hist_of(struct task_struct *p)
 	if (cfg.by == RQS_BY_COMM)
 		bpf_probe_read_kernel(key.comm, sizeof(key.comm), p->comm);
 	else
-		key.cgroup_id = task_cgroup_id(p);
+		key.cgroup_id = cg ? cg : task_cgroup_id(p);
 	h = bpf_map_lookup_elem(&hist_keyed, &key);
 	if (h)
 		return h;
@@ -69,10 +62,10 @@ static __always_inline struct rqs_hist *hist_of(struct task_struct *p)
 	return bpf_map_lookup_elem(&hist_cpu, &idx);
 }
 
-/* @p ran after waiting @delta_ns */
-static __always_inline void hist_record(struct task_struct *p, __u64 delta_ns)
+/* @p ran after waiting @delta_ns; @cg: see hist_of() */
+static __always_inline void hist_record(struct task_struct *p, __u64 delta_ns, __u64 cg)
 {
-	struct rqs_hist *h = hist_of(p);
+	struct rqs_hist *h = hist_of(p, cg);
 	struct rqs_hist_gen *g;
 	struct rqs_hist_max *m;
 	__u64 slot = rqs_hist_slot_of_us(rqs_ns_to_us(delta_ns));

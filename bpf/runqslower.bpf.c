@@ -14,6 +14,7 @@
 #include "blame.bpf.h"
 #include "storage.bpf.h"
 #include "histogram.bpf.h"
+#include "cgroup_blame.bpf.h"
 #include "irq_context.bpf.h"
 #include "filter.bpf.h"
 
@@ -48,7 +49,7 @@ static __always_inline void enqueue(struct task_struct *p, __u64 now,
 struct wait {
 	__u64 delta_ns;
 	__u64 now;		/* switch-in: CLOCK_MONOTONIC */
-	struct rqs_enqueue why;	/* -W, --cpu */
+	struct rqs_pending why;	/* -W, --cpu, --blame-by cgroup */
 };
 
 /* Waking the reader costs an irq_work, a self-IPI: under virtualisation a VM
@@ -85,7 +86,7 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 	}
 	if (cfg.details) {
 		e->cpu = bpf_get_smp_processor_id();
-		e->enq = w->why;
+		e->enq = w->why.enq;
 	}
 	if (cfg.blame)
 		blame_fill(e, w->delta_ns, w->now, storage_moves(next, false));
@@ -104,7 +105,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 				     struct task_struct *next, const bool ext)
 {
 	struct wait w;
-	__u64 now = 0, ts;
+	__u64 now = 0, ts, cg = 0;
 	__s64 delta;
 
 	if (ext && cfg.waker)
@@ -118,6 +119,14 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 	if (ext && cfg.blame) {
 		now = rqs_clock(prev);
 		blame_record(next, now);
+	}
+	/* --blame-by cgroup: likewise, the cgroup that holds this CPU from
+	 * now; read once, for the histogram's key too */
+	if (cfg.blame_cgroup) {
+		if (!now)
+			now = rqs_clock(prev);
+		cg = next->pid ? task_cgroup_id(next) : 0;
+		cgblame_record(cg, now);
 	}
 	/* Switched out but still runnable: it waits on the run queue again,
 	 * from now (it has just run, so nothing is pending); next is what
@@ -141,7 +150,9 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 		return 0;
 	}
 	if (cfg.summary)
-		hist_record(next, delta);
+		hist_record(next, delta, cg);
+	if (cfg.blame_cgroup)
+		cgblame_at_switch_in(next, cg, ts, now, &w.why);
 	if (delta < (__s64)cfg.min_ns)
 		return 0;
 	w.delta_ns = delta;
@@ -234,9 +245,9 @@ int BPF_PROG(storage_task_newtask, struct task_struct *p, __u64 clone_flags)
  * sched_switch programs (see on_switch()) */
 #include "waker.bpf.h"
 
-/* -B only (the frontend loads it with -B alone): a queued task moves to
- * another CPU's run queue; what held it on the CPU it leaves is taken now
- * (blame_note_move()). @p is still on that CPU: set_task_cpu() fires the
+/* -B and --blame-by cgroup only (the frontend loads it with them alone): a
+ * queued task moves to another CPU's run queue; what held it on the CPU it
+ * leaves is taken now (blame_note_move(), cgblame_at_move()). @p is still on that CPU: set_task_cpu() fires the
  * tracepoint before __set_task_cpu(). A queued task's move
  * (move_queued_task(), detach_task()) sets p->on_rq to
  * TASK_ON_RQ_MIGRATING before it; a wakeup's (try_to_wake_up()) comes with
@@ -244,17 +255,22 @@ int BPF_PROG(storage_task_newtask, struct task_struct *p, __u64 clone_flags)
 SEC("tp_btf/sched_migrate_task")
 int BPF_PROG(blame_sched_migrate_task, struct task_struct *p, int dest_cpu)
 {
+	struct rqs_pending *v;
 	struct blame_moved *m;
-	__u64 ts;
+	__u64 now;
 
-	(void)dest_cpu;
-	if (!cfg.blame || !task_on_rq(p))
+	if (!(cfg.blame || cfg.blame_cgroup) || !task_on_rq(p))
 		return 0;
-	ts = storage_pending(p);
-	if (!ts)
+	v = storage_peek(p);
+	if (!v || !v->enq.ts)
 		return 0;
-	m = storage_moves(p, true);
-	if (m)
-		blame_note_move(m, ts, rqs_clock(p), task_cpu_of(p));
+	now = rqs_clock(p);
+	if (cfg.blame) {
+		m = storage_moves(p, true);
+		if (m)
+			blame_note_move(m, v->enq.ts, now, task_cpu_of(p));
+	}
+	if (cfg.blame_cgroup)
+		cgblame_at_move(p, v, task_cpu_of(p), dest_cpu, now);
 	return 0;
 }

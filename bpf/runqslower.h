@@ -19,6 +19,19 @@
 /* -B: slots of the per-CPU record of what ran; -B N takes at most this many */
 #define RQS_BLAME_SLOTS 32
 
+/* --blame-by cgroup: slots of the per-CPU record of which cgroup ran */
+#define RQS_CGBLAME_SLOTS 32
+/* blame_pairs: the culprits that are not a cgroup */
+#define RQS_CULPRIT_THROTTLED (~0ULL)		/* its own group's CFS quota */
+#define RQS_CULPRIT_UNCOVERED (~0ULL - 1)	/* the record did not reach back */
+
+/* --blame-by cgroup: the time tasks of @culprit held the CPU while a task
+ * of @cgroup waited for it (cgroup v2 ids; @culprit == @cgroup: its own) */
+struct rqs_blame_key {
+	__u64 cgroup;
+	__u64 culprit;
+};
+
 /* How a task came to wait (-W): rqs_enqueue.how */
 enum rqs_wake_how {
 	RQS_WAKE_WAKEUP = 1,	/* woken by the waker, in task context */
@@ -53,6 +66,15 @@ struct rqs_enqueue {
 				 * one included; RQS_RQ_UNKNOWN where it cannot be read */
 	__u32 runs;		/* task_runs() at enqueue: a pending @ts whose task
 				 * has run since is stale (its switch-in was missed) */
+};
+
+/* A task's storage (or hash value): its enqueue, and what --blame-by
+ * cgroup keeps of its wait (bpf/cgroup_blame.bpf.h) */
+struct rqs_pending {
+	struct rqs_enqueue enq;
+	__u64 thr_ns;		/* its group's throttled time on its CPU at the
+				 * enqueue, or at its last move */
+	__u64 moved_ts;		/* its last move while queued; 0: none */
 };
 
 /* -B: one run of a task on a CPU the waiter was queued on, inside the
@@ -128,6 +150,8 @@ struct rqs_config {
 	__u8 hist_halves; /* -s: 2 with -i (a half per generation parity), else 1 */
 	__u8 hot_create; /* task mode: the tracing programs may create task storage
 			  * (local storage from bpf_mem_alloc: storage_task.bpf.h) */
+	__u8 blame_cgroup; /* --blame-by cgroup: every wait charged to the cgroups
+			    * that held its CPU (bpf/cgroup_blame.bpf.h) */
 };
 
 

@@ -8,6 +8,7 @@
 #include "common.bpf.h"
 #include "counters.bpf.h"
 #include "why.bpf.h"
+#include "cgroup_blame.bpf.h"
 
 #ifndef EEXIST
 #define EEXIST 17 /* include/uapi/asm-generic/errno-base.h */
@@ -17,7 +18,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
 	__type(key, __u32);
-	__type(value, struct rqs_enqueue);
+	__type(value, struct rqs_pending);
 } start SEC(".maps");
 
 /* -W: wakers noted at sched_waking, taken by the enqueue that follows
@@ -62,17 +63,19 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 ts, __u32 r
 					bool keep_pending,
 					struct task_struct *waker, __u8 how, const bool ext)
 {
-	struct rqs_enqueue v = { .ts = ts, .runs = runs }, *old;
+	struct rqs_pending v = { .enq = { .ts = ts, .runs = runs } }, *old;
 	__u32 tid = p->pid;
 	long err;
 
 	if (ext)
-		why_at_enqueue(&v, p, waker, how);
+		why_at_enqueue(&v.enq, p, waker, how);
+	if (cfg.blame_cgroup)
+		cgblame_at_enqueue(&v, p);
 	if (ext && cfg.waker && how == RQS_WAKE_WAKEUP) {
 		struct rqs_waker *w = bpf_map_lookup_elem(&wakers, &tid);
 
 		if (w) {
-			v.waker = *w;
+			v.enq.waker = *w;
 			bpf_map_delete_elem(&wakers, &tid);
 		}
 	}
@@ -83,25 +86,25 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 ts, __u32 r
 	if (err != -EEXIST || !keep_pending)
 		return err == 0;
 	old = bpf_map_lookup_elem(&start, &tid);
-	if (old && old->runs != runs) {
+	if (old && old->enq.runs != runs) {
 		count(RQS_MISSED_SWITCH_IN);
 		*old = v;
 	}
 	return true;
 }
 
-static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_enqueue *why,
+static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_pending *why,
 					  const bool ext)
 {
-	struct rqs_enqueue *v;
+	struct rqs_pending *v;
 	__u32 tid = p->pid;
 	__u64 ts;
 
 	v = bpf_map_lookup_elem(&start, &tid);
 	if (!v)
 		return 0;
-	ts = v->ts;
-	if (ext)
+	ts = v->enq.ts;
+	if (ext || cfg.blame_cgroup)
 		why_take(why, v);
 	bpf_map_delete_elem(&start, &tid);
 	return ts;
@@ -132,12 +135,12 @@ static __always_inline struct blame_moved *storage_moves(struct task_struct *p, 
 	return bpf_map_lookup_elem(&blame_moves, &tid);
 }
 
-static __always_inline __u64 storage_pending(struct task_struct *p)
+static __always_inline struct rqs_pending *storage_peek(struct task_struct *p)
 {
 	__u32 tid = p->pid;
-	struct rqs_enqueue *v = bpf_map_lookup_elem(&start, &tid);
 
-	return v ? v->ts : 0;
+	return bpf_map_lookup_elem(&start, &tid);
 }
+
 
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
-/* Enqueue timestamps in task local storage: one struct rqs_enqueue hanging
+/* Enqueue timestamps in task local storage: one struct rqs_pending hanging
  * off each task_struct (the time, and what -W and --cpu record with it), kept
  * (set to 0 when consumed) while the task lives and freed with it. Needs
  * Linux 5.13, commit a10787e6d58c ("bpf: Enable task local storage for
@@ -24,14 +24,15 @@
 #include "counters.bpf.h"
 #include "task_storage_map.bpf.h"
 #include "why.bpf.h"
+#include "cgroup_blame.bpf.h"
 
 /* @p's storage; created here only with cfg.hot_create (see above) */
-static __always_inline struct rqs_enqueue *storage_find(struct task_struct *p)
+static __always_inline struct rqs_pending *storage_find(struct task_struct *p)
 {
 #if RQS_OMIT(LOOKUP)
 	return omit_lookup();
 #endif
-	struct rqs_enqueue *v = bpf_task_storage_get(&start, p, NULL, 0);
+	struct rqs_pending *v = bpf_task_storage_get(&start, p, NULL, 0);
 
 	if (v || !cfg.hot_create)
 		return v;
@@ -75,25 +76,27 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 ts, __u32 r
 					bool keep_pending,
 					struct task_struct *waker, __u8 how, const bool ext)
 {
-	struct rqs_enqueue *v = storage_find(p);
+	struct rqs_pending *v = storage_find(p);
 
 	if (!v)
 		return false;
-	if (!RQS_OMIT(PENDING) && v->ts) {
-		if (v->runs != runs)
+	if (!RQS_OMIT(PENDING) && v->enq.ts) {
+		if (v->enq.runs != runs)
 			count(RQS_MISSED_SWITCH_IN);
 		else if (keep_pending)
 			return true;
 	}
-	v->ts = ts;
-	v->runs = runs;
+	v->enq.ts = ts;
+	v->enq.runs = runs;
 	if (ext && cfg.waker && how == RQS_WAKE_WAKEUP) {
 		struct rqs_waker *n = bpf_task_storage_get(&noted_wakers, p, NULL, 0);
 
-		v->waker = n ? *n : (struct rqs_waker){};
+		v->enq.waker = n ? *n : (struct rqs_waker){};
 	}
 	if (ext)
-		why_at_enqueue(v, p, waker, how);
+		why_at_enqueue(&v->enq, p, waker, how);
+	if (cfg.blame_cgroup)
+		cgblame_at_enqueue(v, p);
 	return true;
 }
 
@@ -107,18 +110,18 @@ static __always_inline void storage_drop_waker(struct task_struct *p)
 /* @p's enqueue time, 0 if none, and clears it: every switch-in ends a wait.
  * The details go to @why when the options want them (@ext: see
  * runqslower.bpf.c). */
-static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_enqueue *why,
+static __always_inline __u64 storage_take(struct task_struct *p, struct rqs_pending *why,
 					  const bool ext)
 {
-	struct rqs_enqueue *v = bpf_task_storage_get(&start, p, NULL, 0);
+	struct rqs_pending *v = bpf_task_storage_get(&start, p, NULL, 0);
 	__u64 ts;
 
 	if (!v)
 		return 0;
-	ts = v->ts;
+	ts = v->enq.ts;
 	if (ts) {
-		v->ts = 0;
-		if (ext)
+		v->enq.ts = 0;
+		if (ext || cfg.blame_cgroup)
 			why_take(why, v);
 	}
 	return ts;
@@ -138,12 +141,10 @@ static __always_inline struct blame_moved *storage_moves(struct task_struct *p, 
 				    BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
 }
 
-/* @p's pending enqueue time, 0 if none; left as it is */
-static __always_inline __u64 storage_pending(struct task_struct *p)
+/* @p's record, NULL if it has none; left as it is */
+static __always_inline struct rqs_pending *storage_peek(struct task_struct *p)
 {
-	struct rqs_enqueue *v = bpf_task_storage_get(&start, p, NULL, 0);
-
-	return v ? v->ts : 0;
+	return bpf_task_storage_get(&start, p, NULL, 0);
 }
 
 /* task_newtask: storage for a task just created, before anything can wake

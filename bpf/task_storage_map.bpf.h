@@ -9,14 +9,14 @@
 
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
-#include "runqslower.h"	/* struct rqs_enqueue: the floors allocate the same */
+#include "runqslower.h"	/* struct rqs_pending: the floors allocate the same */
 #include "blame_moved.bpf.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
-	__type(value, struct rqs_enqueue);
+	__type(value, struct rqs_pending);
 } start SEC(".maps");
 
 /* -W: the waker noted at sched_waking (storage_task.bpf.h) */

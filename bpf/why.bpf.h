@@ -105,9 +105,9 @@ static __always_inline void why_at_enqueue(struct rqs_enqueue *v, struct task_st
 }
 
 /* The switch-in: copy what was recorded (only what the options need). */
-static __always_inline void why_take(struct rqs_enqueue *out, const struct rqs_enqueue *v)
+static __always_inline void why_take(struct rqs_pending *out, const struct rqs_pending *v)
 {
-	if (cfg.waker || cfg.cpu)
+	if (cfg.waker || cfg.cpu || cfg.blame_cgroup)
 		*out = *v;
 }
 

@@ -11,6 +11,7 @@
 #include "cli/parse_number.h"
 #include "cli/printable_argv.h"
 #include "cli/usage.h"
+#include "../../bpf/histogram.h"
 
 static const char short_options[] = ":p:t:PTm:vVhWB::jc:d:si:";
 
@@ -326,6 +327,7 @@ static enum parse_result parse_printable(int argc, char **argv, struct options *
 		case OPT_RETIRE_AFTER:
 		case OPT_METRICS_MAX_BYTES:
 		case OPT_WEB_CONFIG:
+		case OPT_BLAME_BY:
 			if (!parse_summary_option(c, optarg, &opts->sum, err))
 				return PARSE_USAGE;
 			break;
@@ -384,6 +386,10 @@ static enum parse_result parse_printable(int argc, char **argv, struct options *
 	}
 	if (opts->npids && opts->tid) {
 		fprintf(err, RQS_NAME ": -p/--pid and -t/--tid cannot be used together\n");
+		return PARSE_USAGE;
+	}
+	if (opts->sum.blame_cgroup && opts->sum.by != RQS_BY_CGROUP) {
+		fprintf(err, RQS_NAME ": --blame-by cgroup needs --by cgroup: it charges each cgroup's waits\n");
 		return PARSE_USAGE;
 	}
 	if (opts->sum.web_config && !opts->sum.metrics) {

@@ -174,6 +174,13 @@ bool parse_summary_option(int c, const char *arg, struct summary_args *o, FILE *
 			return false;
 		}
 		return true;
+	case OPT_BLAME_BY:
+		if (strcmp(arg, "cgroup")) {
+			fprintf(err, RQS_NAME ": invalid --blame-by key '%s': expected cgroup\n", arg);
+			return false;
+		}
+		o->blame_cgroup = true;
+		return true;
 	case OPT_MAX_KEYS:
 		/* the kernel refuses what it cannot allocate; it says so at load */
 		if (!parse_value(err, "key count", arg, 1, UINT32_MAX, &v))

@@ -21,6 +21,7 @@ enum {
 	OPT_RETIRE_AFTER,
 	OPT_METRICS_MAX_BYTES,
 	OPT_WEB_CONFIG,
+	OPT_BLAME_BY,
 };
 
 #define SUMMARY_LONG_OPTIONS                                            \
@@ -33,7 +34,8 @@ enum {
 	{ "bucket-range", required_argument, NULL, OPT_BUCKET_RANGE },  \
 	{ "retire-after", required_argument, NULL, OPT_RETIRE_AFTER },  \
 	{ "metrics-max-bytes", required_argument, NULL, OPT_METRICS_MAX_BYTES }, \
-	{ "web-config", required_argument, NULL, OPT_WEB_CONFIG }
+	{ "web-config", required_argument, NULL, OPT_WEB_CONFIG },      \
+	{ "blame-by", required_argument, NULL, OPT_BLAME_BY }
 
 /* -s, -i, --by, --max-keys, --metrics, --no-outliers, --bucket-range,
  * --retire-after, --metrics-max-bytes and --web-config as given; what
@@ -43,6 +45,7 @@ struct summary_args {
 	bool no_outliers;	/* print no outlier lines */
 	unsigned int interval;	/* -i SECS; 0: at exit only */
 	int by;			/* enum rqs_by */
+	bool blame_cgroup;	/* --blame-by cgroup */
 	unsigned int max_keys;	/* --by comm|cgroup: keys in the map */
 	bool bucket_range;	/* --bucket-range LOW-HIGH given */
 	unsigned long long bucket_low_us, bucket_high_us; /* 0, ULLONG_MAX: all */

@@ -41,7 +41,7 @@ static void plan_programs(struct plan *p, const struct options *o)
 	p->programs = ext ? PROGS_EXT : PROGS_PLAIN;
 	if (f->waker)
 		p->programs |= PROGS_WAKER;
-	if (f->blame)
+	if (f->blame || o->sum.blame_cgroup)
 		p->programs |= PROGS_BLAME;
 }
 
@@ -68,6 +68,8 @@ static void plan_summary(struct plan *p, const struct summary_args *a)
 	s->web_config = a->web_config;
 	p->cfg.summary = s->enabled;
 	p->cfg.by = (__u8)s->by;
+	s->blame_cgroup = a->blame_cgroup;
+	p->cfg.blame_cgroup = a->blame_cgroup;
 	/* only -i reads a generation's waits apart from the next one's */
 	p->cfg.hist_halves = s->interval ? 2 : 1;
 	p->hist_keys = s->keyed ? s->max_keys : 1;

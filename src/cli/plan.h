@@ -27,7 +27,7 @@ enum program_set {
 	PROGS_PLAIN = 1 << 0,	/* handle_*: the options' code compiled out */
 	PROGS_EXT = 1 << 1,	/* ext_*: with -W, --cpu, -B, -j, -c, --cgroup */
 	PROGS_WAKER = 1 << 2,	/* -W: sched_waking and the interrupt contexts */
-	PROGS_BLAME = 1 << 3,	/* -B: sched_migrate_task */
+	PROGS_BLAME = 1 << 3,	/* -B, --blame-by cgroup: sched_migrate_task */
 };
 
 /* The form of an output: -j makes every line of stdout a JSON record */
@@ -52,6 +52,7 @@ struct summary_plan {
 	enum rqs_by by;
 	bool keyed;		/* --by comm|cgroup: a histogram a key, in a map */
 	unsigned int max_keys;	/* of so many keys; waits of others: overflow */
+	bool blame_cgroup;	/* --blame-by cgroup: as many pairs at most */
 	/* --bucket-range: the buckets shown (summary/log2_hist.h) */
 	unsigned long long bucket_low_us, bucket_high_us;
 	bool metrics;		/* served on --metrics */

@@ -60,9 +60,13 @@ int summary_init(struct summary *s, const struct tracer *t, const struct summary
 		},
 		.retired_scan_ns = monotonic_ns(),
 	};
+	s->blame = o->blame_cgroup;
+	s->blame_fd = bpf_map__fd(bpf_object__find_map_by_name(t->obj, "blame_pairs"));
+	s->blame_overflow_fd = bpf_map__fd(bpf_object__find_map_by_name(t->obj, "blame_overflow"));
 	s->halves = bpf_map__value_size(t->hist_cpu) / sizeof(*s->percpu);
 	s->percpu = calloc((size_t)s->ncpus * s->halves, sizeof(*s->percpu));
-	if (!s->percpu) {
+	s->blame_percpu = calloc((size_t)s->ncpus, sizeof(*s->blame_percpu));
+	if (!s->percpu || !s->blame_percpu) {
 		fprintf(stderr, RQS_NAME ": cannot allocate the summary: %s\n", strerror(ENOMEM));
 		return 1;
 	}
@@ -336,6 +340,87 @@ static int retire_removed(struct summary *s, const union rqs_hist_key *keys,
 	return err;
 }
 
+static uint64_t blame_sum(struct summary *s, int fd, const void *key)
+{
+	uint64_t sum = 0;
+
+	if (bpf_map_lookup_elem(fd, key, s->blame_percpu))
+		return 0;
+	for (int cpu = 0; cpu < s->ncpus; cpu++)
+		sum += s->blame_percpu[cpu];
+	return sum;
+}
+
+static char *culprit_label(struct summary *s, const struct rqs_blame_key *k)
+{
+	union rqs_hist_key id = { .cgroup_id = k->culprit };
+
+	if (k->culprit == RQS_CULPRIT_THROTTLED)
+		return strdup(BLAME_THROTTLED);
+	if (k->culprit == RQS_CULPRIT_UNCOVERED)
+		return strdup(BLAME_UNCOVERED);
+	if (k->culprit == k->cgroup)
+		return strdup(BLAME_SELF);
+	return label_of(s, &id);
+}
+
+/* --blame-by cgroup: s->blame_now from the map. The pairs of a removed
+ * cgroup (waiting or culprit) leave the map with its histogram
+ * (retire_removed()), so that the map keeps room. */
+static int read_blame(struct summary *s, bool fresh)
+{
+	struct rqs_blame_key key, next, *prev = NULL;
+	struct blame_table t = { 0 };
+	union rqs_hist_key id = { 0 };
+	enum cgroup_state st[2];
+	size_t cap = 0;
+	__u32 zero = 0;
+	int err = 0;
+
+	while (!err && bpf_map_get_next_key(s->blame_fd, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		st[0] = cgroup_names_state(&s->names, key.cgroup);
+		st[1] = key.culprit >= RQS_CULPRIT_UNCOVERED ? CGROUP_ALIVE :
+			cgroup_names_state(&s->names, key.culprit);
+		if (st[0] == CGROUP_GONE || st[1] == CGROUP_GONE ||
+		    (fresh && (st[0] == CGROUP_UNSEEN || st[1] == CGROUP_UNSEEN))) {
+			bpf_map_delete_elem(s->blame_fd, &key);
+			continue;
+		}
+		if (t.n == cap) {
+			size_t c = cap ? cap * 2 : 64;
+			struct blame_pair *nv = realloc(t.v, c * sizeof(*nv));
+
+			if (!nv) {
+				err = -ENOMEM;
+				break;
+			}
+			t.v = nv;
+			cap = c;
+		}
+		id.cgroup_id = key.cgroup;
+		t.v[t.n] = (struct blame_pair){
+			.cgroup = label_of(s, &id),
+			.culprit = culprit_label(s, &key),
+			.ns = blame_sum(s, s->blame_fd, &key),
+		};
+		t.n++;
+		if (!t.v[t.n - 1].cgroup || !t.v[t.n - 1].culprit)
+			err = -ENOMEM;
+	}
+	t.overflow_ns = blame_sum(s, s->blame_overflow_fd, &zero);
+	if (!err)
+		err = blame_table_merge(&t);
+	if (err) {
+		blame_table_free(&t);
+		return err;
+	}
+	blame_table_free(&s->blame_now);
+	s->blame_now = t;
+	return 0;
+}
+
 static int by_key(const void *x, const void *y)
 {
 	return memcmp(x, y, sizeof(union rqs_hist_key));
@@ -428,6 +513,8 @@ static int read_keyed(struct summary *s, struct series **v, size_t *n, size_t *c
 		if (!(*v)[i].label)
 			err = -ENOMEM;
 	}
+	if (!err && s->blame)
+		err = read_blame(s, fresh);
 	if (!err && s->by == RQS_BY_CGROUP)
 		err = retire_removed(s, keys, *v, n, fresh);
 	if (!err && s->by == RQS_BY_COMM)
@@ -560,6 +647,9 @@ void summary_free(struct summary *s)
 	free(s->frozen);
 	free(s->frozen_next);
 	free(s->percpu);
+	free(s->blame_percpu);
+	blame_table_free(&s->blame_now);
+	blame_table_free(&s->blame_last);
 	if (s->have_names)
 		cgroup_names_free(&s->names);
 	*s = (struct summary){ 0 };

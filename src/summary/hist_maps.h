@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "summary/blame_pairs.h"
 #include "summary/cgroup_names.h"
 #include "summary/prometheus.h"
 #include "summary/retired_cgroups.h"
@@ -50,6 +51,12 @@ struct summary {
 	struct hist last_overflow;
 	struct hist last_folded;
 	unsigned long long last_nfolded;
+	/* --blame-by cgroup: the pairs as the last summary_read() read them,
+	 * and at the last interval */
+	bool blame;
+	int blame_fd, blame_overflow_fd;
+	__u64 *blame_percpu;
+	struct blame_table blame_now, blame_last;
 };
 
 /* 0, or 1 after one line on stderr. At most max_keys retired series are
@@ -58,7 +65,7 @@ struct summary {
 int summary_init(struct summary *s, const struct tracer *t, const struct summary_plan *o);
 /* The histograms now, sorted by label, same labels merged (a cgroup path
  * that came back with a new id), with the maxima of generations first_gen
- * to last_gen. */
+ * to last_gen; with --blame-by cgroup, s->blame_now too. */
 int summary_read(struct summary *s, struct series **out, size_t *n, struct hist *overflow);
 void series_free(struct series *v, size_t n);
 /* qsort() and bsearch() order of series: by label, CPUs in numeric order */

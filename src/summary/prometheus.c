@@ -194,6 +194,33 @@ static bool *series_kept(const struct metrics_input *in, const char *name)
 	return keep;
 }
 
+/* nanoseconds as decimal seconds */
+static void put_ns_seconds(FILE *out, uint64_t ns)
+{
+	fprintf(out, "%" PRIu64 ".%09" PRIu64 "\n", ns / 1000000000, ns % 1000000000);
+}
+
+static void put_blame(FILE *out, const struct metrics_input *in)
+{
+	const struct blame_table *t = in->blame;
+
+	put_family(out, NS "wait_blame_seconds_total", "counter",
+		   "Run-queue wait time of a cgroup's tasks by what held their CPU meanwhile: culprit another cgroup, self (the same cgroup), throttled (its own CPU quota) or uncovered (older than the record); idle time is charged to none.");
+	for (size_t i = 0; i < t->n; i++) {
+		fputs(NS "wait_blame_seconds_total{cgroup=", out);
+		put_value(out, t->v[i].cgroup);
+		fputs(",culprit=", out);
+		put_value(out, t->v[i].culprit);
+		fputs("} ", out);
+		put_ns_seconds(out, t->v[i].ns);
+	}
+	fprintf(out, "# HELP " NS "wait_blame_overflow_seconds_total Run-queue wait time whose (cgroup, culprit) pair found the map of --max-keys %" PRIu64 " pairs full.\n",
+		in->blame_pairs);
+	fputs("# TYPE " NS "wait_blame_overflow_seconds_total counter\n", out);
+	fputs(NS "wait_blame_overflow_seconds_total ", out);
+	put_ns_seconds(out, t->overflow_ns);
+}
+
 static void put_folded(FILE *out, const struct metrics_input *in, const struct hist *page_full)
 {
 	static const struct hist none;
@@ -246,6 +273,8 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 		put_histogram(out, NS "wait_overflow_seconds", NULL, NULL, in->overflow,
 			      in->layout);
 	}
+	if (in->blame)
+		put_blame(out, in);
 	put_family(out, NS "outliers_total", "counter",
 		   "Run-queue waits over the threshold (MIN_US).");
 	fprintf(out, NS "outliers_total %" PRIu64 "\n", in->outliers);

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "summary/blame_pairs.h"
 #include "summary/log2_hist.h"
 #include "summary/process_metrics.h"
 
@@ -39,6 +40,8 @@ struct metrics_input {
 	const char *storage;		/* task or hash */
 	const struct process_metrics *process;	/* NULL: no process_* */
 	const struct hist_layout *layout;	/* --bucket-range; NULL: every slot */
+	const struct blame_table *blame;	/* --blame-by cgroup; else NULL */
+	uint64_t blame_pairs;			/* its bound, --max-keys */
 };
 
 /* The label name of --by (cpu, comm, cgroup), NULL for none. */

@@ -66,6 +66,10 @@ static int build_page(struct summary_run *r, unsigned long long outliers)
 		in.labels_truncated = r->sum.labels_cut;
 		in.max_series_bytes = r->o->metrics_max_bytes;
 	}
+	if (r->sum.blame) {
+		in.blame = &r->sum.blame_now;
+		in.blame_pairs = r->o->max_keys;
+	}
 	in.lost_ringbuf = c[RQS_LOST_RINGBUF];
 	in.outliers += c[RQS_LOST_RINGBUF];
 	in.not_recorded = c[RQS_LOST_STORAGE];

@@ -15,7 +15,7 @@
 /* The text or the JSON records, as the plan says */
 static int render(struct summary *s, FILE *out, bool final, double secs,
 		  const struct series *v, size_t n, const struct hist *overflow,
-		  const struct hist *folded)
+		  const struct hist *folded, const struct blame_table *blame)
 {
 	unsigned long long now = monotonic_ns();
 	struct summary_view view = {
@@ -31,6 +31,7 @@ static int render(struct summary *s, FILE *out, bool final, double secs,
 		.layout = &s->layout,
 		.folded = s->keyed ? folded : NULL,
 		.nfolded = s->retired.nfolded,
+		.blame = s->blame ? blame : NULL,
 	};
 
 	if (s->form == FORM_JSON)
@@ -50,6 +51,7 @@ static void keep_max(struct hist *h, const struct hist *from)
 int summary_print_interval(struct summary *s, FILE *out, unsigned int secs)
 {
 	struct hist overflow, cum, folded;
+	struct blame_table now = { 0 };
 	struct series *v, *prev, *nl;
 	size_t n, nlast = s->nlast, kept = 0;
 	int err;
@@ -114,8 +116,24 @@ int summary_print_interval(struct summary *s, FILE *out, unsigned int secs)
 	keep_max(&cum, &s->last_overflow);
 	s->last_overflow = cum;
 
-	render(s, out, false, secs, v, n, &overflow, &folded);
+	/* the culprits of this interval's waits: the sums now less those at
+	 * the last interval */
+	err = s->blame ? blame_table_copy(&now, &s->blame_now) : 0;
+	if (err) {
+		series_free(v, n);
+		return err;
+	}
+	if (s->blame) {
+		blame_table_sub(&now, &s->blame_last);
+		blame_table_free(&s->blame_last);
+		err = blame_table_copy(&s->blame_last, &s->blame_now);
+	}
+	if (!err)
+		render(s, out, false, secs, v, n, &overflow, &folded, &now);
+	blame_table_free(&now);
 	series_free(v, n);
+	if (err)
+		return err;
 	return fflush(out) ? -errno : 0;
 }
 
@@ -137,7 +155,7 @@ int summary_print_total(struct summary *s, FILE *out, double secs)
 			keep_max(&v[i].h, &prev->h);
 	}
 	keep_max(&overflow, &s->last_overflow);
-	render(s, out, true, secs, v, n, &overflow, &s->retired.folded);
+	render(s, out, true, secs, v, n, &overflow, &s->retired.folded, &s->blame_now);
 	if (hist_count(&overflow))
 		fprintf(stderr, RQS_NAME ": %llu waits not kept per %s: more than --max-keys %u keys\n",
 			(unsigned long long)hist_count(&overflow), metrics_by_label(s->by), s->max_keys);

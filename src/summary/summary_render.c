@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -20,6 +21,74 @@ static void print_title(FILE *out, const struct summary_view *s)
 		fprintf(out, "\n%s run-queue waits in the last %.0f s:\n", ts, s->secs);
 }
 
+/* --blame-by cgroup, under a cgroup's histogram: at most BLAME_TOP
+ * culprits, the largest first, then the rest as one line; each with its
+ * share of the cgroup's wait time (the histogram's sum) */
+#define BLAME_TOP 5
+
+static int by_ns_desc(const void *x, const void *y)
+{
+	const struct blame_pair *a = *(const struct blame_pair *const *)x;
+	const struct blame_pair *b = *(const struct blame_pair *const *)y;
+
+	if (a->ns != b->ns)
+		return a->ns > b->ns ? -1 : 1;
+	return strcmp(a->culprit, b->culprit);
+}
+
+/* @cgroup's culprits in @t, the largest first; NULL when none (or no
+ * memory: the histogram still prints) */
+static const struct blame_pair **culprits_of(const struct blame_table *t, const char *cgroup,
+					     size_t *n)
+{
+	const struct blame_pair **v;
+	size_t first;
+
+	*n = t ? blame_table_find(t, cgroup, &first) : 0;
+	if (!*n)
+		return NULL;
+	v = malloc(*n * sizeof(*v));
+	if (!v) {
+		*n = 0;
+		return NULL;
+	}
+	for (size_t i = 0; i < *n; i++)
+		v[i] = &t->v[first + i];
+	qsort(v, *n, sizeof(*v), by_ns_desc);
+	return v;
+}
+
+static void print_culprit(FILE *out, const char *name, uint64_t ns, uint64_t waited)
+{
+	fprintf(out, "        %-32s %12.6f s %6.1f%%\n", name, ns / 1e9,
+		waited ? 100.0 * (double)ns / (double)waited : 0.0);
+}
+
+static void print_blame(FILE *out, const struct blame_table *t, const char *cgroup,
+			const struct hist *h)
+{
+	const struct blame_pair **v;
+	uint64_t rest = 0;
+	char others[48];
+	size_t n;
+
+	v = culprits_of(t, cgroup, &n);
+	if (!v)
+		return;
+	fprintf(out, "     ran instead (of %.6f s waited):\n", h->sum_ns / 1e9);
+	for (size_t i = 0; i < n; i++) {
+		if (i < BLAME_TOP)
+			print_culprit(out, v[i]->culprit, v[i]->ns, h->sum_ns);
+		else
+			rest += v[i]->ns;
+	}
+	if (n > BLAME_TOP) {
+		snprintf(others, sizeof(others), "(%zu others)", n - BLAME_TOP);
+		print_culprit(out, others, rest, h->sum_ns);
+	}
+	free(v);
+}
+
 int summary_render_text(FILE *out, const struct summary_view *s)
 {
 	const char *name = metrics_by_label(s->by);
@@ -33,12 +102,17 @@ int summary_render_text(FILE *out, const struct summary_view *s)
 		if (name)
 			fprintf(out, "%s = %s\n", name, s->v[i].label);
 		hist_print(out, &s->v[i].h, s->layout);
+		if (s->blame)
+			print_blame(out, s->blame, s->v[i].label, &s->v[i].h);
 	}
 	if (s->overflow && hist_count(s->overflow)) {
 		any = true;
 		fprintf(out, "%s = (not kept: more than --max-keys %u keys)\n", name, s->max_keys);
 		hist_print(out, s->overflow, s->layout);
 	}
+	if (s->blame && s->blame->overflow_ns)
+		fprintf(out, "culprits not kept (more than --max-keys %u pairs): %.6f s\n",
+			s->max_keys, s->blame->overflow_ns / 1e9);
 	if (s->folded && hist_count(s->folded)) {
 		any = true;
 		fprintf(out, "%s = (folded: %llu series of removed or idle keys, more than --max-keys %u)\n",
@@ -110,6 +184,34 @@ static void json_hist(struct json_obj *j, const struct hist *h,
 	}
 }
 
+/* "blame": [{culprit, ns, seconds, share}...], the largest first */
+static void json_blame(struct json_obj *j, const struct blame_table *t, const char *cgroup,
+		       const struct hist *h)
+{
+	const struct blame_pair **v;
+	struct json_obj m;
+	char num[48];
+	size_t n;
+
+	v = culprits_of(t, cgroup, &n);
+	json_key(j, "blame");
+	fputc('[', j->out);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', j->out);
+		m = (struct json_obj){ .out = j->out, .first = true };
+		fputc('{', j->out);
+		json_str(&m, "culprit", v[i]->culprit, strlen(v[i]->culprit));
+		json_u64(&m, "ns", v[i]->ns);
+		snprintf(num, sizeof(num), "%.4f",
+			 h->sum_ns ? (double)v[i]->ns / (double)h->sum_ns : 0.0);
+		json_number(&m, "share", num);
+		fputc('}', j->out);
+	}
+	fputc(']', j->out);
+	free(v);
+}
+
 /* One record: @label NULL for the overflow, or for none at all */
 static int json_record(FILE *out, const struct summary_view *s, const char *label,
 		       bool overflow, bool folded, const struct hist *h)
@@ -139,6 +241,10 @@ static int json_record(FILE *out, const struct summary_view *s, const char *labe
 		json_u64(&j, "max_keys", s->max_keys);
 	}
 	json_hist(&j, h, s->layout);
+	if (s->blame && label)
+		json_blame(&j, s->blame, label, h);
+	if (s->blame && overflow)
+		json_u64(&j, "blame_overflow_ns", s->blame->overflow_ns);
 	return json_end(&j);
 }
 
@@ -154,7 +260,7 @@ int summary_render_json(FILE *out, const struct summary_view *s)
 		any = true;
 		err |= json_record(out, s, s->v[i].label, false, false, &s->v[i].h);
 	}
-	if (s->overflow && hist_count(s->overflow)) {
+	if ((s->overflow && hist_count(s->overflow)) || (s->blame && s->blame->overflow_ns)) {
 		any = true;
 		err |= json_record(out, s, NULL, true, false, s->overflow);
 	}

@@ -23,14 +23,19 @@ struct summary_view {
 	/* --by comm|cgroup: retired series over the bound, folded; else NULL */
 	const struct hist *folded;
 	unsigned long long nfolded;	/* series in it */
+	/* --blame-by cgroup: the same waits' culprits; else NULL */
+	const struct blame_table *blame;
 };
 
 /* The title line, then per series with waits the "KEY = LABEL" line and
- * hist_print(); "no waits" when none counted any. */
+ * hist_print(), with --blame-by cgroup its top culprits; "no waits" when
+ * none counted any. */
 int summary_render_text(FILE *out, const struct summary_view *s);
 /* One {"type":"summary",...} record per series with waits (the overflow
  * one with "overflow":true, the folded one with "folded":N series), or one
- * with "count":0 when none counted any. */
+ * with "count":0 when none counted any; with --blame-by cgroup a series'
+ * record has "blame", every culprit of it, and the overflow record the
+ * pairs' overflow as "blame_overflow_ns". */
 int summary_render_json(FILE *out, const struct summary_view *s);
 
 #endif

@@ -227,6 +227,12 @@ int tracer_start(struct tracer *t, const struct plan *plan,
 		fail("cannot size the histogram map", err);
 		goto out;
 	}
+	err = bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "blame_pairs"),
+				       plan->summary.blame_cgroup ? plan->summary.max_keys : 1);
+	if (err) {
+		fail("cannot size the blame map", err);
+		goto out;
+	}
 	if (t->mode == STORAGE_HASH) {
 		err = bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "wakers"),
 					       plan->hash_entries);

@@ -156,7 +156,7 @@ t_hash_stale_exact() {
 	bg_pids+=($sleeper)
 	for tid in $(cat exited.tids) $sleeper; do
 		[ ! -d /proc/"$tid" ] || [ "$tid" = $sleeper ] || fail "TID $tid has not exited"
-		# the value is struct rqs_enqueue: the time, then zeroed details
+		# the value is struct rqs_pending: the time, then zeroed details
 		bpftool map update id "$map" key hex $(le32 "$tid") value hex $(le64 12345) $(printf '00 %.0s' $(seq $((vsize - 8)))) ||
 			fail "bpftool map update for TID $tid failed; map $map: $(bpftool map show id "$map" 2>&1 | head -1); the tracer: $(kill -0 "$tracer_pid" 2> /dev/null && echo running || echo gone), stderr: $(cat rqs.err)"
 	done

@@ -5,6 +5,8 @@
 SUITE=summary
 . "$(dirname "$0")/lib.sh"
 
+. "$(dirname "$0")/cgroup_lib.sh"
+
 eval "lib_$(declare -f check_prereq)"
 eval "lib_$(declare -f test_case)"
 check_prereq() {
@@ -26,39 +28,6 @@ nobody_python() {
 		[ -n "$py" ] && "${AS_NOBODY[@]}" "$py" -c '' 2> /dev/null && { echo "$py"; return 0; }
 	done
 	return 1
-}
-
-# the cgroup v2 mount, from mountinfo (on this hybrid layout not /sys/fs/cgroup)
-cgroup2_root() {
-	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break; if ($(i + 1) == "cgroup2") { print $5; found = 1; exit } }
-		END { exit !found }' /proc/self/mountinfo
-}
-
-# the cgroups the tests made (each test runs in a subshell: a file, not a
-# variable), removed when the suite ends, after the processes are gone
-CGROUPS_MADE=$TEST_TMP/cgroups-made
-cleanup_summary() {
-	local cg p
-	cleanup_cgroups=$(cat "$CGROUPS_MADE" 2> /dev/null)
-	cleanup
-	for cg in $cleanup_cgroups; do
-		[ -d "$cg" ] || continue
-		# what a test's unprivileged user left below it
-		find "$cg" -mindepth 1 -depth -type d -exec rmdir {} + 2> /dev/null
-		# stragglers go back to the root, then the cgroup goes
-		while read -r p; do echo "$p" > "$(dirname "$cg")/cgroup.procs" 2> /dev/null; done < "$cg/cgroup.procs"
-		rmdir "$cg" 2> /dev/null || echo "# could not remove $cg" >&2
-	done
-}
-trap cleanup_summary EXIT
-
-# make_cgroup: a new v2 cgroup directly under the root; $cg_path is its path
-# relative to the mount, $cg_dir the directory
-make_cgroup() {
-	cg_path=/rqs-test.$$.$RANDOM
-	cg_dir=$(cgroup2_root)$cg_path
-	mkdir "$cg_dir"
-	echo "$cg_dir" >> "$CGROUPS_MADE"
 }
 
 # start_summary NAME ARGS...: --no-outliers text mode, waiting for its banner
@@ -491,42 +460,6 @@ t_retired_bound_printing() {
 	tsum=$(awk '/, all / { t = 1 } t && /^waits / { s += $2 } END { print s + 0 }' rqs.out)
 	[ "$isum" -le "$tsum" ] || fail "intervals sum to $isum waits, the total is $tsum"
 	note "12 removed cgroups, --max-keys 4: $shown printed, $nfold folded ($folded waits), ${over:-0} waits overflowed"
-}
-
-# prom_query PROMPORT QUERY: the value of a one-element instant vector
-prom_query() {
-	curl -s --max-time 5 "http://127.0.0.1:$1/api/v1/query" --data-urlencode "query=$2" > q.json ||
-		fail "query failed: $2"
-	grep -q '"status":"success"' q.json || fail "query $2: $(cat q.json)"
-	sed -n 's/.*"value":\[[0-9.e+]*,"\([^"]*\)"\].*/\1/p' q.json
-}
-
-# start_prometheus PROMPORT: a real Prometheus on prom.yml, its API on
-# PROMPORT; $prom is its pid
-start_prometheus() {
-	prometheus --config.file=prom.yml --storage.tsdb.path="$PWD/tsdb" \
-		--web.listen-address="127.0.0.1:$1" --log.level=warn > prom.log 2>&1 &
-	prom=$!
-	bg_pids+=("$prom")
-}
-
-# prom_until PROMPORT TRIES QUERY=VALUE...: until every QUERY gives its
-# VALUE, for up to TRIES tries 0.2 s apart (the checks that follow say
-# what did not come), $prom_waited_ms after how long; fails if Prometheus
-# exited
-prom_until() {
-	local port=$1 tries=$2 q ok i
-	shift 2
-	for i in $(seq "$tries"); do
-		prom_waited_ms=$((i * 200))
-		ok=1
-		for q in "$@"; do
-			[ "$(prom_query "$port" "${q%=*}" 2> /dev/null)" = "${q##*=}" ] || { ok=; break; }
-		done
-		[ -n "$ok" ] && return 0
-		kill -0 "$prom" || { cat prom.log; fail "prometheus exited"; return 1; }
-		sleep 0.2
-	done
 }
 
 t_prometheus_live() {

@@ -61,7 +61,7 @@ int main(int argc, char **argv)
 {
 	struct runqslower_task_bpf *skel = NULL;
 	int go[2], done[2], pidfd = -1, ncpus, rc = 1, found;
-	struct rqs_enqueue value;
+	struct rqs_pending value;
 	struct bpf_program *prog;
 	const char *what = "";
 	pid_t child;

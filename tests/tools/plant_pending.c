@@ -7,7 +7,7 @@
  *
  * Finds the tracer's "start" map among the maps it holds (task storage or
  * hash) and writes for TID an enqueue time AGE_MS (default 5000) ago whose
- * run count (struct rqs_enqueue.runs) is one below TID's current one
+ * run count (struct rqs_pending.enq.runs) is one below TID's current one
  * (/proc/TID/schedstat), as if the programs had recorded a wakeup and then
  * missed the switch-in that ended it. TID should be asleep: its next wakeup
  * must find the time stale, count it, and start a new wait, not stretch the
@@ -51,7 +51,7 @@ static _Noreturn void die(const char *what, int err)
 static int find_start_map(int pid, struct bpf_map_info *info)
 {
 	static const struct map_want start = {
-		.name = "start", .value_size = sizeof(struct rqs_enqueue),
+		.name = "start", .value_size = sizeof(struct rqs_pending),
 	};
 	int fd = map_of_pid(pid, &start, info);
 
@@ -83,7 +83,7 @@ static unsigned long long run_count(int tid)
 
 int main(int argc, char **argv)
 {
-	struct rqs_enqueue v = { 0 };
+	struct rqs_pending v = { 0 };
 	struct bpf_map_info info;
 	long long pid = 0, tid = 0, age_ms = 5000;
 	struct timespec now;
@@ -106,8 +106,8 @@ int main(int argc, char **argv)
 
 	map_fd = find_start_map((int)pid, &info);
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	v.ts = (__u64)now.tv_sec * 1000000000ULL + (__u64)now.tv_nsec - (__u64)age_ms * 1000000ULL;
-	v.runs = (__u32)(run_count((int)tid) - 1);
+	v.enq.ts = (__u64)now.tv_sec * 1000000000ULL + (__u64)now.tv_nsec - (__u64)age_ms * 1000000ULL;
+	v.enq.runs = (__u32)(run_count((int)tid) - 1);
 	if (info.type == BPF_MAP_TYPE_TASK_STORAGE) {
 		key_fd = (int)syscall(SYS_pidfd_open, (pid_t)tid, PIDFD_THREAD);
 		if (key_fd < 0)
@@ -120,6 +120,6 @@ int main(int argc, char **argv)
 	if (bpf_map_update_elem(map_fd, key, &v, BPF_ANY))
 		die("updating the start map", errno);
 	printf("planted tid=%lld map=%s age_ms=%lld runs=%u\n", tid,
-	       info.type == BPF_MAP_TYPE_TASK_STORAGE ? "task" : "hash", age_ms, v.runs);
+	       info.type == BPF_MAP_TYPE_TASK_STORAGE ? "task" : "hash", age_ms, v.enq.runs);
 	return 0;
 }

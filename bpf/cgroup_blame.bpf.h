@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
+/* --blame-by cgroup: every wait the summary counts is charged to the
+ * cgroups whose tasks held its CPU meanwhile, in blame_pairs, keyed by the
+ * waiting task's cgroup and the culprit's (its own: "self" to the reader).
+ *
+ * A sched_switch that brings another cgroup on the CPU than the one there
+ * (the idle task: 0) appends it, and when, to a per-CPU ring; a slot's run
+ * ends where the next one's begins. A switch between tasks of one cgroup
+ * writes nothing, so a slot spans all their runs, and the ring reaches
+ * back over RQS_CGBLAME_SLOTS changes of cgroup, not switches. At the
+ * switch-in that ends a wait, the ring is walked back from the newest slot
+ * until the wait's start: one or two slots for most waits, and one map
+ * update per culprit met. Time the CPU was idle is charged to no one; the
+ * part of a wait older than the ring's oldest slot is
+ * RQS_CULPRIT_UNCOVERED.
+ *
+ * Throttling: the time the waiting task's own group was throttled on its
+ * CPU during the wait (throttle.bpf.h: a count read at the enqueue and at
+ * the switch-in) is charged to RQS_CULPRIT_THROTTLED, and taken from the
+ * start of the wait: a throttled group's tasks wait for the quota first
+ * (a throttle dequeues the running task, or a wakeup lands in a throttled
+ * group) and compete for the CPU after it. The runs of the rest are
+ * charged as they were.
+ *
+ * A wait that moves: when a queued task leaves a CPU (sched_migrate_task),
+ * its part there so far is charged from that CPU's ring at once, and the
+ * wait goes on being charged from the move (rqs_pending.moved_ts) on the
+ * CPU it runs on. Another CPU's ring is read with
+ * bpf_map_lookup_percpu_elem(), Linux 5.19 (blame.bpf.h); before it, the
+ * part of a move made from another CPU is uncovered. */
+#ifndef CGROUP_BLAME_BPF_H
+#define CGROUP_BLAME_BPF_H
+
+#include "common.bpf.h"
+#include "cgroup_id.bpf.h"
+#include "throttle.bpf.h"
+#include "histogram.h"	/* RQS_DEFAULT_MAX_KEYS */
+
+#define CGBLAME_MASK (RQS_CGBLAME_SLOTS - 1)
+
+struct cgblame_slot {
+	__u64 start;	/* when it came on; 0: an unused slot */
+	__u64 cgroup;	/* its cgroup v2 id; 0: the idle task */
+};
+
+struct cgblame_ring {
+	__u32 head;	/* the next slot to write: the oldest */
+	__u32 pad;
+	struct cgblame_slot slot[RQS_CGBLAME_SLOTS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cgblame_ring);
+} cgblame_rings SEC(".maps");
+
+/* ns per (waiting cgroup, culprit); sized by the frontend (--max-keys) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, RQS_DEFAULT_MAX_KEYS);
+	__type(key, struct rqs_blame_key);
+	__type(value, __u64);
+} blame_pairs SEC(".maps");
+
+/* ns of pairs blame_pairs had no room for */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} blame_overflow SEC(".maps");
+
+static const __u64 cgblame_zero;
+
+static __always_inline void cgblame_add(__u64 cg, __u64 culprit, __u64 ns)
+{
+	struct rqs_blame_key k = { .cgroup = cg, .culprit = culprit };
+	__u32 zero = 0;
+	__u64 *v;
+
+	if (!ns)
+		return;
+	v = bpf_map_lookup_elem(&blame_pairs, &k);
+	if (!v) {
+		/* EEXIST (another CPU inserted it meanwhile) is fine */
+		bpf_map_update_elem(&blame_pairs, &k, &cgblame_zero, BPF_NOEXIST);
+		v = bpf_map_lookup_elem(&blame_pairs, &k);
+	}
+	if (!v)
+		v = bpf_map_lookup_elem(&blame_overflow, &zero);
+	if (v)
+		*v += ns;
+}
+
+/* sched_switch: @cg (0: idle) comes on this CPU at @now */
+static __always_inline void cgblame_record(__u64 cg, __u64 now)
+{
+	struct cgblame_ring *r;
+	struct cgblame_slot *s;
+	__u32 zero = 0, i;
+
+	r = bpf_map_lookup_elem(&cgblame_rings, &zero);
+	if (!r)
+		return;
+	i = r->head & CGBLAME_MASK;
+	/* the newest slot's cgroup holds the CPU still: 0 before any */
+	if (r->slot[(i - 1) & CGBLAME_MASK].cgroup == cg &&
+	    r->slot[(i - 1) & CGBLAME_MASK].start)
+		return;
+	r->head = i + 1;
+	s = &r->slot[i];
+	s->start = now;
+	s->cgroup = cg;
+}
+
+/* Charges the part [@lo, @hi] of a wait of a task of @cg to what @r's CPU
+ * ran then, newest first, after @thr_ns of it to its group's throttling;
+ * @r NULL: the whole part is uncovered. Another CPU's ring is read while
+ * that CPU may write it: a slot written meanwhile starts after @hi and
+ * ends the walk. */
+static __always_inline void cgblame_charge(const struct cgblame_ring *r, __u64 cg,
+					   __u64 lo, __u64 hi, __u64 thr_ns)
+{
+	__u64 start, end = hi, from, culprit = 0, ns = 0;
+	const struct cgblame_slot *s;
+	__u32 head;
+
+	if (hi <= lo)
+		return;
+	if (thr_ns > hi - lo)
+		thr_ns = hi - lo;
+	cgblame_add(cg, RQS_CULPRIT_THROTTLED, thr_ns);
+	lo += thr_ns;
+	if (!r) {
+		cgblame_add(cg, RQS_CULPRIT_UNCOVERED, hi - lo);
+		return;
+	}
+	head = r->head;
+	for (__u32 k = 1; k <= RQS_CGBLAME_SLOTS; k++) {
+		s = &r->slot[(head - k) & CGBLAME_MASK];
+		start = s->start;
+		if (!start || start > end)
+			break;
+		from = start > lo ? start : lo;
+		if (end > from && s->cgroup) {
+			if (s->cgroup != culprit) {
+				cgblame_add(cg, culprit, ns);
+				culprit = s->cgroup;
+				ns = 0;
+			}
+			ns += end - from;
+		}
+		end = from;
+		if (start <= lo)
+			break;
+	}
+	cgblame_add(cg, culprit, ns);
+	/* the ring ran out before the wait's start */
+	if (end > lo)
+		cgblame_add(cg, RQS_CULPRIT_UNCOVERED, end - lo);
+}
+
+/* The enqueue: where the group's throttled time stands */
+static __always_inline void cgblame_at_enqueue(struct rqs_pending *v, struct task_struct *p)
+{
+	v->thr_ns = task_throttled_ns(p);
+	v->moved_ts = 0;
+}
+
+/* The switch-in of @p (cgroup @cg), which waited since @ts, at @now: its
+ * part on this CPU, since its last move or its start */
+static __always_inline void cgblame_at_switch_in(struct task_struct *p, __u64 cg, __u64 ts,
+						 __u64 now, const struct rqs_pending *w)
+{
+	__u64 thr = task_throttled_ns(p);
+	__u32 zero = 0;
+
+	if (w->moved_ts > ts)
+		ts = w->moved_ts;
+	cgblame_charge(bpf_map_lookup_elem(&cgblame_rings, &zero), cg, ts, now,
+		       thr > w->thr_ns ? thr - w->thr_ns : 0);
+}
+
+/* sched_migrate_task: @p, queued, leaves @from_cpu for @to_cpu at @now */
+static __always_inline void cgblame_at_move(struct task_struct *p, struct rqs_pending *v,
+					    __s32 from_cpu, __s32 to_cpu, __u64 now)
+{
+	const struct cgblame_ring *r = NULL;
+	__u64 ts = v->enq.ts, thr;
+	__u32 zero = 0;
+
+	if (!ts)
+		return;
+	if (v->moved_ts > ts)
+		ts = v->moved_ts;
+	if (from_cpu == (__s32)bpf_get_smp_processor_id())
+		r = bpf_map_lookup_elem(&cgblame_rings, &zero);
+	else if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_map_lookup_percpu_elem))
+		r = bpf_map_lookup_percpu_elem(&cgblame_rings, &zero, from_cpu);
+	thr = task_throttled_ns(p);
+	cgblame_charge(r, task_cgroup_id(p), ts, now, thr > v->thr_ns ? thr - v->thr_ns : 0);
+	v->moved_ts = now;
+	v->thr_ns = task_throttled_ns_on(p, to_cpu);
+}
+
+#endif

@@ -1,0 +1,235 @@
+#!/bin/bash
+# Live tests of --blame-by cgroup: who delays whom. Cgroups of the test's
+# own, with known tenants pinned to known CPUs; the tool's charges read
+# from its text summary and through a real Prometheus.
+SUITE=blame
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/cgroup_lib.sh"
+
+eval "lib_$(declare -f check_prereq)"
+check_prereq() {
+	case $1 in
+	CGROUP2) cgroup2_root > /dev/null || { echo "no cgroup2 file system mounted"; return 1; } ;;
+	CPU_QUOTA) cpu_quota_dir > /dev/null || { echo "no cpu controller to set a CFS quota in (cgroup v2 cpu.max or v1 cpu.cfs_quota_us)"; return 1; } ;;
+	THROTTLE_COUNT)
+		# Linux 6.6: the cfs_rq's count of its throttled time
+		bpftool btf dump file /sys/kernel/btf/vmlinux 2> /dev/null | grep -q "'throttled_clock_self_time'" ||
+			{ echo "the kernel keeps no throttled time per cfs_rq (throttled_clock_self_time, Linux 6.6)"; return 1; } ;;
+	*) lib_check_prereq "$1" ;;
+	esac
+}
+
+# cpu_quota_dir: where a cgroup with a CFS quota can be made: the v2 root
+# when the cpu controller is there, else v1's cpu hierarchy (this host's
+# hybrid layout)
+cpu_quota_dir() {
+	local r
+	r=$(cgroup2_root) && grep -qw cpu "$r/cgroup.subtree_control" 2> /dev/null && { echo "$r"; return 0; }
+	awk '$3 == "cgroup" && $4 ~ /(^|,)cpu(,|$)/ { print $2; found = 1; exit } END { exit !found }' /proc/self/mounts
+}
+
+# run_in CPU DIR... -- CMD...: CMD pinned to CPU, a member of each cgroup DIR
+run_in() {
+	local cpu=$1 dirs=()
+	shift
+	while [ "$1" != -- ]; do dirs+=("$1"); shift; done
+	shift
+	taskset -c "$cpu" sh -c 'while [ "$1" != -- ]; do echo $$ > "$1/cgroup.procs" || exit 1; shift; done; shift; exec "$@"' \
+		sh "${dirs[@]}" -- "$@" &
+	bg_pids+=($!)
+}
+
+hog() { sh -c 'while :; do :; done'; }
+
+# blame_of FILE CGROUP: "CULPRIT SECONDS" lines under CGROUP's last
+# histogram in a text summary
+blame_of() {
+	awk -v key="cgroup = $2" '
+		/ run-queue waits/ { grab = 0 }
+		/^cgroup = / { grab = ($0 == key); cul = 0; if (grab) delete s; next }
+		grab && /^     ran instead / { cul = 1; next }
+		grab && cul && /^        / { s[$1] = $2 }
+		END { for (c in s) print c, s[c] }' "$1"
+}
+
+# waited_of FILE CGROUP: the seconds CGROUP's tasks waited (its histogram's sum)
+waited_of() {
+	awk -v key="cgroup = $2" '
+		/^cgroup = / { grab = ($0 == key); next }
+		grab && /ran instead \(of / { v = $4 }
+		END { print v + 0 }' "$1"
+}
+
+# share NUMERATOR DENOMINATOR: per cent, one decimal
+share() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }'; }
+
+# Three cgroups of known tenants: A, a periodic sleeper on CPU 1; B, a CPU
+# hog on CPU 1; C, a hog on CPU 0. A's waits are B's doing, and never C's.
+# Tasks outside the test's cgroups (the machine's own, or any load beside
+# the suite) run on CPU 1 too and are rightly charged: the shares are taken
+# of A's wait less what those held.
+t_neighbour_ground_truth() {
+	make_cgroup
+	top=$cg_dir top_path=$cg_path
+	mkdir "$top/A" "$top/B" "$top/C"
+	start_exporter rqs --by cgroup --blame-by cgroup --cgroup "$top" --no-outliers 1000000
+	exporter=$tracer_pid
+	start_until txt "^Tracing run queue latency: a histogram" -s --by cgroup --blame-by cgroup --cgroup "$top" --no-outliers 1000000
+	text=$tracer_pid
+	prom_port=$(free_port)
+	cat > prom.yml <<-EOC
+	global:
+	  scrape_interval: 1s
+	scrape_configs:
+	  - job_name: rqs
+	    static_configs:
+	      - targets: ['127.0.0.1:$port']
+	EOC
+	start_prometheus "$prom_port"
+	prom_until "$prom_port" 100 'up=1'
+	run_in 1 "$top/B" -- sh -c 'while :; do :; done'
+	run_in 0 "$top/C" -- sh -c 'while :; do :; done'
+	run_in 1 "$top/A" -- "$SLEEPERS" -n 1 -r 200 -w 100 -t 20 > sleepers.out
+	a=${bg_pids[-1]}
+	wait "$a" || fail "sleepers: $(cat sleepers.out)"
+	sleep 2.5	# a last scrape
+	q_a='{cgroup="'$top_path'/A"'
+	for c in B C; do
+		prom_query "$prom_port" "sum(runqslower_ts_wait_blame_seconds_total$q_a,culprit=\"$top_path/$c\"})" > "prom.$c" || true
+	done
+	prom_query "$prom_port" "runqslower_ts_wait_seconds_sum$q_a}" > prom.sum
+	prom_query "$prom_port" "sum(runqslower_ts_wait_blame_seconds_total$q_a,culprit!~\"$top_path/.*|self|throttled|uncovered\"})" > prom.outside || true
+	stop_tracer "$text"
+	stop_tracer "$exporter"
+	blame_of txt.out "$top_path/A" > blame.A
+	note "text: A waited $(waited_of txt.out "$top_path/A") s; $(tr '\n' ';' < blame.A)"
+	note "prometheus: A waited $(cat prom.sum) s; B $(cat prom.B) s, C $(cat prom.C) s, outside the test $(cat prom.outside) s"
+	# the same checks on both surfaces
+	local sum b c outside
+	for src in text prom; do
+		if [ $src = text ]; then
+			sum=$(waited_of txt.out "$top_path/A")
+			b=$(awk -v k="$top_path/B" '$1 == k { print $2 }' blame.A)
+			c=$(awk -v k="$top_path/C" '$1 == k { print $2 }' blame.A)
+			outside=$(awk -v t="$top_path/" 'index($1, t) != 1 && $1 != "self" && $1 != "throttled" && $1 != "uncovered" { s += $2 } END { print s + 0 }' blame.A)
+		else
+			sum=$(cat prom.sum) b=$(cat prom.B) c=$(cat prom.C) outside=$(cat prom.outside)
+		fi
+		awk -v s="$sum" 'BEGIN { exit !(s > 0) }' || fail "$src: A's waits not counted"
+		note "$src: B $(share "${b:-0}" "$(awk -v s="$sum" -v o="${outside:-0}" 'BEGIN { print s - o }')")% of A's wait beside the machine's own tasks, C $(share "${c:-0}" "$sum")% of all of it"
+		awk -v s="$sum" -v o="${outside:-0}" -v b="${b:-0}" 'BEGIN { exit !(b >= 0.8 * (s - o)) }' ||
+			fail "$src: B charged ${b:-0} s of A's $sum s wait ($outside s held by other tasks of the machine): under 80%"
+		awk -v s="$sum" -v c="${c:-0}" 'BEGIN { exit !(c <= 0.02 * s) }' ||
+			fail "$src: C, on the other CPU, charged ${c:-0} s of A's $sum s wait: over 2%"
+	done
+	! grep -q '(unknown)' blame.A || fail "a culprit without a cgroup (the idle task charged?): $(cat blame.A)"
+}
+
+# A cgroup over its CFS quota (10 ms per 100 ms) holds a hog and a periodic
+# sleeper on one CPU: their waits are the quota's, charged to "throttled",
+# not to each other (self). The cgroup's own throttled time (cpu.stat) is
+# the cross-check.
+t_throttled() {
+	local qdir r sum thr self outside stat
+	make_cgroup
+	top=$cg_dir top_path=$cg_path
+	r=$(cgroup2_root)
+	qdir=$(cpu_quota_dir)/rqs-quota.$$.$RANDOM
+	if [ "$(cpu_quota_dir)" = "$r" ]; then
+		echo "+cpu" > "$top/cgroup.subtree_control" 2> /dev/null || true
+		qdir=$top/q
+		mkdir "$qdir"
+		echo "10000 100000" > "$qdir/cpu.max"
+		dirs=("$qdir")
+		key=$top_path/q
+	else
+		mkdir "$qdir"
+		echo "$qdir" >> "$CGROUPS_MADE"
+		echo 100000 > "$qdir/cpu.cfs_period_us"
+		echo 10000 > "$qdir/cpu.cfs_quota_us"
+		mkdir "$top/q"
+		dirs=("$qdir" "$top/q")
+		key=$top_path/q
+	fi
+	start_until txt "^Tracing run queue latency: a histogram" -s --by cgroup --blame-by cgroup --cgroup "$top" --no-outliers 1000000
+	text=$tracer_pid
+	run_in 1 "${dirs[@]}" -- sh -c 'while :; do :; done'
+	run_in 1 "${dirs[@]}" -- "$SLEEPERS" -n 1 -r 50 -t 10 > sleepers.out
+	wait "${bg_pids[-1]}" || fail "sleepers: $(cat sleepers.out)"
+	stop_tracer "$text"
+	stat=$(tr '\n' ' ' < "$qdir/cpu.stat")
+	blame_of txt.out "$key" > blame.q
+	sum=$(waited_of txt.out "$key")
+	thr=$(awk '$1 == "throttled" { print $2 }' blame.q)
+	self=$(awk '$1 == "self" { print $2 }' blame.q)
+	outside=$(awk -v t="$top_path/" 'index($1, t) != 1 && $1 != "self" && $1 != "throttled" && $1 != "uncovered" { s += $2 } END { print s + 0 }' blame.q)
+	note "waited $sum s: throttled ${thr:-0} s ($(share "${thr:-0}" "$(awk -v s="$sum" -v o="$outside" 'BEGIN { print s - o }')")% beside the machine's own tasks), self ${self:-0} s, other tasks $outside s; cpu.stat: $stat"
+	awk -v s="$sum" -v o="$outside" -v t="${thr:-0}" 'BEGIN { exit !(s > 0 && t >= 0.8 * (s - o)) }' ||
+		fail "throttled ${thr:-0} s of $sum s waited ($outside s held by other tasks): under 80%: $(cat blame.q)"
+	awk -v s="$sum" -v x="${self:-0}" 'BEGIN { exit !(x <= 0.1 * s) }' ||
+		fail "the group's own tasks charged ${self:-0} s of its $sum s: they did not hold the CPU, the quota did"
+}
+
+# A sleeper alone in its cgroup: its waits are mostly the idle CPU waking
+# up, which is charged to no one (nor is the task's own wake-up path)
+t_idle_charged_to_none() {
+	local sum charged
+	make_cgroup
+	top=$cg_dir top_path=$cg_path
+	start_until txt "^Tracing run queue latency: a histogram" -s --by cgroup --blame-by cgroup --cgroup "$top" --no-outliers 1000000
+	text=$tracer_pid
+	run_in 0 "$top" -- "$SLEEPERS" -n 1 -r 500 -t 4 > sleepers.out
+	wait "${bg_pids[-1]}" || fail "sleepers: $(cat sleepers.out)"
+	stop_tracer "$text"
+	blame_of txt.out "$top_path" > blame.d
+	sum=$(waited_of txt.out "$top_path")
+	charged=$(awk '{ s += $2 } END { print s + 0 }' blame.d)
+	note "waited $sum s, charged $charged s: $(tr '\n' ';' < blame.d)"
+	! grep -q '(unknown)' blame.d || fail "time charged to a culprit without a cgroup (the idle task): $(cat blame.d)"
+	awk -v s="$sum" -v c="$charged" 'BEGIN { exit !(c <= s * 1.0001 + 0.000001) }' || fail "charged $charged s of $sum s waited"
+}
+
+# --blame-by cgroup off: the verifier removes its code (cfg.blame_cgroup
+# is read-only): the translated sched_switch of -s --by cgroup references
+# neither of its maps; on, it does
+t_blame_off_costs_nothing() {
+	local mode id maps ring used
+	for mode in off on; do
+		args=(-s --by cgroup 1000000)
+		[ $mode = on ] && args=(-s --by cgroup --blame-by cgroup 1000000)
+		start_tracer rqs.$mode "${args[@]}"
+		id=$(cat /proc/"$tracer_pid"/fdinfo/* 2> /dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u |
+			while read -r p; do if bpftool prog show id "$p" | grep -q 'name handle_sched_switch '; then echo "$p"; fi; done)
+		[ -n "$id" ] || fail "no sched_switch program found"
+		bpftool prog dump xlated id "$id" > xlated.$mode
+		maps=$(bpftool prog show id "$id" | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p')
+		ring=$(for m in ${maps//,/ }; do if bpftool map show id "$m" | grep -qE 'name (cgblame_rings|blame_pairs) '; then echo "$m"; fi; done)
+		[ "$(wc -w <<<"$ring")" = 2 ] || fail "the blame maps not found among $maps"
+		used=0
+		for m in $ring; do if grep -q "map\[id:$m\]" xlated.$mode; then used=$((used + 1)); fi; done
+		note "--blame-by cgroup $mode: sched_switch $(grep -cE '^ *[0-9]+: ' xlated.$mode) instructions, $used blame maps referenced"
+		eval "used_$mode=$used"
+		stop_tracer "$tracer_pid"
+		bg_pids=()
+	done
+	[ "$used_off" = 0 ] || fail "off, sched_switch still references $used_off blame maps"
+	[ "$used_on" = 2 ] || fail "on, sched_switch references $used_on of the 2 blame maps"
+}
+
+t_blame_needs_by_cgroup() {
+	local rc
+	for args in "-s --blame-by cgroup" "-s --by comm --blame-by cgroup" "--by cgroup --blame-by pod"; do
+		# shellcheck disable=SC2086
+		"$RQS" $args > out 2> err && rc=0 || rc=$?
+		[ "$rc" = 2 ] || fail "'$args': exit $rc, not 2 (usage)"
+		[ "$(wc -l < err)" = 1 ] || fail "'$args': not one line on stderr: $(cat err)"
+		note "$args: $(cat err)"
+	done
+}
+
+test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_prometheus,CMD_curl "neighbours: a hog on the waiter's CPU is charged its waits, one on the other CPU never (text and Prometheus)" t_neighbour_ground_truth
+test_case ROOT,BTF,MULTICPU,CGROUP2,CPU_QUOTA,THROTTLE_COUNT "a group over its CFS quota: its waits are charged to throttled, not to its own tasks" t_throttled
+test_case ROOT,BTF,CGROUP2 "the idle CPU is charged to no one" t_idle_charged_to_none
+test_case ROOT,BTF,CMD_bpftool "--blame-by cgroup off: the verifier removes its code from sched_switch" t_blame_off_costs_nothing
+test_case "" "--blame-by cgroup without --by cgroup, or another key: one line, exit 2" t_blame_needs_by_cgroup
+test_done
