@@ -76,6 +76,8 @@ t_neighbour_ground_truth() {
 	exporter=$tracer_pid
 	start_until txt "^Tracing run queue latency: a histogram" -s --by cgroup --blame-by cgroup --cgroup "$top" --no-outliers 1000000
 	text=$tracer_pid
+	start_until json '"type":"start"' -j -s --by cgroup --blame-by cgroup --cgroup "$top" --no-outliers 1000000
+	json=$tracer_pid
 	prom_port=$(free_port)
 	cat > prom.yml <<-EOC
 	global:
@@ -93,6 +95,10 @@ t_neighbour_ground_truth() {
 	a=${bg_pids[-1]}
 	wait "$a" || fail "sleepers: $(cat sleepers.out)"
 	sleep 2.5	# a last scrape
+	curl -s --max-time 5 "http://127.0.0.1:$port/metrics" > page.txt
+	grep -q '^runqslower_ts_wait_blame_seconds_total{cgroup=' page.txt || fail "no blame series on the page"
+	promtool check metrics < page.txt > promtool.out 2>&1 || fail "promtool check metrics: $(cat promtool.out)"
+	[ ! -s promtool.out ] || fail "promtool check metrics: $(cat promtool.out)"
 	q_a='{cgroup="'$top_path'/A"'
 	for c in B C; do
 		prom_query "$prom_port" "sum(runqslower_ts_wait_blame_seconds_total$q_a,culprit=\"$top_path/$c\"})" > "prom.$c" || true
@@ -100,14 +106,24 @@ t_neighbour_ground_truth() {
 	prom_query "$prom_port" "runqslower_ts_wait_seconds_sum$q_a}" > prom.sum
 	prom_query "$prom_port" "sum(runqslower_ts_wait_blame_seconds_total$q_a,culprit!~\"$top_path/.*|self|throttled|uncovered\"})" > prom.outside || true
 	stop_tracer "$text"
+	stop_tracer "$json"
 	stop_tracer "$exporter"
 	blame_of txt.out "$top_path/A" > blame.A
+	# -j: the final summary record of A, its culprits in seconds
+	jq -r --arg k "$top_path/A" 'select(.type == "summary" and .final and .key == $k) |
+		"sum \(.sum_ns / 1e9)", (.blame[] | "\(.culprit) \(.ns / 1e9)")' json.out > json.A
+	[ -s json.A ] || fail "no final JSON summary of A with its culprits: $(grep '"summary"' json.out | tail -3)"
 	note "text: A waited $(waited_of txt.out "$top_path/A") s; $(tr '\n' ';' < blame.A)"
 	note "prometheus: A waited $(cat prom.sum) s; B $(cat prom.B) s, C $(cat prom.C) s, outside the test $(cat prom.outside) s"
 	# the same checks on both surfaces
 	local sum b c outside
-	for src in text prom; do
-		if [ $src = text ]; then
+	for src in text prom json; do
+		if [ $src = json ]; then
+			sum=$(awk '$1 == "sum" { print $2 }' json.A)
+			b=$(awk -v k="$top_path/B" '$1 == k { print $2 }' json.A)
+			c=$(awk -v k="$top_path/C" '$1 == k { print $2 }' json.A)
+			outside=$(awk -v t="$top_path/" '$1 != "sum" && index($1, t) != 1 && $1 != "self" && $1 != "throttled" && $1 != "uncovered" { s += $2 } END { print s + 0 }' json.A)
+		elif [ $src = text ]; then
 			sum=$(waited_of txt.out "$top_path/A")
 			b=$(awk -v k="$top_path/B" '$1 == k { print $2 }' blame.A)
 			c=$(awk -v k="$top_path/C" '$1 == k { print $2 }' blame.A)
@@ -227,7 +243,7 @@ t_blame_needs_by_cgroup() {
 	done
 }
 
-test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_prometheus,CMD_curl "neighbours: a hog on the waiter's CPU is charged its waits, one on the other CPU never (text and Prometheus)" t_neighbour_ground_truth
+test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_prometheus,CMD_promtool,CMD_curl,CMD_jq "neighbours: a hog on the waiter's CPU is charged its waits, one on the other CPU never (text, JSON, Prometheus)" t_neighbour_ground_truth
 test_case ROOT,BTF,MULTICPU,CGROUP2,CPU_QUOTA,THROTTLE_COUNT "a group over its CFS quota: its waits are charged to throttled, not to its own tasks" t_throttled
 test_case ROOT,BTF,CGROUP2 "the idle CPU is charged to no one" t_idle_charged_to_none
 test_case ROOT,BTF,CMD_bpftool "--blame-by cgroup off: the verifier removes its code from sched_switch" t_blame_off_costs_nothing
