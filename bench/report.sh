@@ -318,7 +318,7 @@ function goals(    w, i, n, ws2, fsw, fwk, tsw, twk, hsw, hwk, base, up, tm, hm,
 function blame_goals(    i, w, ws3, csw, bsw, cwk, bwk, any) {
 	split("pipe-pinned messaging sleep-10000", ws3, " ")
 	for (i = 1; i <= 3; i++) {
-		w = ws3[i]; if (!have(w) || vals[w, "blame-cgroup", "sw_ns"] == "" || vals[w, "by-cgroup", "sw_ns"] == "") continue
+		w = ws3[i]; if (vals[w, "blame-cgroup", "sw_ns"] == "" || vals[w, "by-cgroup", "sw_ns"] == "") continue
 		if (!any++) { print ""; print "## Goals (issue #25)"; print "" }
 		csw = med(w SUBSEP "by-cgroup" SUBSEP "sw_ns"); bsw = med(w SUBSEP "blame-cgroup" SUBSEP "sw_ns")
 		cwk = med(w SUBSEP "by-cgroup" SUBSEP "wk_ns"); bwk = med(w SUBSEP "blame-cgroup" SUBSEP "wk_ns")
