@@ -11,6 +11,7 @@
 #define BLAME_SELF "self"
 #define BLAME_THROTTLED "throttled"
 #define BLAME_UNCOVERED "uncovered"
+#define BLAME_IDLE "(idle)"	/* never charged: see read_blame() */
 
 struct blame_pair {
 	char *cgroup;	/* the waiting tasks' cgroup, as --by cgroup labels it */

@@ -361,6 +361,10 @@ static char *culprit_label(struct summary *s, const struct rqs_blame_key *k)
 		return strdup(BLAME_UNCOVERED);
 	if (k->culprit == k->cgroup)
 		return strdup(BLAME_SELF);
+	/* no cgroup has id 0: the programs never charge the idle task, and
+	 * if they did it shows */
+	if (!k->culprit)
+		return strdup(BLAME_IDLE);
 	return label_of(s, &id);
 }
 
@@ -381,7 +385,7 @@ static int read_blame(struct summary *s, bool fresh)
 		key = next;
 		prev = &key;
 		st[0] = cgroup_names_state(&s->names, key.cgroup);
-		st[1] = key.culprit >= RQS_CULPRIT_UNCOVERED ? CGROUP_ALIVE :
+		st[1] = key.culprit >= RQS_CULPRIT_UNCOVERED || !key.culprit ? CGROUP_ALIVE :
 			cgroup_names_state(&s->names, key.culprit);
 		if (st[0] == CGROUP_GONE || st[1] == CGROUP_GONE ||
 		    (fresh && (st[0] == CGROUP_UNSEEN || st[1] == CGROUP_UNSEEN))) {
