@@ -209,22 +209,15 @@ t_idle_charged_to_none() {
 # is read-only): the translated sched_switch of -s --by cgroup references
 # neither of its maps; on, it does
 t_blame_off_costs_nothing() {
-	local mode id maps ring used
+	local mode
 	for mode in off on; do
 		args=(-s --by cgroup 1000000)
 		[ $mode = on ] && args=(-s --by cgroup --blame-by cgroup 1000000)
 		start_tracer rqs.$mode "${args[@]}"
-		id=$(cat /proc/"$tracer_pid"/fdinfo/* 2> /dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u |
-			while read -r p; do if bpftool prog show id "$p" | grep -q 'name handle_sched_switch '; then echo "$p"; fi; done)
-		[ -n "$id" ] || fail "no sched_switch program found"
-		bpftool prog dump xlated id "$id" > xlated.$mode
-		maps=$(bpftool prog show id "$id" | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p')
-		ring=$(for m in ${maps//,/ }; do if bpftool map show id "$m" | grep -qE 'name (cgblame_rings|blame_pairs) '; then echo "$m"; fi; done)
-		[ "$(wc -w <<<"$ring")" = 2 ] || fail "the blame maps not found among $maps"
-		used=0
-		for m in $ring; do if grep -q "map\[id:$m\]" xlated.$mode; then used=$((used + 1)); fi; done
-		note "--blame-by cgroup $mode: sched_switch $(grep -cE '^ *[0-9]+: ' xlated.$mode) instructions, $used blame maps referenced"
-		eval "used_$mode=$used"
+		switch_program_maps 'cgblame_rings|blame_pairs'
+		[ "$(wc -w <<<"$switch_maps")" = 2 ] || fail "the blame maps not found in the program's maps"
+		note "--blame-by cgroup $mode: sched_switch $switch_insns instructions, $switch_maps_used blame maps referenced"
+		eval "used_$mode=$switch_maps_used"
 		stop_tracer "$tracer_pid"
 		bg_pids=()
 	done

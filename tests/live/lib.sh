@@ -422,28 +422,52 @@ within_run_delay() {
 }
 
 # bpf_map_id_of PID NAME: the ID of the BPF map NAME process PID holds
+# open; status 1 when it holds none
 bpf_map_id_of() {
 	local f id
 	for f in /proc/"$1"/fdinfo/*; do
 		id=$(sed -n 's/^map_id:[[:space:]]*//p' "$f" 2> /dev/null)
 		[ -n "$id" ] || continue
-		bpftool map show id "$id" 2> /dev/null | grep -q " name $2 " && { echo "$id"; return; }
+		bpftool map show id "$id" 2> /dev/null | grep -q " name $2 " && { echo "$id"; return 0; }
 	done
+	return 1
+}
+
+# switch_program_maps ERE: of the sched_switch program the tracer
+# ($tracer_pid) loaded, sets switch_insns (its translated instructions),
+# switch_maps (its maps whose names match ERE) and switch_maps_used (how
+# many of those its code references: a map the verifier left unreferenced
+# is only bound to the program); its dump is left in xlated
+switch_program_maps() {
+	local id maps m
+	id=$(cat /proc/"$tracer_pid"/fdinfo/* 2> /dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u |
+		while read -r p; do if bpftool prog show id "$p" | grep -q 'name handle_sched_switch '; then echo "$p"; fi; done)
+	[ -n "$id" ] || fail "no sched_switch program found"
+	bpftool prog dump xlated id "$id" > xlated
+	maps=$(bpftool prog show id "$id" | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p')
+	switch_maps=$(for m in ${maps//,/ }; do if bpftool map show id "$m" | grep -qE "name ($1) "; then echo "$m"; fi; done)
+	switch_maps_used=0
+	for m in $switch_maps; do
+		if grep -q "map\[id:$m\]" xlated; then switch_maps_used=$((switch_maps_used + 1)); fi
+	done
+	switch_insns=$(grep -cE '^ *[0-9]+: ' xlated)
 }
 
 # absent_id: a PID or TID that cannot exist: above kernel.pid_max
 absent_id() { echo $(($(cat /proc/sys/kernel/pid_max) + 1)); }
 
-# fill_hash_map ID N: N updates of hash map ID (__u32 keys) with keys that
-# are TIDs no thread can have (from absent_id), values of zeros; again with
-# new keys while the map holds fewer than all but 6 of its entries (the
-# tracer's own entries for live threads, there when the map filled, leave
-# as those threads run, and a busy machine has many)
+# fill_hash_map ID N: updates of hash map ID (__u32 keys) with keys that
+# are TIDs no thread can have (from absent_id), values of zeros, N new keys
+# a round, until the kernel refuses one because the map is full (E2BIG).
+# Entries the tracer holds for queued threads come and go meanwhile (many
+# on a busy machine); the keys put here stay for good. Sets fill_full (1:
+# the kernel said full) and fill_kept (the keys of ours in the map after).
 fill_hash_map() {
-	local base k size max round
+	local base0 base k size round
 	size=$(bpftool -j map show id "$1" | jq .bytes_value)
-	max=$(bpftool -j map show id "$1" | jq .max_entries)
-	base=$(absent_id)
+	base0=$(absent_id)
+	base=$base0
+	fill_full=0
 	for round in $(seq 10); do
 		for k in $(seq "$base" $((base + $2 - 1))); do
 			printf 'map update id %s key %s value %s\n' "$1" \
@@ -451,19 +475,11 @@ fill_hash_map() {
 				"$(printf '0 %.0s' $(seq "$size"))"
 		done > fill.batch
 		bpftool batch file fill.batch > fill.out 2>&1 || true
-		[ "$(bpftool -j map dump id "$1" | jq length)" -lt $((max - 6)) ] || break
+		# bpftool stops a batch at its first error
+		if grep -q 'Argument list too long' fill.out; then fill_full=1; break; fi
 		base=$((base + $2))
 	done
-}
-
-# map_id PID NAME: the id of the BPF map NAME that process PID holds open
-map_id() {
-	local f id
-	for f in /proc/"$1"/fdinfo/*; do
-		id=$(awk '$1 == "map_id:" { print $2 }' "$f" 2> /dev/null)
-		[ -n "$id" ] && [ "$(bpftool -j map show id "$id" | jq -r .name)" = "$2" ] && { echo "$id"; return 0; }
-	done
-	return 1
+	fill_kept=$(bpftool -j map dump id "$1" | jq --argjson b "$base0" '[.[] | select(.formatted.key >= $b)] | length')
 }
 
 # waiting_exit PID SECONDS: until PID (a child) has exited; its status in $exit_rc

@@ -1440,18 +1440,10 @@ t_off_costs_nothing() {
 	for mode in off on; do
 		args=(1000000); [ $mode = on ] && args=(-s 1000000)
 		start_tracer rqs.$mode "${args[@]}"
-		id=$(cat /proc/"$tracer_pid"/fdinfo/* 2> /dev/null | sed -n 's/^prog_id:[[:space:]]*//p' | sort -u |
-			while read -r p; do if bpftool prog show id "$p" | grep -q 'name handle_sched_switch '; then echo "$p"; fi; done)
-		[ -n "$id" ] || fail "no sched_switch program found"
-		bpftool prog dump xlated id "$id" > xlated.$mode
-		maps=$(bpftool prog show id "$id" | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p')
-		hist_ids=$(for m in ${maps//,/ }; do if bpftool map show id "$m" | grep -qE 'name hist_(cpu|keyed) '; then echo "$m"; fi; done)
-		[ "$(wc -w <<<"$hist_ids")" = 2 ] || fail "histogram maps not found among $maps"
-		used=0
-		for m in $hist_ids; do if grep -q "map\[id:$m\]" xlated.$mode; then used=$((used + 1)); fi; done
-		insns=$(grep -cE '^ *[0-9]+: ' xlated.$mode)
-		note "summary $mode: sched_switch $insns instructions, $used histogram maps referenced"
-		eval "insns_$mode=$insns used_$mode=$used"
+		switch_program_maps 'hist_(cpu|keyed)'
+		[ "$(wc -w <<<"$switch_maps")" = 2 ] || fail "histogram maps not found in the program's maps"
+		note "summary $mode: sched_switch $switch_insns instructions, $switch_maps_used histogram maps referenced"
+		eval "insns_$mode=$switch_insns used_$mode=$switch_maps_used"
 		stop_tracer "$tracer_pid"
 		bg_pids=()
 	done
