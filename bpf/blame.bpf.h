@@ -17,7 +17,11 @@
  * are copied from its ring at once, before it outruns them, into a record
  * kept with the task (struct blame_moved, at most RQS_BLAME_MOVED_SLOTS
  * runs over all the moves of one wait, the oldest first); the report puts
- * them before those of the CPU it ran on, read from the last move on. */
+ * them before those of the CPU it ran on, read from the last move on.
+ *
+ * Each run also names its task's cgroup, read with its COMM, and a report
+ * says how long the waiter's own group was throttled by its CPU quota
+ * during the wait (throttle.bpf.h), on each CPU it waited on. */
 #ifndef BLAME_BPF_H
 #define BLAME_BPF_H
 
@@ -26,6 +30,7 @@
 #include <bpf/bpf_core_read.h>
 #include "runqslower.h"
 #include "blame_moved.bpf.h"
+#include "throttle.bpf.h"
 
 
 struct blame_slot {
@@ -69,29 +74,33 @@ static __always_inline void blame_record(struct task_struct *next, __u64 now)
 	s->tid = next->pid;
 }
 
-/* @b's COMM, from the task_struct @s kept. That task may have exited
- * since, and its task_struct been freed (delayed_put_task_struct(), after
- * an RCU grace period) and its memory given to a new task, which
+/* @b's COMM and cgroup, from the task_struct @s kept. That task may have
+ * exited since, and its task_struct been freed (delayed_put_task_struct(),
+ * after an RCU grace period) and its memory given to a new task, which
  * copy_process() gave its own start_time: a start_time that differs from
- * the one kept (or a read that faults: the slab page went back) means the
- * COMM read is not this task's, and the run is marked RQS_BLAME_EXITED
- * instead. The start_time is read after the COMM: if it is still the one
- * kept, the memory was this task's until then. The idle task (TID 0) is
- * never named. */
+ * the one kept (or a read that faults: the slab page went back) means
+ * what was read is not this task's, and the run is marked RQS_BLAME_EXITED
+ * instead. The start_time is read last: if it is still the one kept, the
+ * memory was this task's until then. The idle task (TID 0) is never named.
+ * The cgroup is the task's at the report: a task moved to another cgroup
+ * since its run is named by its new one. */
 static __always_inline void blame_name(struct rqs_blame *b, const struct blame_slot *s)
 {
 	struct task_struct *t = (struct task_struct *)s->task;
 	__u64 start_time = 0;
 
 	b->flags = 0;
+	b->cgroup = 0;
 	if (!s->tid) {
 		b->comm[0] = '\0';
 		return;
 	}
 	if (bpf_core_read(b->comm, sizeof(b->comm), &t->comm) ||
+	    BPF_CORE_READ_INTO(&b->cgroup, t, cgroups, dfl_cgrp, kn, id) ||
 	    bpf_core_read(&start_time, sizeof(start_time), &t->start_time) ||
 	    start_time != s->start_time) {
 		__builtin_memset(b->comm, 0, sizeof(b->comm));
+		b->cgroup = 0;
 		b->flags = RQS_BLAME_EXITED;
 	}
 }
@@ -146,15 +155,15 @@ static __always_inline void blame_copy(struct rqs_blame *out, __u32 *n, __u32 si
 }
 
 /* sched_migrate_task: a task queued since @wait_ts leaves @from_cpu at
- * @now. Its runs there since it came (its wait's start, or its move
- * before) go to @m. The ring of another CPU than this one is read with
+ * @now, its group throttled @thr_ns there meanwhile. Its runs there since
+ * it came (its wait's start, or its move before) go to @m. The ring of another CPU than this one is read with
  * bpf_map_lookup_percpu_elem(), Linux 5.19, commit 07343110b293 ("bpf: add
  * bpf_map_lookup_percpu_elem for percpu map"); the enum test is a CO-RE
  * relocation, a constant the verifier folds, so that older kernels load
  * the program without the call, and there a move made from another CPU
  * leaves its part of the wait uncovered. */
 static __always_inline void blame_note_move(struct blame_moved *m, __u64 wait_ts,
-					    __u64 now, __s32 from_cpu)
+					    __u64 now, __s32 from_cpu, __u64 thr_ns)
 {
 	const struct blame_ring *r = NULL;
 	__u32 zero = 0;
@@ -162,9 +171,11 @@ static __always_inline void blame_note_move(struct blame_moved *m, __u64 wait_ts
 
 	if (m->migrate_ts > wait_ts) {
 		from = m->migrate_ts;
+		m->thr_ns += thr_ns;
 	} else {
 		from = wait_ts;
 		m->n = 0;
+		m->thr_ns = thr_ns;
 	}
 	m->migrate_ts = now;
 	if (from_cpu == (__s32)bpf_get_smp_processor_id())
@@ -175,20 +186,24 @@ static __always_inline void blame_note_move(struct blame_moved *m, __u64 wait_ts
 		blame_copy(m->run, &m->n, RQS_BLAME_MOVED_SLOTS, r, from, now, from_cpu);
 }
 
-/* A report of a @wait_ns wait ending at @now on this CPU: the runs its
- * moves left in @m (NULL: none), then those of this CPU since its last
- * move, or since it began. */
-static __always_inline void blame_fill(struct rqs_event *e, __u64 wait_ns, __u64 now,
+/* A report of @p's @wait_ns wait ending at @now on this CPU (@w: its
+ * throttled-time mark): the runs its moves left in @m (NULL: none), then
+ * those of this CPU since its last move, or since it began; and the time
+ * its group was throttled, on every CPU it waited on. */
+static __always_inline void blame_fill(struct rqs_event *e, struct task_struct *p,
+				       const struct rqs_pending *w, __u64 wait_ns, __u64 now,
 				       const struct blame_moved *m)
 {
-	__u64 begin = now > wait_ns ? now - wait_ns : 0, split = begin;
+	__u64 begin = now > wait_ns ? now - wait_ns : 0, split = begin, thr;
 	const struct blame_ring *r;
 	struct rqs_blame *b;
 	__u32 zero = 0;
 
 	e->nr_blame = 0;
+	thr = throttle_since(p, w);
 	if (m && m->migrate_ts > begin && m->migrate_ts <= now) {
 		split = m->migrate_ts;
+		thr += m->thr_ns;
 		for (__u32 k = 0; k < RQS_BLAME_MOVED_SLOTS; k++) {
 			if (k >= m->n)
 				break;
@@ -198,6 +213,8 @@ static __always_inline void blame_fill(struct rqs_event *e, __u64 wait_ns, __u64
 			*b = m->run[k];
 		}
 	}
+	e->throttled_ns = !throttle_counted() ? RQS_THROTTLED_UNKNOWN :
+			  thr < wait_ns ? thr : wait_ns;
 	r = bpf_map_lookup_elem(&blame_rings, &zero);
 	if (r)
 		blame_copy(e->blame, &e->nr_blame, RQS_BLAME_SLOTS, r, split, now,

@@ -17,6 +17,8 @@ struct blame_moved {
 	__u64 migrate_ts;	/* the last move */
 	__u32 n;		/* runs used */
 	__u32 pad;
+	__u64 thr_ns;		/* its group's throttled time on the CPUs it
+				 * left */
 	struct rqs_blame run[RQS_BLAME_MOVED_SLOTS];
 };
 

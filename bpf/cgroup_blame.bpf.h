@@ -162,47 +162,36 @@ static __always_inline void cgblame_charge(const struct cgblame_ring *r, __u64 c
 		cgblame_add(cg, RQS_CULPRIT_UNCOVERED, end - lo);
 }
 
-/* The enqueue: where the group's throttled time stands */
-static __always_inline void cgblame_at_enqueue(struct rqs_pending *v, struct task_struct *p)
-{
-	v->thr_ns = task_throttled_ns(p);
-	v->moved_ts = 0;
-}
-
 /* The switch-in of @p (cgroup @cg), which waited since @ts, at @now: its
  * part on this CPU, since its last move or its start */
 static __always_inline void cgblame_at_switch_in(struct task_struct *p, __u64 cg, __u64 ts,
 						 __u64 now, const struct rqs_pending *w)
 {
-	__u64 thr = task_throttled_ns(p);
 	__u32 zero = 0;
 
 	if (w->moved_ts > ts)
 		ts = w->moved_ts;
 	cgblame_charge(bpf_map_lookup_elem(&cgblame_rings, &zero), cg, ts, now,
-		       thr > w->thr_ns ? thr - w->thr_ns : 0);
+		       throttle_since(p, w));
 }
 
-/* sched_migrate_task: @p, queued, leaves @from_cpu for @to_cpu at @now */
-static __always_inline void cgblame_at_move(struct task_struct *p, struct rqs_pending *v,
-					    __s32 from_cpu, __s32 to_cpu, __u64 now)
+/* sched_migrate_task: @p, queued (@v), leaves @from_cpu at @now, its
+ * group throttled @thr_ns there meanwhile; the caller then moves @v's
+ * marks to the new CPU */
+static __always_inline void cgblame_at_move(struct task_struct *p, const struct rqs_pending *v,
+					    __s32 from_cpu, __u64 now, __u64 thr_ns)
 {
 	const struct cgblame_ring *r = NULL;
-	__u64 ts = v->enq.ts, thr;
+	__u64 ts = v->enq.ts;
 	__u32 zero = 0;
 
-	if (!ts)
-		return;
 	if (v->moved_ts > ts)
 		ts = v->moved_ts;
 	if (from_cpu == (__s32)bpf_get_smp_processor_id())
 		r = bpf_map_lookup_elem(&cgblame_rings, &zero);
 	else if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_map_lookup_percpu_elem))
 		r = bpf_map_lookup_percpu_elem(&cgblame_rings, &zero, from_cpu);
-	thr = task_throttled_ns(p);
-	cgblame_charge(r, task_cgroup_id(p), ts, now, thr > v->thr_ns ? thr - v->thr_ns : 0);
-	v->moved_ts = now;
-	v->thr_ns = task_throttled_ns_on(p, to_cpu);
+	cgblame_charge(r, task_cgroup_id(p), ts, now, thr_ns);
 }
 
 #endif

@@ -86,10 +86,14 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 	}
 	if (cfg.details) {
 		e->cpu = bpf_get_smp_processor_id();
-		e->enq = w->why.enq;
+		/* what -W and --cpu recorded; zeros (not stack) without them */
+		if (cfg.waker || cfg.cpu)
+			e->enq = w->why.enq;
+		else
+			__builtin_memset(&e->enq, 0, sizeof(e->enq));
 	}
 	if (cfg.blame)
-		blame_fill(e, w->delta_ns, w->now, storage_moves(next, false));
+		blame_fill(e, next, &w->why, w->delta_ns, w->now, storage_moves(next, false));
 	/* unread bytes, this record included (reserved above) */
 	avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	if (avail >= RQS_RINGBUF_WAKEUP_BYTES &&
@@ -247,8 +251,10 @@ int BPF_PROG(storage_task_newtask, struct task_struct *p, __u64 clone_flags)
 
 /* -B and --blame-by cgroup only (the frontend loads it with them alone): a
  * queued task moves to another CPU's run queue; what held it on the CPU it
- * leaves is taken now (blame_note_move(), cgblame_at_move()). @p is still on that CPU: set_task_cpu() fires the
- * tracepoint before __set_task_cpu(). A queued task's move
+ * leaves is taken now (blame_note_move(), cgblame_at_move()), and its
+ * group's throttled time there. @p is still on that CPU, and in its
+ * cfs_rq: set_task_cpu() fires the tracepoint before __set_task_cpu() and
+ * set_task_rq(). A queued task's move
  * (move_queued_task(), detach_task()) sets p->on_rq to
  * TASK_ON_RQ_MIGRATING before it; a wakeup's (try_to_wake_up()) comes with
  * p->on_rq 0, before the wait begins: nothing to record. */
@@ -257,7 +263,7 @@ int BPF_PROG(blame_sched_migrate_task, struct task_struct *p, int dest_cpu)
 {
 	struct rqs_pending *v;
 	struct blame_moved *m;
-	__u64 now;
+	__u64 now, thr;
 
 	if (!(cfg.blame || cfg.blame_cgroup) || !task_on_rq(p))
 		return 0;
@@ -265,12 +271,15 @@ int BPF_PROG(blame_sched_migrate_task, struct task_struct *p, int dest_cpu)
 	if (!v || !v->enq.ts)
 		return 0;
 	now = rqs_clock(p);
+	thr = throttle_since(p, v);
 	if (cfg.blame) {
 		m = storage_moves(p, true);
 		if (m)
-			blame_note_move(m, v->enq.ts, now, task_cpu_of(p));
+			blame_note_move(m, v->enq.ts, now, task_cpu_of(p), thr);
 	}
 	if (cfg.blame_cgroup)
-		cgblame_at_move(p, v, task_cpu_of(p), dest_cpu, now);
+		cgblame_at_move(p, v, task_cpu_of(p), now, thr);
+	v->moved_ts = now;
+	v->thr_ns = task_throttled_ns_on(p, dest_cpu);
 	return 0;
 }

@@ -85,7 +85,13 @@ struct rqs_blame {
 	__u32 tid;
 	__s16 cpu;		/* the CPU of that run */
 	__u16 flags;		/* RQS_BLAME_* */
+	__u64 cgroup;		/* its cgroup v2 id at the report; 0: unknown
+				 * (the idle task, or RQS_BLAME_EXITED) */
 };
+
+/* rqs_event.throttled_ns on a kernel without the count (before 6.6, or
+ * without CONFIG_FAIR_GROUP_SCHED) */
+#define RQS_THROTTLED_UNKNOWN (~0ULL)
 
 /* rqs_blame.flags: the task exited before the report, and its COMM could
  * not be read any more */
@@ -112,6 +118,8 @@ struct rqs_event {
 	/* cfg.blame */
 	__u32 nr_blame;		/* entries used in @blame */
 	__u32 pad2;
+	__u64 throttled_ns;	/* of the wait, its group's CFS bandwidth
+				 * throttling (RQS_THROTTLED_UNKNOWN: no count) */
 	struct rqs_blame blame[RQS_BLAME_SLOTS];
 };
 

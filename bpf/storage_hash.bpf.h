@@ -8,7 +8,7 @@
 #include "common.bpf.h"
 #include "counters.bpf.h"
 #include "why.bpf.h"
-#include "cgroup_blame.bpf.h"
+#include "throttle.bpf.h"
 
 #ifndef EEXIST
 #define EEXIST 17 /* include/uapi/asm-generic/errno-base.h */
@@ -69,8 +69,8 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 ts, __u32 r
 
 	if (ext)
 		why_at_enqueue(&v.enq, p, waker, how);
-	if (cfg.blame_cgroup)
-		cgblame_at_enqueue(&v, p);
+	if (cfg.blame_cgroup || (ext && cfg.blame))
+		throttle_at_enqueue(&v, p);
 	if (ext && cfg.waker && how == RQS_WAKE_WAKEUP) {
 		struct rqs_waker *w = bpf_map_lookup_elem(&wakers, &tid);
 

@@ -24,7 +24,7 @@
 #include "counters.bpf.h"
 #include "task_storage_map.bpf.h"
 #include "why.bpf.h"
-#include "cgroup_blame.bpf.h"
+#include "throttle.bpf.h"
 
 /* @p's storage; created here only with cfg.hot_create (see above) */
 static __always_inline struct rqs_pending *storage_find(struct task_struct *p)
@@ -95,8 +95,8 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 ts, __u32 r
 	}
 	if (ext)
 		why_at_enqueue(&v->enq, p, waker, how);
-	if (cfg.blame_cgroup)
-		cgblame_at_enqueue(v, p);
+	if (cfg.blame_cgroup || (ext && cfg.blame))
+		throttle_at_enqueue(v, p);
 	return true;
 }
 

@@ -104,11 +104,17 @@ static __always_inline void why_at_enqueue(struct rqs_enqueue *v, struct task_st
 	}
 }
 
-/* The switch-in: copy what was recorded (only what the options need). */
+/* The switch-in: copy what was recorded, only what the options read:
+ * -W and --cpu the enqueue's details, -B and --blame-by cgroup the
+ * throttled time and the last move */
 static __always_inline void why_take(struct rqs_pending *out, const struct rqs_pending *v)
 {
-	if (cfg.waker || cfg.cpu || cfg.blame_cgroup)
-		*out = *v;
+	if (cfg.waker || cfg.cpu)
+		out->enq = v->enq;
+	if (cfg.blame || cfg.blame_cgroup) {
+		out->thr_ns = v->thr_ns;
+		out->moved_ts = v->moved_ts;
+	}
 }
 
 #endif

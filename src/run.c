@@ -199,5 +199,6 @@ out:
 	watch_fini(&r.watch);
 	bpf_stats_disable(&r.stats);
 	tracer_stop(&r.t);
+	event_printer_free(&r.printer);
 	return ret;
 }

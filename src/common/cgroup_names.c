@@ -15,7 +15,7 @@
 
 #include "common/clock.h"
 #include "cli/resolve_cgroup.h"
-#include "summary/cgroup_names.h"
+#include "common/cgroup_names.h"
 #include "summary/metric_label.h"
 
 #define RESCAN_NS 1000000000ULL

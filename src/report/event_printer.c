@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+
+#include "common/cgroup2_mount.h"
+#include "common/version.h"
 
 #include "report/event_printer.h"
 #include "report/json_records.h"
@@ -8,11 +12,38 @@
 
 void event_printer_init(struct event_printer *p, const struct plan *plan)
 {
+	char root[PATH_MAX];
+	FILE *mi;
+	int err = -ENOENT;
+
 	*p = (struct event_printer){
 		.format = &plan->format,
 		.event_size = plan->event_size,
 		.quiet = !plan->outliers,
 	};
+	if (!plan->format.blame || p->quiet)
+		return;
+	mi = fopen("/proc/self/mountinfo", "re");
+	if (mi) {
+		err = cgroup2_mount_from(mi, root, sizeof(root));
+		fclose(mi);
+	}
+	if (!err)
+		err = cgroup_names_init(&p->cgroups, root);
+	if (err) {
+		fprintf(stderr, RQS_NAME ": notice: -B: no cgroup v2 hierarchy to read, "
+			"cgroups named by id\n");
+		cgroup_names_free(&p->cgroups);
+		return;
+	}
+	p->have_cgroups = true;
+}
+
+void event_printer_free(struct event_printer *p)
+{
+	if (p->have_cgroups)
+		cgroup_names_free(&p->cgroups);
+	p->have_cgroups = false;
 }
 
 int event_printer_banner(const struct event_printer *p, const struct plan *plan)
@@ -32,6 +63,7 @@ int event_printer_on_event(void *ctx, void *data, size_t size)
 {
 	struct event_printer *p = ctx;
 	const struct rqs_event *e = data;
+	struct cgroup_names *names;
 	int ret;
 
 	/* never shorter than the plan's size: the plan sets what the
@@ -41,8 +73,9 @@ int event_printer_on_event(void *ctx, void *data, size_t size)
 	p->events++;
 	if (p->quiet)
 		return 0;
-	ret = p->format->json ? json_event(stdout, e, p->real_minus_mono, p->format) :
-				print_event(stdout, e, p->format, p->real_minus_mono);
+	names = p->have_cgroups ? &p->cgroups : NULL;
+	ret = p->format->json ? json_event(stdout, e, p->real_minus_mono, p->format, names) :
+				print_event(stdout, e, p->format, p->real_minus_mono, names);
 	if (ret < 0) {
 		p->write_failed = true;
 		return -EPIPE;

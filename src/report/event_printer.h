@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "cli/plan.h"
+#include "common/cgroup_names.h"
 #include "summary/listen_address.h"
 
 /* Each wait over the threshold, as it comes out of the ring buffer: one
@@ -18,9 +19,14 @@ struct event_printer {
 	bool write_failed;
 	unsigned long long events;
 	const struct listen_set *metrics; /* --metrics: as bound */
+	struct cgroup_names cgroups;	/* -B: the entries' cgroups */
+	bool have_cgroups;
 };
 
+/* With -B, the cgroup v2 hierarchy is scanned for the entries' names;
+ * without one mounted (a notice says so) they are named by their ids. */
 void event_printer_init(struct event_printer *p, const struct plan *plan);
+void event_printer_free(struct event_printer *p);
 /* The banner: the header line(s), the JSON start record, or with
  * --no-outliers what the summary will print. */
 int event_printer_banner(const struct event_printer *p, const struct plan *plan);

@@ -77,7 +77,7 @@ void json_time(char *buf, size_t size, long long wall_ns)
 }
 
 int json_event(FILE *out, const struct rqs_event *e, long long real_minus_mono_ns,
-	       const struct output_format *o)
+	       const struct output_format *o, struct cgroup_names *cgroups)
 {
 	struct json_obj j;
 	char when[48];
@@ -96,6 +96,6 @@ int json_event(FILE *out, const struct rqs_event *e, long long real_minus_mono_n
 		json_str(&j, "prev_comm", e->prev_task, RQS_COMM_LEN);
 		json_u64(&j, "prev_tid", e->prev_pid);
 	}
-	why_json(&j, e, o);
+	why_json(&j, e, o, cgroups);
 	return json_end(&j);
 }

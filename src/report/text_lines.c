@@ -66,7 +66,7 @@ static void format_time(char *buf, size_t size, enum time_format time,
 }
 
 int print_event(FILE *out, const struct rqs_event *e, const struct output_format *f,
-		long long real_minus_mono)
+		long long real_minus_mono, struct cgroup_names *cgroups)
 {
 	char ts[48], comm[TEXT_ESCAPED_SIZE(RQS_COMM_LEN)];
 
@@ -80,7 +80,7 @@ int print_event(FILE *out, const struct rqs_event *e, const struct output_format
 	if (f->previous)
 		fprintf(out, why_columns_follow(f) ? " %-16s %-8u" : " %-16s %u",
 			comm_text(comm, e->prev_task), e->prev_pid);
-	why_columns(out, e, f);
+	why_columns(out, e, f, cgroups);
 	return fprintf(out, "\n");
 }
 

@@ -67,12 +67,14 @@ unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
 			all[n].ns = 0;
 			all[n].exited = true;
 			all[n].comm[0] = '\0';
+			all[n].cgroup = 0;
 			n++;
 		}
 		/* the slots run oldest first: keep the latest name read */
 		if (!(b->flags & RQS_BLAME_EXITED)) {
 			comm_of(all[j].comm, b->comm);
 			all[j].exited = false;
+			all[j].cgroup = b->cgroup;
 		}
 		all[j].ns += b->ns;
 	}
@@ -100,11 +102,27 @@ void why_header(FILE *out, const struct output_format *f)
 		fprintf(out, " %5s %s", "COVER", "RAN INSTEAD");
 }
 
-void why_columns(FILE *out, const struct rqs_event *e, const struct output_format *f)
+/* An entry's cgroup path; NULL when unknown (no id read, no names, or a
+ * cgroup removed before any scan saw it) */
+static const char *entry_cgroup(const struct blame_entry *b, struct cgroup_names *cgroups)
+{
+	if (!b->cgroup || !cgroups)
+		return NULL;
+	return cgroup_names_get(cgroups, b->cgroup);
+}
+
+static bool throttled_known(const struct rqs_event *e)
+{
+	return e->throttled_ns != RQS_THROTTLED_UNKNOWN;
+}
+
+void why_columns(FILE *out, const struct rqs_event *e, const struct output_format *f,
+		 struct cgroup_names *cgroups)
 {
 	struct blame_entry b[RQS_BLAME_SLOTS];
 	char comm[TEXT_ESCAPED_SIZE(RQS_COMM_LEN)], from[16], rq[16];
 	unsigned int n, cover;
+	const char *path;
 
 	if (f->waker) {
 		struct wake_source src;
@@ -136,9 +154,13 @@ void why_columns(FILE *out, const struct rqs_event *e, const struct output_forma
 	if (f->blame) {
 		n = blame_summary(e, b, f->blame, &cover);
 		fprintf(out, " %4u%%", cover);
-		if (!n)
+		/* its own group's quota first: the wait's cause, not a task */
+		if (throttled_known(e) && e->throttled_ns)
+			fprintf(out, " throttled=%lluus", (unsigned long long)e->throttled_ns / 1000);
+		else if (!n)
 			fputs(" -", out);
-		/* a share from a CPU it left before it ran: @CPU */
+		/* a share from a CPU it left before it ran: @CPU; the task's
+		 * cgroup after it, in parentheses */
 		for (unsigned int i = 0; i < n; i++) {
 			if (b[i].exited)
 				strcpy(comm, RQS_BLAME_EXITED_NAME);
@@ -149,6 +171,19 @@ void why_columns(FILE *out, const struct rqs_event *e, const struct output_forma
 			else
 				fprintf(out, " %s[%u]@%d=%lluus", comm, b[i].tid, b[i].cpu,
 					b[i].ns / 1000);
+			path = entry_cgroup(&b[i], cgroups);
+			if (path) {
+				char *esc = malloc(TEXT_ESCAPED_SIZE(strlen(path)));
+
+				if (esc) {
+					text_escape(esc, TEXT_ESCAPED_SIZE(strlen(path)), path,
+						    strlen(path));
+					fprintf(out, "(%s)", esc);
+					free(esc);
+				}
+			} else if (b[i].cgroup) {
+				fprintf(out, "(cgroup %llu)", b[i].cgroup);
+			}
 		}
 	}
 }
@@ -180,11 +215,13 @@ static void why_json_source(struct json_obj *j, const struct rqs_waker *w)
 	json_bool(j, "waker_hrtimer", src.hrtimer);
 }
 
-void why_json(struct json_obj *j, const struct rqs_event *e, const struct output_format *o)
+void why_json(struct json_obj *j, const struct rqs_event *e, const struct output_format *o,
+	      struct cgroup_names *cgroups)
 {
 	struct blame_entry b[RQS_BLAME_SLOTS];
 	struct json_obj item;
 	unsigned int n, cover;
+	const char *path;
 
 	if (o->waker) {
 		json_str(j, "waker_comm", e->enq.waker.comm, RQS_COMM_LEN);
@@ -205,6 +242,10 @@ void why_json(struct json_obj *j, const struct rqs_event *e, const struct output
 	if (o->blame) {
 		n = blame_summary(e, b, o->blame, &cover);
 		json_u64(j, "cover_pct", cover);
+		if (throttled_known(e))
+			json_u64(j, "throttled_us", e->throttled_ns / 1000);
+		else
+			json_null(j, "throttled_us");
 		json_key(j, "blame");
 		fputc('[', j->out);
 		for (unsigned int i = 0; i < n; i++) {
@@ -220,6 +261,15 @@ void why_json(struct json_obj *j, const struct rqs_event *e, const struct output
 			json_u64(&item, "tid", b[i].tid);
 			json_i64(&item, "cpu", b[i].cpu);
 			json_u64(&item, "us", b[i].ns / 1000);
+			path = entry_cgroup(&b[i], cgroups);
+			if (path)
+				json_str(&item, "cgroup", path, strlen(path));
+			else
+				json_null(&item, "cgroup");
+			if (b[i].cgroup)
+				json_u64(&item, "cgroup_id", b[i].cgroup);
+			else
+				json_null(&item, "cgroup_id");
 			fputc('}', j->out);
 		}
 		fputc(']', j->out);

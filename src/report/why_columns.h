@@ -10,6 +10,7 @@
 #include <linux/types.h>
 
 #include "../../bpf/runqslower.h"
+#include "common/cgroup_names.h"
 #include "common/json_writer.h"
 #include "cli/output_format.h"
 
@@ -18,6 +19,7 @@ struct blame_entry {
 	int cpu;		/* the CPU it held the waiter on */
 	char comm[RQS_COMM_LEN + 1];
 	bool exited;		/* no COMM: it exited before the report */
+	unsigned long long cgroup;	/* its cgroup v2 id; 0: unknown */
 	unsigned long long ns;
 };
 
@@ -33,9 +35,12 @@ const char *wake_how_name(unsigned int how);
  * held the waiter there) is an entry or covered time. */
 unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
 			   unsigned int max, unsigned int *cover_pct);
-/* Each column after a space; the last one not padded. */
+/* Each column after a space; the last one not padded. -B names each
+ * entry's cgroup by @cgroups (NULL: by its id). */
 void why_header(FILE *out, const struct output_format *f);
-void why_columns(FILE *out, const struct rqs_event *e, const struct output_format *f);
-void why_json(struct json_obj *j, const struct rqs_event *e, const struct output_format *f);
+void why_columns(FILE *out, const struct rqs_event *e, const struct output_format *f,
+		 struct cgroup_names *cgroups);
+void why_json(struct json_obj *j, const struct rqs_event *e, const struct output_format *f,
+	      struct cgroup_names *cgroups);
 
 #endif

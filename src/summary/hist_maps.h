@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "summary/blame_pairs.h"
-#include "summary/cgroup_names.h"
+#include "common/cgroup_names.h"
 #include "summary/prometheus.h"
 #include "summary/retired_cgroups.h"
 #include "cli/plan.h"

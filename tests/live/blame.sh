@@ -63,6 +63,18 @@ waited_of() {
 # share NUMERATOR DENOMINATOR: per cent, one decimal
 share() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? 100 * a / b : 0) }'; }
 
+# check_ran_instead_cgroups FILE TID PATH: in the -B -j events of FILE,
+# TID is named in RAN INSTEAD, and always with the cgroup PATH (and an id)
+check_ran_instead_cgroups() {
+	local named wrong
+	named=$(jq -r --argjson t "$2" 'select(.type == "event") | .blame[] | select(.tid == $t) | .cgroup' "$1" | wc -l)
+	wrong=$(jq -c --argjson t "$2" --arg p "$3" 'select(.type == "event") | .blame[] |
+		select(.tid == $t and (.cgroup != $p or (.cgroup_id | type) != "number"))' "$1" | head -3)
+	note "-B: $(grep -c '"type":"event"' "$1") outliers, the hog $2 named in $named of them; $(jq -c 'select(.type == "event") | .blame[0]' "$1" | head -1)"
+	[ "$named" -ge 1 ] || fail "-B never named the hog $2: $(grep -m 3 '"type":"event"' "$1")"
+	[ -z "$wrong" ] || fail "-B named the hog $2 without its cgroup $3: $wrong"
+}
+
 # Three cgroups of known tenants: A, a periodic sleeper on CPU 1; B, a CPU
 # hog on CPU 1; C, a hog on CPU 0. A's waits are B's doing, and never C's.
 # Tasks outside the test's cgroups (the machine's own, or any load beside
@@ -78,6 +90,9 @@ t_neighbour_ground_truth() {
 	text=$tracer_pid
 	start_until json '"type":"start"' -j -s --by cgroup --blame-by cgroup --cgroup "$top" --no-outliers 1000000
 	json=$tracer_pid
+	# -B, outliers over 1 ms: what ran instead, each with its cgroup
+	start_until ran '"type":"start"' -j -B 5 --cgroup "$top/A" 1000
+	ran=$tracer_pid
 	prom_port=$(free_port)
 	cat > prom.yml <<-EOC
 	global:
@@ -90,6 +105,7 @@ t_neighbour_ground_truth() {
 	start_prometheus "$prom_port"
 	prom_until "$prom_port" 100 'up=1'
 	run_in 1 "$top/B" -- sh -c 'while :; do :; done'
+	hog_b=${bg_pids[-1]}
 	run_in 0 "$top/C" -- sh -c 'while :; do :; done'
 	run_in 1 "$top/A" -- "$SLEEPERS" -n 1 -r 200 -w 100 -t 20 > sleepers.out
 	a=${bg_pids[-1]}
@@ -108,6 +124,8 @@ t_neighbour_ground_truth() {
 	stop_tracer "$text"
 	stop_tracer "$json"
 	stop_tracer "$exporter"
+	stop_tracer "$ran"
+	check_ran_instead_cgroups ran.out "$hog_b" "$top_path/B"
 	blame_of txt.out "$top_path/A" > blame.A
 	# -j: the final summary record of A, its culprits in seconds
 	jq -r --arg k "$top_path/A" 'select(.type == "summary" and .final and .key == $k) |
@@ -169,10 +187,15 @@ t_throttled() {
 	fi
 	start_until txt "^Tracing run queue latency: a histogram" -s --by cgroup --blame-by cgroup --cgroup "$top" --no-outliers 1000000
 	text=$tracer_pid
+	# -B, outliers over 5 ms: each with the time its group was throttled
+	start_until ran '"type":"start"' -j -B --cgroup "$top" 5000
+	ran=$tracer_pid
 	run_in 1 "${dirs[@]}" -- sh -c 'while :; do :; done'
 	run_in 1 "${dirs[@]}" -- "$SLEEPERS" -n 1 -r 50 -t 10 > sleepers.out
-	wait "${bg_pids[-1]}" || fail "sleepers: $(cat sleepers.out)"
+	sleeper=${bg_pids[-1]}
+	wait "$sleeper" || fail "sleepers: $(cat sleepers.out)"
 	stop_tracer "$text"
+	stop_tracer "$ran"
 	stat=$(tr '\n' ' ' < "$qdir/cpu.stat")
 	blame_of txt.out "$key" > blame.q
 	sum=$(waited_of txt.out "$key")
@@ -184,6 +207,14 @@ t_throttled() {
 		fail "throttled ${thr:-0} s of $sum s waited ($outside s held by other tasks): under 80%: $(cat blame.q)"
 	awk -v s="$sum" -v x="${self:-0}" 'BEGIN { exit !(x <= 0.1 * s) }' ||
 		fail "the group's own tasks charged ${self:-0} s of its $sum s: they did not hold the CPU, the quota did"
+	# -B: the sleeper's outliers, the same share throttled (the machine's
+	# own tasks' part taken from the summary above)
+	jq -r --argjson p "$sleeper" 'select(.type == "event" and .pid == $p) | "\(.lat_us) \(.throttled_us)"' ran.out > ran.sleeper
+	read -r n lat b_thr <<<"$(awk '{ n++; l += $1; t += $2 } END { print n + 0, l + 0, t + 0 }' ran.sleeper)"
+	note "-B: $n outliers of the sleeper, $lat us waited, throttled $b_thr us ($(share "$b_thr" "$lat")%)"
+	[ "$n" -ge 5 ] || fail "-B: $n outliers of the sleeper (quota 10 ms per 100 ms): $(head -3 ran.out)"
+	awk -v l="$lat" -v t="$b_thr" -v s="$sum" -v o="$outside" 'BEGIN { exit !(t <= l && t >= 0.8 * l * (1 - o / s)) }' ||
+		fail "-B: throttled $b_thr us of the sleeper's $lat us waited: under 80% (other tasks $outside s of $sum s)"
 }
 
 # A sleeper alone in its cgroup: its waits are mostly the idle CPU waking

@@ -324,7 +324,9 @@ t_blame_ranks_hog() {
 				continue
 			fi
 			clean=$((clean + 1))
-			[[ $first =~ ^hog\[$hog_tid\]=([0-9]+)us$ ]] || fail "first task that ran instead is not the hog: ${lines[$i]}"
+			# the hog, with its cgroup
+			re="^hog\\[$hog_tid\\]=([0-9]+)us\\(/[^)]*\\)\$"
+			[[ $first =~ $re ]] || fail "first task that ran instead is not the hog: ${lines[$i]}"
 			held=${BASH_REMATCH[1]}
 			note "wait $((i + 1)): ${lat} us, hog held the CPU ${held} us of it, cover $cover"
 			[ "$held" -ge $((lat * 95 / 100)) ] && [ "$held" -le "$lat" ] ||
@@ -450,7 +452,7 @@ t_blame_migrated_wait() {
 				continue
 			fi
 			others=$(tr ' ' '\n' <<<"$rest" | grep -v -e "^hog\[$hog_tid\]" -e "^hog2\[$hog2_tid\]" -e '^latgen\[' |
-				sed -n 's/.*=\([0-9]*\)us$/\1/p' | awk '{ t += $1 } END { print t + 0 }')
+				sed -n 's/^[^]]*\][^=]*=\([0-9]*\)us(\/.*)$/\1/p' | awk '{ t += $1 } END { print t + 0 }')
 			if [ "$others" -gt 500 ]; then
 				note "wait $((i + 1)): other tasks ran ${others} us of it: ${lines[$i]}"
 				continue

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "common/cgroup2_mount.h"
-#include "summary/cgroup_names.h"
+#include "common/cgroup_names.h"
 
 static int find(const char *mountinfo, char *path, size_t len)
 {

@@ -156,7 +156,7 @@ static char *render_event(const struct rqs_event *e, const struct output_format 
 {
 	struct capture c;
 
-	assert_int_equal(json_event(capture_open(&c), e, REAL_MINUS_MONO, o), 0);
+	assert_int_equal(json_event(capture_open(&c), e, REAL_MINUS_MONO, o, NULL), 0);
 	return capture_close(&c);
 }
 
@@ -186,8 +186,8 @@ static void test_event_all_fields(void **state)
 		.ts_ns = TS_NS, .tgid = 7, .cpu = 1,
 		.enq = { .waker = { .tid = 8, .how = RQS_WAKE_PREEMPTED, .comm = "hog" },
 			 .cpu = 0, .rq_len = 1 },
-		.nr_blame = 2,
-		.blame = { { .ns = 19999999, .tid = 8, .comm = "hog" },
+		.nr_blame = 2, .throttled_ns = 2500000,
+		.blame = { { .ns = 19999999, .tid = 8, .comm = "hog", .cgroup = 4242 },
 			   { .ns = 1, .tid = 0, .comm = "swapper/1" } },
 	};
 	struct output_format o = { .previous = true, .waker = true, .cpu = true, .blame = 3 };
@@ -202,18 +202,25 @@ static void test_event_all_fields(void **state)
 		"\"waker_comm\":\"hog\",\"waker_tid\":8,\"wake\":\"preempted\","
 		"\"waker_irq\":null,\"waker_irq_name\":null,\"waker_softirq\":null,\"waker_hrtimer\":false,"
 		"\"from_cpu\":0,\"rq\":1,"
-		"\"cover_pct\":100,\"blame\":[{\"comm\":\"hog\",\"tid\":8,\"cpu\":0,\"us\":19999}]}\n");
+		"\"cover_pct\":100,\"throttled_us\":2500,\"blame\":[{\"comm\":\"hog\",\"tid\":8,\"cpu\":0,"
+		"\"us\":19999,\"cgroup\":null,\"cgroup_id\":4242}]}\n");
+	free(s);
+	/* a kernel without the count: null, not 0 */
+	e.throttled_ns = RQS_THROTTLED_UNKNOWN;
+	s = render_event(&e, &o);
+	assert_non_null(strstr(s, "\"cover_pct\":100,\"throttled_us\":null,\"blame\""));
 	free(s);
 	/* exited before the report: no COMM */
 	e.blame[0].flags = RQS_BLAME_EXITED;
 	memset(e.blame[0].comm, 0, sizeof(e.blame[0].comm));
 	s = render_event(&e, &o);
-	assert_non_null(strstr(s, "\"blame\":[{\"comm\":null,\"tid\":8,\"cpu\":0,\"us\":19999}]}\n"));
+	assert_non_null(strstr(s, "\"blame\":[{\"comm\":null,\"tid\":8,\"cpu\":0,\"us\":19999,"
+				   "\"cgroup\":null,\"cgroup_id\":null}]}\n"));
 	free(s);
 	e.enq.cpu = 1;
 	e.nr_blame = 0;
 	s = render_event(&e, &o);
-	assert_non_null(strstr(s, "\"from_cpu\":null,\"rq\":1,\"cover_pct\":0,\"blame\":[]}\n"));
+	assert_non_null(strstr(s, "\"from_cpu\":null,\"rq\":1,\"cover_pct\":0,\"throttled_us\":null,\"blame\":[]}\n"));
 	free(s);
 	/* from interrupt work: the task it came in on stays in waker_comm and
 	 * waker_tid; the work is named beside them (the live /sys/kernel/irq

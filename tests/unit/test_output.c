@@ -64,7 +64,7 @@ static int event(FILE *f, void *arg)
 
 	if (!a->e.ts_ns)
 		a->e.ts_ns = TS_NS;
-	return print_event(f, &a->e, &a->f, REAL_MINUS_MONO);
+	return print_event(f, &a->e, &a->f, REAL_MINUS_MONO, NULL);
 }
 
 static void test_banner(void **state)
@@ -374,6 +374,31 @@ static void test_event_blame_cpus(void **state)
 	assert_renders(event, &a, "13:04:55 waiter           9               45000   35% hog[8]@1=15000us hog[8]=600us\n");
 }
 
+/* Its group's throttled time first, then each task with its cgroup (by id
+ * without names); none when the kernel keeps no count, or it was 0 */
+static void test_event_blame_throttled_cgroup(void **state)
+{
+	struct event_args a = {
+		.e = { .delta_ns = 40000000, .pid = 9, .task = "waiter", .cpu = 0, .nr_blame = 2,
+		       .throttled_ns = 30000000,
+		       .blame = {
+			       { .ns = 8000000, .tid = 8, .comm = "hog", .cgroup = 4242 },
+			       { .ns = 2000000, .tid = 0, .comm = "swapper/0" },
+		       } },
+		.f.blame = 3,
+	};
+
+	(void)state;
+	assert_renders(event, &a, "13:04:55 waiter           9               40000   20% throttled=30000us hog[8]=8000us(cgroup 4242)\n");
+	a.e.throttled_ns = RQS_THROTTLED_UNKNOWN;
+	assert_renders_part(event, &a, "   20% hog[8]=8000us(cgroup 4242)\n");
+	a.e.throttled_ns = 0;
+	a.e.nr_blame = 0;
+	assert_renders_part(event, &a, "    0% -\n");
+	a.e.throttled_ns = 1000000;
+	assert_renders_part(event, &a, "    0% throttled=1000us\n");
+}
+
 /* A task that exited before the report, its COMM no longer readable: one
  * share per TID, "(exited)", counted in COVER; a slot of the same TID with
  * a name read gives the entry that name */
@@ -434,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_event_blame),
 		cmocka_unit_test(test_event_blame_cpus),
 		cmocka_unit_test(test_event_blame_exited),
+		cmocka_unit_test(test_event_blame_throttled_cgroup),
 		cmocka_unit_test(test_banner),
 		cmocka_unit_test(test_event),
 		cmocka_unit_test(test_event_previous),

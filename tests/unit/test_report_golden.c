@@ -70,9 +70,9 @@ static char *render(const char *events, size_t len, const struct output_format *
 		memcpy(&e, events + off, size);
 		off += size;
 		if (f->json)
-			assert_int_equal(json_event(o, &e, rmm, f), 0);
+			assert_int_equal(json_event(o, &e, rmm, f, NULL), 0);
 		else
-			assert_true(print_event(o, &e, f, rmm) > 0);
+			assert_true(print_event(o, &e, f, rmm, NULL) > 0);
 	}
 	fclose(o);
 	return out;
