@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/cgroup2_mount.h"
 #include "common/clock.h"
 #include "cli/resolve_cgroup.h"
 #include "common/cgroup_names.h"
@@ -192,6 +193,32 @@ int cgroup_names_init(struct cgroup_names *c, const char *root)
 		return -ENAMETOOLONG;
 	strcpy(c->root, root);
 	return rescan(c);
+}
+
+int cgroup_names_open(struct cgroup_names *c, enum cgroup_names_failure *failed)
+{
+	char root[PATH_MAX];
+	FILE *mi;
+	int err;
+
+	*c = (struct cgroup_names){ 0 };
+	mi = fopen("/proc/self/mountinfo", "re");
+	if (!mi) {
+		*failed = CGROUP_NAMES_NO_MOUNTINFO;
+		return -errno;
+	}
+	err = cgroup2_mount_from(mi, root, sizeof(root));
+	fclose(mi);
+	if (err) {
+		*failed = CGROUP_NAMES_NO_MOUNT;
+		return err;
+	}
+	err = cgroup_names_init(c, root);
+	if (err) {
+		*failed = CGROUP_NAMES_NO_SCAN;
+		cgroup_names_free(c);
+	}
+	return err;
 }
 
 const char *cgroup_names_get(struct cgroup_names *c, uint64_t id)

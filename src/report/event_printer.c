@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 
-#include "common/cgroup2_mount.h"
 #include "common/version.h"
 
 #include "report/event_printer.h"
@@ -12,9 +10,7 @@
 
 void event_printer_init(struct event_printer *p, const struct plan *plan)
 {
-	char root[PATH_MAX];
-	FILE *mi;
-	int err = -ENOENT;
+	enum cgroup_names_failure failed;
 
 	*p = (struct event_printer){
 		.format = &plan->format,
@@ -23,17 +19,9 @@ void event_printer_init(struct event_printer *p, const struct plan *plan)
 	};
 	if (!plan->format.blame || p->quiet)
 		return;
-	mi = fopen("/proc/self/mountinfo", "re");
-	if (mi) {
-		err = cgroup2_mount_from(mi, root, sizeof(root));
-		fclose(mi);
-	}
-	if (!err)
-		err = cgroup_names_init(&p->cgroups, root);
-	if (err) {
+	if (cgroup_names_open(&p->cgroups, &failed)) {
 		fprintf(stderr, RQS_NAME ": notice: -B: no cgroup v2 hierarchy to read, "
 			"cgroups named by id\n");
-		cgroup_names_free(&p->cgroups);
 		return;
 	}
 	p->have_cgroups = true;

@@ -7,7 +7,6 @@
 #include <bpf/bpf.h>
 
 #include "common/clock.h"
-#include "common/cgroup2_mount.h"
 #include "common/version.h"
 #include "summary/metric_label.h"
 #include "summary/hist_maps.h"
@@ -40,8 +39,7 @@ struct idle_key {
 
 int summary_init(struct summary *s, const struct tracer *t, const struct summary_plan *o)
 {
-	char root[4096];
-	FILE *mi;
+	enum cgroup_names_failure failed;
 	int err;
 
 	*s = (struct summary){
@@ -72,22 +70,21 @@ int summary_init(struct summary *s, const struct tracer *t, const struct summary
 	}
 	if (o->by != RQS_BY_CGROUP)
 		return 0;
-	mi = fopen("/proc/self/mountinfo", "re");
-	if (!mi) {
-		fprintf(stderr, RQS_NAME ": --by cgroup: cannot read /proc/self/mountinfo: %s\n",
-			strerror(errno));
-		return 1;
-	}
-	err = cgroup2_mount_from(mi, root, sizeof(root));
-	fclose(mi);
+	err = cgroup_names_open(&s->names, &failed);
 	if (err) {
-		fprintf(stderr, RQS_NAME ": --by cgroup: no cgroup v2 hierarchy is mounted\n");
-		return 1;
-	}
-	err = cgroup_names_init(&s->names, root);
-	if (err) {
-		fprintf(stderr, RQS_NAME ": --by cgroup: cannot read %s: %s\n", root, strerror(-err));
-		cgroup_names_free(&s->names);
+		switch (failed) {
+		case CGROUP_NAMES_NO_MOUNTINFO:
+			fprintf(stderr, RQS_NAME ": --by cgroup: cannot read /proc/self/mountinfo: "
+				"%s\n", strerror(-err));
+			break;
+		case CGROUP_NAMES_NO_MOUNT:
+			fprintf(stderr, RQS_NAME ": --by cgroup: no cgroup v2 hierarchy is mounted\n");
+			break;
+		case CGROUP_NAMES_NO_SCAN:
+			fprintf(stderr, RQS_NAME ": --by cgroup: cannot read %s: %s\n",
+				s->names.root, strerror(-err));
+			break;
+		}
 		return 1;
 	}
 	s->have_names = true;

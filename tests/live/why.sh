@@ -609,6 +609,19 @@ SH
 	set -e
 	[ $rc = 1 ] && [ "$(wc -l < err)" = 1 ] && grep -q '^runqslower-ts: cannot use --cgroup: no cgroup v2 hierarchy is mounted' err ||
 		fail "cgroup v1 only: exit $rc: $(cat err)"
+	# there -s --by cgroup cannot name its keys: refused; -B names an
+	# entry's cgroup by its id, and says so once
+	set +e
+	unshare -m sh nov2.sh "$RQS" -s --by cgroup -d 1 > out 2> err
+	rc=$?
+	[ $rc = 1 ] && [ "$(wc -l < err)" = 1 ] && grep -q '^runqslower-ts: --by cgroup: no cgroup v2 hierarchy is mounted$' err ||
+		fail "-s --by cgroup, cgroup v1 only: exit $rc: $(cat err)"
+	unshare -m sh nov2.sh "$RQS" -B -d 1 1000000 > out 2> err
+	rc=$?
+	set -e
+	[ $rc = 0 ] && [ "$(grep -c . err)" = 1 ] &&
+		grep -q '^runqslower-ts: notice: -B: no cgroup v2 hierarchy to read, cgroups named by id$' err ||
+		fail "-B, cgroup v1 only: exit $rc: $(cat err)"
 }
 
 # The same run traced twice, as text and as JSON Lines: the JSON parses
@@ -796,7 +809,7 @@ test_case ROOT,BTF,TASK_STORAGE "-B: a task that exited before the report is its
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-c keeps exactly the tasks it names" t_comm_filter
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU,CGROUP2 "--cgroup keeps exactly the tasks of a cgroup the test creates" t_cgroup_filter
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU,CGROUP2,CMD_unshare "--cgroup inside a cgroup namespace keeps the tasks of the cgroup named" t_cgroup_namespace
-test_case ROOT,CMD_unshare "--cgroup: unknown, v1 and no-v2 errors" t_cgroup_errors
+test_case ROOT,BTF,CMD_unshare "--cgroup: unknown, v1 and no-v2 errors; -s --by cgroup and -B with no v2" t_cgroup_errors
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU,CMD_jq,CMD_python3 "-j parses, odd COMM bytes included, and matches the text event for event" t_json_matches_text
 test_case ROOT,BTF,MULTICPU,CMD_jq "-j: loss and --stats records on stdout" t_json_losses_and_stats
 test_case ROOT,BTF "-d 3 exits 0 within 3.5 s of attaching" t_duration
