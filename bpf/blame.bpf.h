@@ -38,7 +38,9 @@ struct blame_slot {
 	__u64 task;	/* its struct task_struct *, perhaps freed since */
 	__u64 start_time;	/* its start_time */
 	__u32 tid;
-	__u32 pad;
+	__u32 unseen;	/* a switch in its run was not seen: who held the
+			 * CPU when, from its start to the next slot's, is
+			 * not known */
 };
 
 struct blame_ring {
@@ -55,8 +57,14 @@ struct {
 	__type(value, struct blame_ring);
 } blame_rings SEC(".maps");
 
-/* sched_switch: @next comes on this CPU at @now */
-static __always_inline void blame_record(struct task_struct *next, __u64 now)
+/* sched_switch: @next takes this CPU from @prev at @now. @prev is the
+ * task the newest slot put on the CPU, unless a switch since was not seen:
+ * a tracepoint program is skipped when it would run inside itself on this
+ * CPU (__bpf_trace_run(), bpf_prog_inc_misses_counter()), and a kernel
+ * may keep some tasks' switches from tracers. The newest slot's run then
+ * ended at a time no one knows, and other tasks ran in it. */
+static __always_inline void blame_record(struct task_struct *prev, struct task_struct *next,
+					 __u64 now)
 {
 	struct blame_ring *r;
 	struct blame_slot *s;
@@ -66,12 +74,16 @@ static __always_inline void blame_record(struct task_struct *next, __u64 now)
 	if (!r)
 		return;
 	i = r->head & (RQS_BLAME_SLOTS - 1);
+	s = &r->slot[(i - 1) & (RQS_BLAME_SLOTS - 1)];
+	if (s->task != (__u64)prev && s->start)
+		s->unseen = 1;
 	r->head = i + 1;
 	s = &r->slot[i];
 	s->start = now;
 	s->task = (__u64)next;
 	s->start_time = next->start_time;
 	s->tid = next->pid;
+	s->unseen = 0;
 }
 
 /* @b's COMM and cgroup, from the task_struct @s kept. That task may have
@@ -151,12 +163,15 @@ static __always_inline void blame_copy(struct rqs_blame *out, __u32 *n, __u32 si
 		b->tid = s->tid;
 		b->cpu = cpu;
 		blame_name(b, s);
+		if (s->unseen)
+			b->flags |= RQS_BLAME_UNSEEN;
 	}
 }
 
 /* sched_migrate_task: a task queued since @wait_ts leaves @from_cpu at
  * @now, its group throttled @thr_ns there meanwhile. Its runs there since
- * it came (its wait's start, or its move before) go to @m. The ring of another CPU than this one is read with
+ * it came (its wait's start, or its move before) go to @m. Another CPU's
+ * ring is read with
  * bpf_map_lookup_percpu_elem(), Linux 5.19, commit 07343110b293 ("bpf: add
  * bpf_map_lookup_percpu_elem for percpu map"); the enum test is a CO-RE
  * relocation, a constant the verifier folds, so that older kernels load

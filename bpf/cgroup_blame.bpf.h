@@ -46,6 +46,8 @@ struct cgblame_slot {
 struct cgblame_ring {
 	__u32 head;	/* the next slot to write: the oldest */
 	__u32 pad;
+	__u64 task;	/* the task the last switch put on the CPU */
+	__u64 task_ts;	/* and when */
 	struct cgblame_slot slot[RQS_CGBLAME_SLOTS];
 };
 
@@ -94,25 +96,41 @@ static __always_inline void cgblame_add(__u64 cg, __u64 culprit, __u64 ns)
 		*v += ns;
 }
 
-/* sched_switch: @cg (0: idle) comes on this CPU at @now */
-static __always_inline void cgblame_record(__u64 cg, __u64 now)
+static __always_inline void cgblame_append(struct cgblame_ring *r, __u32 i, __u64 cg,
+					   __u64 now)
+{
+	struct cgblame_slot *s = &r->slot[i & CGBLAME_MASK];
+
+	r->head = (i + 1) & CGBLAME_MASK;
+	s->start = now;
+	s->cgroup = cg;
+}
+
+/* sched_switch: @next, of @cg (0: idle), takes this CPU from @prev at
+ * @now. @prev is the task the last switch put on the CPU, unless a switch
+ * since was not seen (blame_record() says how): from that switch on, who
+ * held the CPU is not known, and that time is RQS_CULPRIT_UNCOVERED. */
+static __always_inline void cgblame_record(struct task_struct *prev, struct task_struct *next,
+					   __u64 cg, __u64 now)
 {
 	struct cgblame_ring *r;
-	struct cgblame_slot *s;
 	__u32 zero = 0, i;
 
 	r = bpf_map_lookup_elem(&cgblame_rings, &zero);
 	if (!r)
 		return;
 	i = r->head & CGBLAME_MASK;
+	if (r->task != (__u64)prev && r->task) {
+		cgblame_append(r, i, RQS_CULPRIT_UNCOVERED, r->task_ts);
+		i++;
+	}
+	r->task = (__u64)next;
+	r->task_ts = now;
 	/* the newest slot's cgroup holds the CPU still: 0 before any */
 	if (r->slot[(i - 1) & CGBLAME_MASK].cgroup == cg &&
 	    r->slot[(i - 1) & CGBLAME_MASK].start)
 		return;
-	r->head = i + 1;
-	s = &r->slot[i];
-	s->start = now;
-	s->cgroup = cg;
+	cgblame_append(r, i, cg, now);
 }
 
 /* Charges the part [@lo, @hi] of a wait of a task of @cg to what @r's CPU

@@ -122,7 +122,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 	 * that ends no wait and queues nothing (to or from idle, mostly). */
 	if (ext && cfg.blame) {
 		now = rqs_clock(prev);
-		blame_record(next, now);
+		blame_record(prev, next, now);
 	}
 	/* --blame-by cgroup: likewise, the cgroup that holds this CPU from
 	 * now; read once, for the histogram's key too */
@@ -130,7 +130,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 		if (!now)
 			now = rqs_clock(prev);
 		cg = next->pid ? task_cgroup_id(next) : 0;
-		cgblame_record(cg, now);
+		cgblame_record(prev, next, cg, now);
 	}
 	/* Switched out but still runnable: it waits on the run queue again,
 	 * from now (it has just run, so nothing is pending); next is what

@@ -96,6 +96,10 @@ struct rqs_blame {
 /* rqs_blame.flags: the task exited before the report, and its COMM could
  * not be read any more */
 #define RQS_BLAME_EXITED 1
+/* rqs_blame.flags: a switch on that CPU during the run was not seen (a
+ * missed or hidden sched_switch): another task, unknown, held the CPU for
+ * an unknown part of @ns */
+#define RQS_BLAME_UNSEEN 2
 
 /* One run-queue wait over the threshold: @pid (of process @tgid) waited
  * @delta_ns before it ran at @ts_ns (bpf_ktime_get_ns(), CLOCK_MONOTONIC);

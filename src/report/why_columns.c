@@ -41,11 +41,11 @@ static int by_ns_desc(const void *a, const void *b)
 }
 
 unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
-			   unsigned int max, unsigned int *cover_pct)
+			   unsigned int max, struct blame_cover *cover)
 {
 	struct blame_entry all[RQS_BLAME_SLOTS];
 	unsigned int n = 0, slots = e->nr_blame, i, j;
-	unsigned long long total = 0;
+	unsigned long long total = 0, unseen = 0;
 
 	if (slots > RQS_BLAME_SLOTS)
 		slots = RQS_BLAME_SLOTS;
@@ -56,7 +56,13 @@ unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
 		 * only touch the window's edge; or a CPU's idle task, which
 		 * held nothing (the waiter was queued elsewhere, or its wakeup
 		 * had not reached the CPU yet): none of them ran instead */
-		if (!b->ns || b->tid == e->pid || !b->tid)
+		if (!b->ns || b->tid == e->pid)
+			continue;
+		if (b->flags & RQS_BLAME_UNSEEN) {
+			unseen += b->ns;
+			continue;
+		}
+		if (!b->tid)
 			continue;
 		total += b->ns;
 		for (j = 0; j < n && !(all[j].tid == b->tid && all[j].cpu == b->cpu); j++)
@@ -82,12 +88,11 @@ unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
 	if (n > max)
 		n = max;
 	memcpy(out, all, n * sizeof(all[0]));
-	if (!e->delta_ns)
-		*cover_pct = 100;
-	else if (total >= e->delta_ns)
-		*cover_pct = 100;
+	if (!e->delta_ns || total >= e->delta_ns)
+		cover->pct = 100;
 	else
-		*cover_pct = (unsigned int)((total * 100 + e->delta_ns / 2) / e->delta_ns);
+		cover->pct = (unsigned int)((total * 100 + e->delta_ns / 2) / e->delta_ns);
+	cover->unseen_ns = unseen;
 	return n;
 }
 
@@ -121,7 +126,8 @@ void why_columns(FILE *out, const struct rqs_event *e, const struct output_forma
 {
 	struct blame_entry b[RQS_BLAME_SLOTS];
 	char comm[TEXT_ESCAPED_SIZE(RQS_COMM_LEN)], from[16], rq[16];
-	unsigned int n, cover;
+	struct blame_cover cover;
+	unsigned int n;
 	const char *path;
 
 	if (f->waker) {
@@ -153,11 +159,14 @@ void why_columns(FILE *out, const struct rqs_event *e, const struct output_forma
 	}
 	if (f->blame) {
 		n = blame_summary(e, b, f->blame, &cover);
-		fprintf(out, " %4u%%", cover);
-		/* its own group's quota first: the wait's cause, not a task */
+		fprintf(out, " %4u%%", cover.pct);
+		/* its own group's quota first: the wait's cause, not a task;
+		 * then the time no task can be named for */
 		if (throttled_known(e) && e->throttled_ns)
 			fprintf(out, " throttled=%lluus", (unsigned long long)e->throttled_ns / 1000);
-		else if (!n)
+		if (cover.unseen_ns)
+			fprintf(out, " unseen=%lluus", cover.unseen_ns / 1000);
+		if (!n && !cover.unseen_ns && !(throttled_known(e) && e->throttled_ns))
 			fputs(" -", out);
 		/* a share from a CPU it left before it ran: @CPU; the task's
 		 * cgroup after it, in parentheses */
@@ -219,8 +228,9 @@ void why_json(struct json_obj *j, const struct rqs_event *e, const struct output
 	      struct cgroup_names *cgroups)
 {
 	struct blame_entry b[RQS_BLAME_SLOTS];
+	struct blame_cover cover;
 	struct json_obj item;
-	unsigned int n, cover;
+	unsigned int n;
 	const char *path;
 
 	if (o->waker) {
@@ -241,11 +251,12 @@ void why_json(struct json_obj *j, const struct rqs_event *e, const struct output
 	}
 	if (o->blame) {
 		n = blame_summary(e, b, o->blame, &cover);
-		json_u64(j, "cover_pct", cover);
+		json_u64(j, "cover_pct", cover.pct);
 		if (throttled_known(e))
 			json_u64(j, "throttled_us", e->throttled_ns / 1000);
 		else
 			json_null(j, "throttled_us");
+		json_u64(j, "unseen_us", cover.unseen_ns / 1000);
 		json_key(j, "blame");
 		fputc('[', j->out);
 		for (unsigned int i = 0; i < n; i++) {

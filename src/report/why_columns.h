@@ -29,12 +29,20 @@ struct blame_entry {
 /* Whether -W, --cpu or -B columns follow the classic ones. */
 bool why_columns_follow(const struct output_format *f);
 const char *wake_how_name(unsigned int how);
+/* How much of a wait the -B entries account for */
+struct blame_cover {
+	unsigned int pct;	/* the entries' total over the wait (0-100), all
+				 * of them counted, not only the first @max */
+	unsigned long long unseen_ns;	/* runs a switch not seen cut short:
+					 * who held the CPU then is not known */
+};
+
 /* -B: the event's slots summed by TID and CPU, largest first, at most @max
- * of them; *cover_pct: their total over the wait (0-100), all of them
- * counted. Neither the waiter's own run nor an idle task's (TID 0: no task
- * held the waiter there) is an entry or covered time. */
+ * of them, and what they cover. Neither the waiter's own run nor an idle
+ * task's (TID 0: no task held the waiter there) is an entry or covered
+ * time; a run marked RQS_BLAME_UNSEEN is neither, but unseen time. */
 unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
-			   unsigned int max, unsigned int *cover_pct);
+			   unsigned int max, struct blame_cover *cover);
 /* Each column after a space; the last one not padded. -B names each
  * entry's cgroup by @cgroups (NULL: by its id). */
 void why_header(FILE *out, const struct output_format *f);

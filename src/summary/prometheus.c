@@ -205,7 +205,7 @@ static void put_blame(FILE *out, const struct metrics_input *in)
 	const struct blame_table *t = in->blame;
 
 	put_family(out, NS "wait_blame_seconds_total", "counter",
-		   "Run-queue wait time of a cgroup's tasks by what held their CPU meanwhile: culprit another cgroup, self (the same cgroup), throttled (its own CPU quota) or uncovered (older than the record); idle time is charged to none.");
+		   "Run-queue wait time of a cgroup's tasks by what held their CPU meanwhile: culprit another cgroup, self (the same cgroup), throttled (its own CPU quota) or uncovered (older than the record, or after a switch not seen); idle time is charged to none.");
 	for (size_t i = 0; i < t->n; i++) {
 		fputs(NS "wait_blame_seconds_total{cgroup=", out);
 		put_value(out, t->v[i].cgroup);

@@ -236,6 +236,39 @@ t_idle_charged_to_none() {
 	awk -v s="$sum" -v c="$charged" 'BEGIN { exit !(c <= s * 1.0001 + 0.000001) }' || fail "charged $charged s of $sum s waited"
 }
 
+# A switch the tracers do not see (a task whose switches a kernel keeps
+# from tracers, which this test's host has; a skipped program): -B says so
+# per outlier (unseen_us), and --blame-by cgroup charges that time to
+# "uncovered", not to the cgroup that ran before it. Side by side over the
+# same waits (threshold 0: all of them), the summary's uncovered time is
+# at least what -B found unseen (it also holds what its record did not
+# reach back to). A run in which -B saw no unseen switch compares nothing,
+# and says so.
+t_unseen_is_uncovered() {
+	local outliers summary unseen uncovered
+	start_tracer rqs -j -B 32 0
+	outliers=$tracer_pid
+	start_until sum '^\{"type":"start"' -s --by cgroup --blame-by cgroup --max-keys 4096 -j --no-outliers 1000000
+	summary=$tracer_pid
+	"$LATGEN" -c 0 -d 1 -i 2 -n 6000 > gen0.out 2> gen0.err &
+	bg_pids+=($!)
+	"$LATGEN" -c 1 -d 1 -i 2 -n 6000 > gen1.out 2> gen1.err || fail "latgen: $(cat gen1.err)"
+	wait "${bg_pids[-1]}" || fail "latgen on CPU 0: $(cat gen0.err)"
+	stop_tracer "$summary"
+	stop_tracer "$outliers"
+	unseen=$(jq -r 'select(.type == "event") | .unseen_us' rqs.out | awk '{ s += $1 } END { print s + 0 }')
+	uncovered=$(jq -r 'select(.type == "summary" and .final) | .blame[]? | select(.culprit == "uncovered") | .ns' sum.out |
+		awk '{ s += $1 } END { printf "%d", s / 1000 }')
+	grep -q '"type":"summary"' sum.out || fail "no summary record: $(tail -3 sum.out; cat sum.err)"
+	note "-B: $(grep -c '"type":"event"' rqs.out) outliers, $unseen us unseen; --blame-by cgroup: $uncovered us uncovered"
+	if [ "$unseen" -lt 1000 ]; then
+		note "fewer than 1 ms of switches not seen on this machine: nothing to compare"
+		return 0
+	fi
+	[ "$uncovered" -ge $((unseen * 9 / 10)) ] ||
+		fail "-B found $unseen us after a switch not seen; the summary charged $uncovered us to uncovered"
+}
+
 # --blame-by cgroup off: the verifier removes its code (cfg.blame_cgroup
 # is read-only): the translated sched_switch of -s --by cgroup references
 # neither of its maps; on, it does
@@ -270,6 +303,7 @@ t_blame_needs_by_cgroup() {
 test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_prometheus,CMD_promtool,CMD_curl,CMD_jq "neighbours: a hog on the waiter's CPU is charged its waits, one on the other CPU never (text, JSON, Prometheus)" t_neighbour_ground_truth
 test_case ROOT,BTF,MULTICPU,CGROUP2,CPU_QUOTA,THROTTLE_COUNT "a group over its CFS quota: its waits are charged to throttled, not to its own tasks" t_throttled
 test_case ROOT,BTF,CGROUP2 "the idle CPU is charged to no one" t_idle_charged_to_none
+test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_jq "a switch not seen: -B's unseen time is the summary's uncovered" t_unseen_is_uncovered
 test_case ROOT,BTF,CMD_bpftool "--blame-by cgroup off: the verifier removes its code from sched_switch" t_blame_off_costs_nothing
 test_case "" "--blame-by cgroup without --by cgroup, or another key: one line, exit 2" t_blame_needs_by_cgroup
 test_done

@@ -399,6 +399,35 @@ static void test_event_blame_throttled_cgroup(void **state)
 	assert_renders_part(event, &a, "    0% throttled=1000us\n");
 }
 
+/* A run a switch not seen cut short (the idle task's included): its time
+ * is unseen, neither an entry nor covered, after the throttled time */
+static void test_event_blame_unseen(void **state)
+{
+	struct event_args a = {
+		.e = { .delta_ns = 40000000, .pid = 9, .task = "waiter", .cpu = 0, .nr_blame = 4,
+		       .throttled_ns = RQS_THROTTLED_UNKNOWN,
+		       .blame = {
+			       { .ns = 8000000, .tid = 8, .comm = "hog" },
+			       { .ns = 20000000, .tid = 76, .comm = "agent",
+				 .flags = RQS_BLAME_UNSEEN },
+			       { .ns = 2000000, .tid = 0, .comm = "swapper/0",
+				 .flags = RQS_BLAME_UNSEEN },
+			       { .ns = 4000000, .tid = 8, .comm = "hog" },
+		       } },
+		.f.blame = 3,
+	};
+
+	(void)state;
+	assert_renders_part(event, &a, "   30% unseen=22000us hog[8]=12000us\n");
+	a.e.throttled_ns = 5000000;
+	assert_renders_part(event, &a, "   30% throttled=5000us unseen=22000us hog[8]=12000us\n");
+	a.e.blame[0].flags = RQS_BLAME_UNSEEN;
+	a.e.blame[3].flags = RQS_BLAME_UNSEEN;
+	assert_renders_part(event, &a, "    0% throttled=5000us unseen=34000us\n");
+	a.e.throttled_ns = 0;
+	assert_renders_part(event, &a, "    0% unseen=34000us\n");
+}
+
 /* A task that exited before the report, its COMM no longer readable: one
  * share per TID, "(exited)", counted in COVER; a slot of the same TID with
  * a name read gives the entry that name */
@@ -460,6 +489,7 @@ int main(void)
 		cmocka_unit_test(test_event_blame_cpus),
 		cmocka_unit_test(test_event_blame_exited),
 		cmocka_unit_test(test_event_blame_throttled_cgroup),
+		cmocka_unit_test(test_event_blame_unseen),
 		cmocka_unit_test(test_banner),
 		cmocka_unit_test(test_event),
 		cmocka_unit_test(test_event_previous),
