@@ -662,7 +662,8 @@ SH
 	unshare -m sh nov2.sh "$RQS" -B -d 1 1000000 > out 2> err
 	rc=$?
 	set -e
-	[ $rc = 0 ] && [ "$(grep -c . err)" = 1 ] &&
+	# a busy machine may add the documented count of waits lost
+	[ $rc = 0 ] && [ "$(stderr_besides_missed err | grep -c .)" = 1 ] &&
 		grep -q '^runqslower-ts: notice: -B: no cgroup v2 hierarchy to read, cgroups named by id$' err ||
 		fail "-B, cgroup v1 only: exit $rc: $(cat err)"
 }
