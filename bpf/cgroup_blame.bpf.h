@@ -27,14 +27,17 @@
  * wait goes on being charged from the move (rqs_pending.moved_ts) on the
  * CPU it runs on. Another CPU's ring is read with
  * bpf_map_lookup_percpu_elem(), Linux 5.19 (blame.bpf.h); before it, the
- * part of a move made from another CPU is uncovered. */
+ * part of a move made from another CPU is uncovered. With -i, the part
+ * before a move goes to the interval of the move: a wait that moved in one
+ * interval and ran in the next has its histogram in the next, and the part
+ * before its move in the first. */
 #ifndef CGROUP_BLAME_BPF_H
 #define CGROUP_BLAME_BPF_H
 
 #include "common.bpf.h"
 #include "cgroup_id.bpf.h"
 #include "throttle.bpf.h"
-#include "histogram.h"	/* RQS_DEFAULT_MAX_KEYS */
+#include "histogram.bpf.h"	/* hist_gen, RQS_DEFAULT_MAX_KEYS */
 
 #define CGBLAME_MASK (RQS_CGBLAME_SLOTS - 1)
 
@@ -58,12 +61,16 @@ struct {
 	__type(value, struct cgblame_ring);
 } cgblame_rings SEC(".maps");
 
-/* ns per (waiting cgroup, culprit); sized by the frontend (--max-keys) */
+/* ns per (waiting cgroup, culprit); sized by the frontend (--max-keys).
+ * Both maps' values are, as the histograms', cfg.hist_halves __u64s, set
+ * at load (no BTF value type): with -i, a charge goes to the half of the
+ * generation it is made in (hist_gen), so that an interval's culprits are
+ * read as its histograms are. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, RQS_DEFAULT_MAX_KEYS);
 	__type(key, struct rqs_blame_key);
-	__type(value, __u64);
+	__uint(value_size, sizeof(__u64));
 } blame_pairs SEC(".maps");
 
 /* ns of pairs blame_pairs had no room for */
@@ -71,12 +78,14 @@ struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u64);
+	__uint(value_size, sizeof(__u64));
 } blame_overflow SEC(".maps");
 
-static const __u64 cgblame_zero;
+/* What a new pair starts from, of either value size */
+static const __u64 cgblame_zero[2];
 
-static __always_inline void cgblame_add(__u64 cg, __u64 culprit, __u64 ns)
+/* @ns of a wait of @cg to @culprit, in generation @gen (hist_gen_now()) */
+static __always_inline void cgblame_add(__u64 cg, __u64 culprit, __u64 ns, __u32 gen)
 {
 	struct rqs_blame_key k = { .cgroup = cg, .culprit = culprit };
 	__u32 zero = 0;
@@ -87,13 +96,14 @@ static __always_inline void cgblame_add(__u64 cg, __u64 culprit, __u64 ns)
 	v = bpf_map_lookup_elem(&blame_pairs, &k);
 	if (!v) {
 		/* EEXIST (another CPU inserted it meanwhile) is fine */
-		bpf_map_update_elem(&blame_pairs, &k, &cgblame_zero, BPF_NOEXIST);
+		bpf_map_update_elem(&blame_pairs, &k, cgblame_zero, BPF_NOEXIST);
 		v = bpf_map_lookup_elem(&blame_pairs, &k);
 	}
 	if (!v)
 		v = bpf_map_lookup_elem(&blame_overflow, &zero);
+	/* without -i, gen & 0: the verifier sees the one half there is */
 	if (v)
-		*v += ns;
+		v[gen & (cfg.hist_halves > 1)] += ns;
 }
 
 static __always_inline void cgblame_append(struct cgblame_ring *r, __u32 i, __u64 cg,
@@ -139,7 +149,7 @@ static __always_inline void cgblame_record(struct task_struct *prev, struct task
  * that CPU may write it: a slot written meanwhile starts after @hi and
  * ends the walk. */
 static __always_inline void cgblame_charge(const struct cgblame_ring *r, __u64 cg,
-					   __u64 lo, __u64 hi, __u64 thr_ns)
+					   __u64 lo, __u64 hi, __u64 thr_ns, __u32 gen)
 {
 	__u64 start, end = hi, from, culprit = 0, ns = 0;
 	const struct cgblame_slot *s;
@@ -149,10 +159,10 @@ static __always_inline void cgblame_charge(const struct cgblame_ring *r, __u64 c
 		return;
 	if (thr_ns > hi - lo)
 		thr_ns = hi - lo;
-	cgblame_add(cg, RQS_CULPRIT_THROTTLED, thr_ns);
+	cgblame_add(cg, RQS_CULPRIT_THROTTLED, thr_ns, gen);
 	lo += thr_ns;
 	if (!r) {
-		cgblame_add(cg, RQS_CULPRIT_UNCOVERED, hi - lo);
+		cgblame_add(cg, RQS_CULPRIT_UNCOVERED, hi - lo, gen);
 		return;
 	}
 	head = r->head;
@@ -164,7 +174,7 @@ static __always_inline void cgblame_charge(const struct cgblame_ring *r, __u64 c
 		from = start > lo ? start : lo;
 		if (end > from && s->cgroup) {
 			if (s->cgroup != culprit) {
-				cgblame_add(cg, culprit, ns);
+				cgblame_add(cg, culprit, ns, gen);
 				culprit = s->cgroup;
 				ns = 0;
 			}
@@ -174,23 +184,24 @@ static __always_inline void cgblame_charge(const struct cgblame_ring *r, __u64 c
 		if (start <= lo)
 			break;
 	}
-	cgblame_add(cg, culprit, ns);
+	cgblame_add(cg, culprit, ns, gen);
 	/* the ring ran out before the wait's start */
 	if (end > lo)
-		cgblame_add(cg, RQS_CULPRIT_UNCOVERED, end - lo);
+		cgblame_add(cg, RQS_CULPRIT_UNCOVERED, end - lo, gen);
 }
 
 /* The switch-in of @p (cgroup @cg), which waited since @ts, at @now: its
  * part on this CPU, since its last move or its start */
 static __always_inline void cgblame_at_switch_in(struct task_struct *p, __u64 cg, __u64 ts,
-						 __u64 now, const struct rqs_pending *w)
+						 __u64 now, const struct rqs_pending *w,
+						 __u32 gen)
 {
 	__u32 zero = 0;
 
 	if (w->moved_ts > ts)
 		ts = w->moved_ts;
 	cgblame_charge(bpf_map_lookup_elem(&cgblame_rings, &zero), cg, ts, now,
-		       throttle_since(p, w));
+		       throttle_since(p, w), gen);
 }
 
 /* sched_migrate_task: @p, queued (@v), leaves @from_cpu at @now, its
@@ -209,7 +220,7 @@ static __always_inline void cgblame_at_move(struct task_struct *p, const struct 
 		r = bpf_map_lookup_elem(&cgblame_rings, &zero);
 	else if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_map_lookup_percpu_elem))
 		r = bpf_map_lookup_percpu_elem(&cgblame_rings, &zero, from_cpu);
-	cgblame_charge(r, task_cgroup_id(p), ts, now, thr_ns);
+	cgblame_charge(r, task_cgroup_id(p), ts, now, thr_ns, hist_gen_now());
 }
 
 #endif

@@ -37,6 +37,13 @@ struct rqs_hist hist_zero;
  * Without -i it stays 0 and the values have one half. */
 __u32 hist_gen;
 
+/* The generation a wait is counted in: read once a switch, so that its
+ * histogram and its culprits (cgroup_blame.bpf.h) land in the same one */
+static __always_inline __u32 hist_gen_now(void)
+{
+	return *(volatile __u32 *)&hist_gen;
+}
+
 /* @cg: @p's cgroup v2 id when the caller has read it, else 0 */
 static __always_inline struct rqs_hist *hist_of(struct task_struct *p, __u64 cg)
 {
@@ -62,19 +69,18 @@ static __always_inline struct rqs_hist *hist_of(struct task_struct *p, __u64 cg)
 	return bpf_map_lookup_elem(&hist_cpu, &idx);
 }
 
-/* @p ran after waiting @delta_ns; @cg: see hist_of() */
-static __always_inline void hist_record(struct task_struct *p, __u64 delta_ns, __u64 cg)
+/* @p ran after waiting @delta_ns, counted in generation @gen
+ * (hist_gen_now()); @cg: see hist_of() */
+static __always_inline void hist_record(struct task_struct *p, __u64 delta_ns, __u64 cg,
+					__u32 gen)
 {
 	struct rqs_hist *h = hist_of(p, cg);
 	struct rqs_hist_gen *g;
 	struct rqs_hist_max *m;
 	__u64 slot = rqs_hist_slot_of_us(rqs_ns_to_us(delta_ns));
-	__u32 gen;
 
 	if (!h)
 		return;
-	/* one load: the half written and the maximum's generation agree */
-	gen = *(volatile __u32 *)&hist_gen;
 	/* without -i, gen & 0: the verifier sees the one half there is */
 	g = &h->g[gen & (cfg.hist_halves > 1)];
 	g->slots[slot]++;

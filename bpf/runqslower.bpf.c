@@ -111,6 +111,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 	struct wait w;
 	__u64 now = 0, ts, cg = 0;
 	__s64 delta;
+	__u32 gen;
 
 	if (ext && cfg.waker)
 		irq_context_reset();
@@ -153,10 +154,12 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 		count(RQS_NEGATIVE_WAIT);
 		return 0;
 	}
-	if (cfg.summary)
-		hist_record(next, delta, cg);
-	if (cfg.blame_cgroup)
-		cgblame_at_switch_in(next, cg, ts, now, &w.why);
+	if (cfg.summary) {
+		gen = hist_gen_now();
+		hist_record(next, delta, cg, gen);
+		if (cfg.blame_cgroup)
+			cgblame_at_switch_in(next, cg, ts, now, &w.why, gen);
+	}
 	if (delta < (__s64)cfg.min_ns)
 		return 0;
 	w.delta_ns = delta;

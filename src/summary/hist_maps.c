@@ -31,6 +31,14 @@ struct frozen_half {
 	struct hist h;		/* slots and sum; no maximum */
 };
 
+/* The half of a blame pair's value that the last closing read took; the
+ * overflow's has the key { 0, 0 }, which no pair has (a waiting cgroup's id
+ * is never 0) */
+struct frozen_pair {
+	struct rqs_blame_key key;
+	uint64_t ns;
+};
+
 struct idle_key {
 	union rqs_hist_key key;
 	uint64_t count;
@@ -63,7 +71,7 @@ int summary_init(struct summary *s, const struct tracer *t, const struct summary
 	s->blame_overflow_fd = bpf_map__fd(bpf_object__find_map_by_name(t->obj, "blame_overflow"));
 	s->halves = bpf_map__value_size(t->hist_cpu) / sizeof(*s->percpu);
 	s->percpu = calloc((size_t)s->ncpus * s->halves, sizeof(*s->percpu));
-	s->blame_percpu = calloc((size_t)s->ncpus, sizeof(*s->blame_percpu));
+	s->blame_percpu = calloc((size_t)s->ncpus * s->halves, sizeof(*s->blame_percpu));
 	if (!s->percpu || !s->blame_percpu) {
 		fprintf(stderr, RQS_NAME ": cannot allocate the summary: %s\n", strerror(ENOMEM));
 		return 1;
@@ -337,15 +345,71 @@ static int retire_removed(struct summary *s, const union rqs_hist_key *keys,
 	return err;
 }
 
-static uint64_t blame_sum(struct summary *s, int fd, const void *key)
+static int pair_cmp(const void *x, const void *y)
 {
-	uint64_t sum = 0;
+	const struct rqs_blame_key *a = x, *b = y;
 
+	if (a->cgroup != b->cgroup)
+		return a->cgroup < b->cgroup ? -1 : 1;
+	return a->culprit < b->culprit ? -1 : a->culprit > b->culprit;
+}
+
+/* A pair's time (@id; the overflow's: @id { 0, 0 }), the value of @key in
+ * @fd summed over CPUs: both halves; or, in a closing read, generation
+ * last_gen's half, kept for the next, and the other half as the last
+ * closing read took it, as close_half() does for the histograms. A pair
+ * gone from the map meanwhile has none. */
+static int blame_sum(struct summary *s, int fd, const void *key, const struct rqs_blame_key *id,
+		     uint64_t *ns)
+{
+	struct frozen_pair f = { .key = *id }, *other, *nf;
+	uint64_t all = 0, mine = 0;
+	unsigned int h = s->halves;
+
+	*ns = 0;
 	if (bpf_map_lookup_elem(fd, key, s->blame_percpu))
 		return 0;
-	for (int cpu = 0; cpu < s->ncpus; cpu++)
-		sum += s->blame_percpu[cpu];
-	return sum;
+	for (int cpu = 0; cpu < s->ncpus; cpu++) {
+		for (unsigned int i = 0; i < h; i++)
+			all += s->blame_percpu[(size_t)cpu * h + i];
+		mine += s->blame_percpu[(size_t)cpu * h + (s->last_gen & (h - 1))];
+	}
+	if (!s->closing) {
+		*ns = all;
+		return 0;
+	}
+	other = s->nblame_frozen ? bsearch(&f, s->blame_frozen, s->nblame_frozen, sizeof(f),
+					   pair_cmp) : NULL;
+	*ns = mine + (other ? other->ns : 0);
+	if (s->nblame_frozen_next == s->blame_frozen_cap) {
+		size_t c = s->blame_frozen_cap ? s->blame_frozen_cap * 2 : 64;
+
+		nf = realloc(s->blame_frozen_next, c * sizeof(*nf));
+		if (!nf)
+			return -ENOMEM;
+		s->blame_frozen_next = nf;
+		s->blame_frozen_cap = c;
+	}
+	f.ns = mine;
+	s->blame_frozen_next[s->nblame_frozen_next++] = f;
+	return 0;
+}
+
+/* A closing read of the pairs is over: its halves are the next one's */
+static void blame_frozen_turn(struct summary *s, int err)
+{
+	if (!err) {
+		if (s->nblame_frozen_next > 1)
+			qsort(s->blame_frozen_next, s->nblame_frozen_next,
+			      sizeof(*s->blame_frozen_next), pair_cmp);
+		free(s->blame_frozen);
+		s->blame_frozen = s->blame_frozen_next;
+		s->nblame_frozen = s->nblame_frozen_next;
+	} else {
+		free(s->blame_frozen_next);
+	}
+	s->blame_frozen_next = NULL;
+	s->nblame_frozen_next = s->blame_frozen_cap = 0;
 }
 
 static char *culprit_label(struct summary *s, const struct rqs_blame_key *k)
@@ -370,7 +434,7 @@ static char *culprit_label(struct summary *s, const struct rqs_blame_key *k)
  * (retire_removed()), so that the map keeps room. */
 static int read_blame(struct summary *s, bool fresh)
 {
-	struct rqs_blame_key key, next, *prev = NULL;
+	struct rqs_blame_key key, next, *prev = NULL, none = { 0 };
 	struct blame_table t = { 0 };
 	union rqs_hist_key id = { 0 };
 	enum cgroup_state st[2];
@@ -404,13 +468,17 @@ static int read_blame(struct summary *s, bool fresh)
 		t.v[t.n] = (struct blame_pair){
 			.cgroup = label_of(s, &id),
 			.culprit = culprit_label(s, &key),
-			.ns = blame_sum(s, s->blame_fd, &key),
 		};
 		t.n++;
 		if (!t.v[t.n - 1].cgroup || !t.v[t.n - 1].culprit)
 			err = -ENOMEM;
+		if (!err)
+			err = blame_sum(s, s->blame_fd, &key, &key, &t.v[t.n - 1].ns);
 	}
-	t.overflow_ns = blame_sum(s, s->blame_overflow_fd, &zero);
+	if (!err)
+		err = blame_sum(s, s->blame_overflow_fd, &zero, &none, &t.overflow_ns);
+	if (s->closing)
+		blame_frozen_turn(s, err);
 	if (!err)
 		err = blame_table_merge(&t);
 	if (err) {
@@ -649,6 +717,8 @@ void summary_free(struct summary *s)
 	free(s->frozen_next);
 	free(s->percpu);
 	free(s->blame_percpu);
+	free(s->blame_frozen);
+	free(s->blame_frozen_next);
 	blame_table_free(&s->blame_now);
 	blame_table_free(&s->blame_last);
 	if (s->have_names)

@@ -55,8 +55,11 @@ struct summary {
 	 * and at the last interval */
 	bool blame;
 	int blame_fd, blame_overflow_fd;
-	__u64 *blame_percpu;
+	__u64 *blame_percpu;	/* one lookup's values: @halves a CPU */
 	struct blame_table blame_now, blame_last;
+	/* closing reads: each pair's half, as @frozen the histograms' */
+	struct frozen_pair *blame_frozen, *blame_frozen_next; /* sorted; being made */
+	size_t nblame_frozen, nblame_frozen_next, blame_frozen_cap;
 };
 
 /* 0, or 1 after one line on stderr. At most max_keys retired series are

@@ -229,6 +229,13 @@ int tracer_start(struct tracer *t, const struct plan *plan,
 	}
 	err = bpf_map__set_max_entries(bpf_object__find_map_by_name(t->obj, "blame_pairs"),
 				       plan->summary.blame_cgroup ? plan->summary.max_keys : 1);
+	if (!err)
+		err = bpf_map__set_value_size(bpf_object__find_map_by_name(t->obj, "blame_pairs"),
+					      plan->cfg.hist_halves * sizeof(__u64));
+	if (!err)
+		err = bpf_map__set_value_size(bpf_object__find_map_by_name(t->obj,
+									   "blame_overflow"),
+					      plan->cfg.hist_halves * sizeof(__u64));
 	if (err) {
 		fail("cannot size the blame map", err);
 		goto out;

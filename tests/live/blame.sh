@@ -269,6 +269,34 @@ t_unseen_is_uncovered() {
 		fail "-B found $unseen us after a switch not seen; the summary charged $uncovered us to uncovered"
 }
 
+# -i: each interval's culprits are that interval's waits'. A's sleepers
+# and B's hog share CPU 1, which never idles and where no task moves: every
+# nanosecond of each wait is charged to someone (uncovered included), so
+# in each record A's and B's culprits add up to exactly the time they
+# waited. A charge read in the interval after its wait's histogram (the
+# pairs read whole while the next interval adds to them) breaks the sum.
+t_interval_culprits() {
+	local recs bad
+	make_cgroup
+	top=$cg_dir top_path=$cg_path
+	mkdir "$top/A" "$top/B"
+	run_in 1 "$top/B" -- sh -c 'while :; do :; done'
+	start_until json '"type":"start"' -j -s --by cgroup --blame-by cgroup --cgroup "$top" -i 1 --no-outliers 1000000
+	json=$tracer_pid
+	run_in 1 "$top/A" -- "$SLEEPERS" -n 8 -r 20000 -t 8 > sleepers.out
+	wait "${bg_pids[-1]}" || fail "sleepers: $(cat sleepers.out)"
+	stop_tracer "$json"
+	jq -r --arg t "$top_path/" 'select(.type == "summary" and .key != null and (.key | startswith($t))) |
+		"\(.final) \(.key) \(.sum_ns) \([.blame[].ns] | add // 0) \(.count)"' json.out > recs
+	recs=$(awk '$1 == "false" && $2 ~ /\/A$/' recs | wc -l)
+	note "$recs interval records of A; the first: $(awk '$1 == "false" && $2 ~ /\/A$/ { print "waited", $3, "ns, charged", $4, "ns,", $5, "waits"; exit }' recs)"
+	[ "$recs" -ge 5 ] || fail "$recs interval records of A in an 8 s run: $(tail -3 json.out)"
+	# each interval's and the final record's: never more charged than
+	# waited, nor less by more than 10 ns a wait
+	bad=$(awk '$4 > $3 || $3 - $4 > 10 * $5' recs | head -3)
+	[ -z "$bad" ] || fail "final? key waited-ns charged-ns waits: $bad"
+}
+
 # --blame-by cgroup off: the verifier removes its code (cfg.blame_cgroup
 # is read-only): the translated sched_switch of -s --by cgroup references
 # neither of its maps; on, it does
@@ -304,6 +332,7 @@ test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_prometheus,CMD_promtool,CMD_curl,CMD_jq 
 test_case ROOT,BTF,MULTICPU,CGROUP2,CPU_QUOTA,THROTTLE_COUNT "a group over its CFS quota: its waits are charged to throttled, not to its own tasks" t_throttled
 test_case ROOT,BTF,CGROUP2 "the idle CPU is charged to no one" t_idle_charged_to_none
 test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_jq "a switch not seen: -B's unseen time is the summary's uncovered" t_unseen_is_uncovered
+test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_jq "-i: each interval's culprits add up to its waits, no more, no less" t_interval_culprits
 test_case ROOT,BTF,CMD_bpftool "--blame-by cgroup off: the verifier removes its code from sched_switch" t_blame_off_costs_nothing
 test_case "" "--blame-by cgroup without --by cgroup, or another key: one line, exit 2" t_blame_needs_by_cgroup
 test_done
