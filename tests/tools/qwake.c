@@ -62,7 +62,10 @@
  * that shares its cache; on an idle one ttwu_queue_cond() hands the
  * enqueue to that CPU (its wake list, run from an IPI), and a CPU too
  * stalled to have run the hog's timer (a vCPU the host did not run) does
- * it as late, after t_woke.
+ * it as late, after t_woke. A running or queued round is noisy unless the
+ * hog took the CPU before the wake (t_hog <= t_wake): a waiter that a
+ * stalled vCPU kept from its futex call until after the wake also gets
+ * EAGAIN, without having waited behind the hog at all.
  * Exit status: 0; 1 on a system error; 2 on bad usage.
  */
 #ifndef _GNU_SOURCE
@@ -378,7 +381,8 @@ int main(int argc, char **argv)
 				   atomic_load(&waiter_switches) != SWITCHES_PER_ROUND)) ||
 			arrivals > ARRIVALS_PER_ROUND ||
 			(waiter_path == 0 && (atomic_load(&t_hog) > atomic_load(&t_wake) ||
-					      t_woke > atomic_load(&t_hog_end)));
+					      t_woke > atomic_load(&t_hog_end))) ||
+			(waiter_path != 0 && atomic_load(&t_hog) > atomic_load(&t_wake));
 		noisy_rounds += noisy;
 		clean_queued += !noisy && waiter_path == 2;
 		printf("round=%u path=%s wait_us=%lld noisy=%d arrivals=%lld t=%lld hog=%lld hog_end=%lld wake=%lld woke=%lld run=%lld\n",
