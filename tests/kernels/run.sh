@@ -57,7 +57,7 @@ tap() { # tap ok|not-ok|skip DESC
 # hung process was) as comments
 report() {
 	local mode line
-	for mode in task hash auto load-task load-hash queued-task queued-hash; do
+	for mode in task hash auto load-task load-hash queued-task queued-hash throttled; do
 		line=$(grep -a "^VMTEST [^ ]* $mode " "$2" | head -1 | tr -d '\r')
 		if [ -z "$line" ]; then
 			tap not-ok "$1 $mode: no result${3:+, $3} (see $2)"
