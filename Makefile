@@ -232,7 +232,7 @@ bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers $(OUT)/forkloop $(OUT)/bench-rqcl
 # --- tests -----------------------------------------------------------------
 UNIT_TESTS := test_args test_output test_escape test_target test_json test_cgroup test_summary_opts test_histogram \
 	test_metrics test_label test_cgroup_names test_retired test_plan test_stats_report test_report_golden test_program_table test_summary_render \
-	test_loss_lines test_http test_web_config test_blame
+	test_loss_lines test_http test_web_config test_blame test_k8s_cgroup
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
