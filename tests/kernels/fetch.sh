@@ -34,7 +34,8 @@ x86) debarch=amd64 specs=()
 		"7.2-rt:sid:^linux-binary-7\.2\.[0-9]+\+deb[0-9]+-rt-amd64$") ;;
 arm64) debarch=arm64
      specs=("arm64-6.1::^linux-image-6\.1\.0-[0-9]+-arm64-unsigned$"
-	    "arm64-6.12::^linux-image-6\.12\.[0-9]+\+deb12-arm64-unsigned$") ;;
+	    "arm64-6.12::^linux-image-6\.12\.[0-9]+\+deb12-arm64-unsigned$"
+	    "arm64-7.2:sid:^linux-binary-7\.2\.[0-9]+\+deb[0-9]+-arm64$") ;;
 *) echo "fetch.sh: unknown architecture $arch (x86, arm64)" >&2; exit 2 ;;
 esac
 mkdir -p "$cache"

@@ -6,12 +6,16 @@
 # run.sh x86-more (make vmtest-more): the same on bullseye's 5.10 and sid's
 # 7.2 and 7.2 PREEMPT_RT; VMTEST_SET=all (make vmtest): both sets at once.
 # run.sh arm64 (make vmtest-arm64): the cross-built static binary on
-# Debian's arm64 6.1 and 6.12 kernels, qemu-system-aarch64 -M virt -cpu max.
+# Debian's arm64 6.1 and 6.12 kernels and sid's 7.2, qemu-system-aarch64 -M virt -cpu max.
 #   VMTEST_CACHE   where kernels are kept (default /var/cache/runqslower-ts-vmtest)
 #   VMTEST_TIMEOUT seconds a boot may take (default 300; one takes 7-40 s
 #                  on x86-64, 9-40 s on arm64, and a hang inside a check
 #                  ends it in at most 3 min)
 #   VMTEST_KERNELS regex of the labels to boot (by hand; default all)
+#   SCX_SIMPLE     a static scx_simple (the kernel's tools/sched_ext example
+#                  scheduler) for the scx-task and scx-hash checks, which
+#                  rerun the truth checks under it on kernels with sched_ext
+#                  (by hand; without it they say they are not run)
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 TOP=$PWD
@@ -31,7 +35,7 @@ x86) OUT=$TOP/build/static LOGS=$TOP/build/vmtest
      QEMU=qemu-system-x86_64 MACHINE=(-cpu max) CONSOLE=ttyS0 ;;
 # pauth-impdef: -cpu max's pointer authentication with QEMU's cheap
 # algorithm instead of the architected QARMA, which is slow to emulate
-arm64) OUT=$TOP/build/static-arm64 LOGS=$TOP/build/vmtest-arm64 labels="arm64-6.1 arm64-6.12"
+arm64) OUT=$TOP/build/static-arm64 LOGS=$TOP/build/vmtest-arm64 labels="arm64-6.1 arm64-6.12 arm64-7.2"
        QEMU=qemu-system-aarch64 MACHINE=(-M virt -cpu max,pauth-impdef=on) CONSOLE=ttyAMA0 ;;
 *) echo "usage: $0 [x86|x86-more|arm64]" >&2; exit 2 ;;
 esac
@@ -57,12 +61,14 @@ tap() { # tap ok|not-ok|skip DESC
 # hung process was) as comments
 report() {
 	local mode line
-	for mode in task hash auto load-task load-hash queued-task queued-hash throttled; do
+	for mode in task hash auto load-task load-hash queued-task queued-hash throttled scx-task scx-hash; do
 		line=$(grep -a "^VMTEST [^ ]* $mode " "$2" | head -1 | tr -d '\r')
 		if [ -z "$line" ]; then
 			tap not-ok "$1 $mode: no result${3:+, $3} (see $2)"
 		elif [[ $line == *" $mode ok"* ]]; then
 			tap ok "$1 $mode: ${line#VMTEST }"
+		elif [[ $line == *" $mode SKIP: "* ]] && [ "${CI:-}" != true ]; then
+			tap skip "$1 $mode" "${line#* SKIP: }"
 		else
 			tap not-ok "$1 $mode: ${line#VMTEST }"
 		fi
@@ -133,6 +139,9 @@ cp "$STORM" "$root/storm"
 cp "$SLEEPERS" "$root/sleepers"
 cp tests/tools/qwake-match.awk "$root/qwake-match.awk"
 cp tests/kernels/check.sh "$root/check.sh"
+# a sched_ext scheduler for the scx checks, when given (a static build of
+# the kernel's tools/sched_ext/scx_simple; nothing builds it here)
+[ -z "${SCX_SIMPLE:-}" ] || cp "$SCX_SIMPLE" "$root/scx_simple"
 cp tests/kernels/init "$root/init"
 ( cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -n -1 ) > "$LOGS/initramfs.cpio.gz"
 
