@@ -257,6 +257,8 @@ void why_json(struct json_obj *j, const struct rqs_event *e, const struct output
 		else
 			json_null(j, "throttled_us");
 		json_u64(j, "unseen_us", cover.unseen_ns / 1000);
+		/* as lat_ns beside lat_us: a part under a microsecond is not 0 */
+		json_u64(j, "unseen_ns", cover.unseen_ns);
 		json_key(j, "blame");
 		fputc('[', j->out);
 		for (unsigned int i = 0; i < n; i++) {

@@ -202,13 +202,13 @@ static void test_event_all_fields(void **state)
 		"\"waker_comm\":\"hog\",\"waker_tid\":8,\"wake\":\"preempted\","
 		"\"waker_irq\":null,\"waker_irq_name\":null,\"waker_softirq\":null,\"waker_hrtimer\":false,"
 		"\"from_cpu\":0,\"rq\":1,"
-		"\"cover_pct\":100,\"throttled_us\":2500,\"unseen_us\":0,\"blame\":[{\"comm\":\"hog\",\"tid\":8,\"cpu\":0,"
+		"\"cover_pct\":100,\"throttled_us\":2500,\"unseen_us\":0,\"unseen_ns\":0,\"blame\":[{\"comm\":\"hog\",\"tid\":8,\"cpu\":0,"
 		"\"us\":19999,\"cgroup\":null,\"cgroup_id\":4242}]}\n");
 	free(s);
 	/* a kernel without the count: null, not 0 */
 	e.throttled_ns = RQS_THROTTLED_UNKNOWN;
 	s = render_event(&e, &o);
-	assert_non_null(strstr(s, "\"cover_pct\":100,\"throttled_us\":null,\"unseen_us\":0,\"blame\""));
+	assert_non_null(strstr(s, "\"cover_pct\":100,\"throttled_us\":null,\"unseen_us\":0,\"unseen_ns\":0,\"blame\""));
 	free(s);
 	/* exited before the report: no COMM */
 	e.blame[0].flags = RQS_BLAME_EXITED;
@@ -220,14 +220,14 @@ static void test_event_all_fields(void **state)
 	e.enq.cpu = 1;
 	e.nr_blame = 0;
 	s = render_event(&e, &o);
-	assert_non_null(strstr(s, "\"from_cpu\":null,\"rq\":1,\"cover_pct\":0,\"throttled_us\":null,\"unseen_us\":0,\"blame\":[]}\n"));
+	assert_non_null(strstr(s, "\"from_cpu\":null,\"rq\":1,\"cover_pct\":0,\"throttled_us\":null,\"unseen_us\":0,\"unseen_ns\":0,\"blame\":[]}\n"));
 	free(s);
 	/* a run a switch not seen cut short: unseen, not an entry */
 	e.nr_blame = 2;
 	e.blame[1].flags = RQS_BLAME_UNSEEN;
 	e.blame[1].ns = 7000000;
 	s = render_event(&e, &o);
-	assert_non_null(strstr(s, "\"cover_pct\":100,\"throttled_us\":null,\"unseen_us\":7000,"
+	assert_non_null(strstr(s, "\"cover_pct\":100,\"throttled_us\":null,\"unseen_us\":7000,\"unseen_ns\":7000000,"
 				   "\"blame\":[{\"comm\":null,\"tid\":8,\"cpu\":0,\"us\":19999,"));
 	free(s);
 	e.nr_blame = 0;
