@@ -43,13 +43,25 @@
 #   by-cgroup -s --by cgroup (a hash lookup per switch)
 #   blame-cgroup  -s --by cgroup --blame-by cgroup (who delays whom; goal:
 #             +30% at most per sched_switch over by-cgroup; on messaging too)
+# and, only when named in BENCH_MODES, the upstream tools themselves, built
+# from their own sources outside this tree (bench/build-upstream.sh: nothing
+# of theirs is in this repository), threshold 10 ms:
+#   kernel-rqs  the kernel's tools/bpf/runqslower (task storage; removed in
+#             6.19), the binary $UPSTREAM_KERNEL_RQS
+#   bcc-rqs   bcc's libbpf-tools/runqslower (hash map of 10240 entries keyed
+#             by pid), the binary $UPSTREAM_BCC_RQS
+#   They have no --stats: their programs' run-time statistics are read from
+#   the kernel (kernel.bpf_stats_enabled=1 for the run, bpftool prog show).
 # and the report gives medians. Per-program costs are the kernel's BPF
 # run-time statistics (ns per run, as in bpftool prog show). Writes
 # BENCHMARKS.md (or $BENCH_OUT) and keeps raw results in build/bench/.
 #
 # Environment: ROUNDS (default 5), SECONDS_PER_RUN (default 4), BENCH_OUT,
 # WORKLOADS (space-separated subset of the names below), BENCH_MODES (the
-# configurations to run on every workload, instead of each workload's own).
+# configurations to run on every workload, instead of each workload's own),
+# UPSTREAM_KERNEL_RQS and UPSTREAM_BCC_RQS (the upstream tools' binaries, for
+# the kernel-rqs and bcc-rqs configurations, which run only when BENCH_MODES
+# names them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TOP=$PWD
@@ -93,13 +105,34 @@ RQS_RQCLOCK=$TOP/build/bench-rqclock/runqslower-ts
 for f in "$RQS" "$RQS_RQCLOCK" "$FLOOR" $(for m in $OMIT_MODES; do case $m in omit-*) echo "$TOP/build/bench-$m/runqslower-ts" ;; esac; done) "$SLEEPERS" "$FORKLOOP"; do [ -x "$f" ] || die "missing $f: run make first"; done
 command -v perf > /dev/null || die "perf is not installed (Debian: linux-perf)"
 command -v jq > /dev/null || die "jq is not installed (the -j configurations' statistics)"
+# the upstream tools: asked for by name only, and then their binaries must be
+# given (they are built outside this tree, never by make)
+for m in ${BENCH_MODES:-}; do
+	case $m in
+	kernel-rqs)
+		[ -n "${UPSTREAM_KERNEL_RQS:-}" ] || die "mode kernel-rqs needs UPSTREAM_KERNEL_RQS=<the kernel's tools/bpf/runqslower binary>"
+		[ -x "$UPSTREAM_KERNEL_RQS" ] || die "UPSTREAM_KERNEL_RQS=$UPSTREAM_KERNEL_RQS is not an executable" ;;
+	bcc-rqs)
+		[ -n "${UPSTREAM_BCC_RQS:-}" ] || die "mode bcc-rqs needs UPSTREAM_BCC_RQS=<bcc's libbpf-tools/runqslower binary>"
+		[ -x "$UPSTREAM_BCC_RQS" ] || die "UPSTREAM_BCC_RQS=$UPSTREAM_BCC_RQS is not an executable" ;;
+	*) continue ;;
+	esac
+	command -v bpftool > /dev/null || die "bpftool is not installed (the upstream tools' statistics)"
+	command -v stdbuf > /dev/null || die "stdbuf is not installed (coreutils: the upstream tools' output)"
+done
 
 # 30000 threads: make room, and put everything back afterwards
 old_pid_max=$(sysctl -n kernel.pid_max)
 old_threads_max=$(sysctl -n kernel.threads-max)
 old_stats=$(sysctl -n kernel.bpf_stats_enabled)
+# 1 while this script has kernel.bpf_stats_enabled on (the upstream tools'
+# runs): put back to 0 after each, and here if one dies or is interrupted;
+# upstream_pid: the upstream tool running, which SIGINT would not end
+stats_on=0 upstream_pid=
 restore() {
 	sysctl -q -w kernel.pid_max="$old_pid_max" kernel.threads-max="$old_threads_max" || true
+	[ -z "$upstream_pid" ] || kill -TERM "$upstream_pid" 2> /dev/null || true
+	[ "$stats_on" = 0 ] || sysctl -q -w kernel.bpf_stats_enabled=0 || true
 	pkill -INT -f "$FLOOR" 2> /dev/null || true
 }
 trap restore EXIT
@@ -176,9 +209,24 @@ json_stats_as_text() {
 		  if .key == "name" then .value else "\(.key)=\(.value)" end] | join(" "))' "$1"
 }
 
+# upstream_stats PID: the run-time statistics of the BPF programs PID holds
+# (each program's or link's fd names its prog_id in fdinfo: this bpftool may
+# be built without the "pids" of prog show), as --stats' lines, the names of
+# the tracepoints they are attached to: the kernel's handle__sched_switch,
+# handle__sched_wakeup, handle__sched_wakeup_new; bcc's tp_btf sched_switch,
+# sched_wakeup, sched_wakeup_new, or its raw_tp handle_sched_switch, ...
+upstream_stats() {
+	local ids
+	ids=$({ cat /proc/"$1"/fdinfo/* 2> /dev/null || true; } | awk '/^prog_id:/ { print $2 }' | sort -un | paste -sd, -)
+	[ -n "$ids" ] || die "no BPF programs held by pid $1"
+	bpftool prog show -j | jq -r --argjson ids "[$ids]" '.[] | select(.id as $i | $ids | index($i)) |
+		"stats: prog: \(.name | sub("^handle_+"; "")) runs=\(.run_cnt // 0) run_ns=\(.run_time_ns // 0) ns_per_run=" +
+		(if (.run_cnt // 0) > 0 then (.run_time_ns / .run_cnt * 10 | round / 10 | tostring) else "0" end)'
+}
+
 # one_run WORKLOAD MODE ROUND: appends a line of key=value to $RAW/results.txt
 one_run() {
-	local w=$1 mode=$2 round=$3 tracer= err=$RAW/stats.err metric unit t0 t1 ctxt0 ctxt1 reader_ns=0
+	local w=$1 mode=$2 round=$3 tracer= err=$RAW/stats.err metric unit t0 t1 ctxt0 ctxt1 reader_ns=0 up rc
 	: > "$err"
 	case $mode in
 	untraced) ;;
@@ -219,6 +267,16 @@ one_run() {
 		# shellcheck disable=SC2046
 		"$RQS" --storage=task --stats $(opt_args "$mode") > "$RAW/tracer.out" 2> "$err" &
 		tracer=$! ;;
+	kernel-rqs | bcc-rqs)
+		# the kernel's statistics, from before the programs load: counted
+		# from 0 for this run only. stdbuf: their stdout is a file, so
+		# fully buffered, and the header that says they are attached would
+		# not reach it (nor anything, on the kernel tool's way out)
+		stats_on=1
+		sysctl -q -w kernel.bpf_stats_enabled=1
+		if [ "$mode" = kernel-rqs ]; then up=$UPSTREAM_KERNEL_RQS; else up=$UPSTREAM_BCC_RQS; fi
+		stdbuf -oL "$up" "$MIN_US" > "$RAW/tracer.out" 2> "$err" &
+		tracer=$! upstream_pid=$! ;;
 	esac
 	if [ -n "$tracer" ]; then
 		for _ in $(seq 100); do
@@ -234,9 +292,32 @@ one_run() {
 	ctxt1=$(awk '/^ctxt/ { print $2 }' /proc/stat)
 	if [ -n "$tracer" ]; then
 		reader_ns=$(cpu_ns_of "$tracer")
-		kill -INT "$tracer"
-		wait "$tracer" || die "$mode exited $? on $w"
+		case $mode in
+		kernel-rqs | bcc-rqs)
+			# read while the programs are still loaded, then stop counting
+			upstream_stats "$tracer" >> "$err"
+			sysctl -q -w kernel.bpf_stats_enabled=0
+			stats_on=0 ;;
+		esac
+		if [ "$mode" = kernel-rqs ]; then
+			# no signal handler, and a background job of a shell without
+			# job control starts with SIGINT ignored: SIGTERM, its end
+			kill -TERM "$tracer"
+			rc=0
+			wait "$tracer" || rc=$?
+			[ "$rc" = 143 ] || die "$mode exited $rc on $w: $(cat "$err")"
+		else
+			kill -INT "$tracer"
+			wait "$tracer" || die "$mode exited $? on $w"
+		fi
+		upstream_pid=
 	fi
+	# the upstream tools: the waits they printed (lines "HH:MM:SS COMM PID
+	# LAT(us)") and the perf buffer's "Lost N events on CPU #C!"
+	case $mode in kernel-rqs | bcc-rqs)
+		awk '/^[0-9][0-9]:[0-9][0-9]:[0-9][0-9] / { n++ } /^Lost [0-9]+ events/ { l += $2 }
+			END { printf "stats: events: emitted=%d lost=%d\n", n, l }' "$RAW/tracer.out" >> "$err" ;;
+	esac
 	# -j: the statistics are JSON records on stdout; as text, as without it
 	case $mode in json*) json_stats_as_text "$RAW/tracer.out" >> "$err" ;; esac
 	awk -v w="$w" -v mode="$mode" -v round="$round" -v metric="$metric" -v unit="$unit" \
