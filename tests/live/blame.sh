@@ -79,7 +79,9 @@ check_ran_instead_cgroups() {
 # hog on CPU 1; C, a hog on CPU 0. A's waits are B's doing, and never C's.
 # Tasks outside the test's cgroups (the machine's own, or any load beside
 # the suite) run on CPU 1 too and are rightly charged: the shares are taken
-# of A's wait less what those held.
+# of A's wait less what those held, and less what the tool calls uncovered
+# (at most 5% of it: a busy CPU can make more changes of cgroup during one
+# wait than the record holds).
 t_neighbour_ground_truth() {
 	make_cgroup
 	top=$cg_dir top_path=$cg_path
@@ -121,6 +123,7 @@ t_neighbour_ground_truth() {
 	done
 	prom_query "$prom_port" "runqslower_ts_wait_seconds_sum$q_a}" > prom.sum
 	prom_query "$prom_port" "sum(runqslower_ts_wait_blame_seconds_total$q_a,culprit!~\"$top_path/.*|self|throttled|uncovered\"})" > prom.outside || true
+	prom_query "$prom_port" "sum(runqslower_ts_wait_blame_seconds_total$q_a,culprit=\"uncovered\"})" > prom.uncovered || true
 	stop_tracer "$text"
 	stop_tracer "$json"
 	stop_tracer "$exporter"
@@ -134,25 +137,32 @@ t_neighbour_ground_truth() {
 	note "text: A waited $(waited_of txt.out "$top_path/A") s; $(tr '\n' ';' < blame.A)"
 	note "prometheus: A waited $(cat prom.sum) s; B $(cat prom.B) s, C $(cat prom.C) s, outside the test $(cat prom.outside) s"
 	# the same checks on both surfaces
-	local sum b c outside
+	local sum b c outside unc
 	for src in text prom json; do
 		if [ $src = json ]; then
 			sum=$(awk '$1 == "sum" { print $2 }' json.A)
 			b=$(awk -v k="$top_path/B" '$1 == k { print $2 }' json.A)
 			c=$(awk -v k="$top_path/C" '$1 == k { print $2 }' json.A)
 			outside=$(awk -v t="$top_path/" '$1 != "sum" && index($1, t) != 1 && $1 != "self" && $1 != "throttled" && $1 != "uncovered" { s += $2 } END { print s + 0 }' json.A)
+			unc=$(awk '$1 == "uncovered" { print $2 }' json.A)
 		elif [ $src = text ]; then
 			sum=$(waited_of txt.out "$top_path/A")
 			b=$(awk -v k="$top_path/B" '$1 == k { print $2 }' blame.A)
 			c=$(awk -v k="$top_path/C" '$1 == k { print $2 }' blame.A)
 			outside=$(awk -v t="$top_path/" 'index($1, t) != 1 && $1 != "self" && $1 != "throttled" && $1 != "uncovered" { s += $2 } END { print s + 0 }' blame.A)
+			unc=$(awk '$1 == "uncovered" { print $2 }' blame.A)
 		else
-			sum=$(cat prom.sum) b=$(cat prom.B) c=$(cat prom.C) outside=$(cat prom.outside)
+			sum=$(cat prom.sum) b=$(cat prom.B) c=$(cat prom.C) outside=$(cat prom.outside) unc=$(cat prom.uncovered)
 		fi
 		awk -v s="$sum" 'BEGIN { exit !(s > 0) }' || fail "$src: A's waits not counted"
-		note "$src: B $(share "${b:-0}" "$(awk -v s="$sum" -v o="${outside:-0}" 'BEGIN { print s - o }')")% of A's wait beside the machine's own tasks, C $(share "${c:-0}" "$sum")% of all of it"
-		awk -v s="$sum" -v o="${outside:-0}" -v b="${b:-0}" 'BEGIN { exit !(b >= 0.8 * (s - o)) }' ||
-			fail "$src: B charged ${b:-0} s of A's $sum s wait ($outside s held by other tasks of the machine): under 80%"
+		# what the tool says it does not know (uncovered: a busy machine's
+		# tasks made more changes of cgroup on CPU 1 during a wait than
+		# its record holds) is nobody's share, and stays small
+		note "$src: B $(share "${b:-0}" "$(awk -v s="$sum" -v o="${outside:-0}" -v u="${unc:-0}" 'BEGIN { print s - o - u }')")% of A's wait beside the machine's own tasks and uncovered (${unc:-0} s), C $(share "${c:-0}" "$sum")% of all of it"
+		awk -v s="$sum" -v o="${outside:-0}" -v u="${unc:-0}" -v b="${b:-0}" 'BEGIN { exit !(b >= 0.8 * (s - o - u)) }' ||
+			fail "$src: B charged ${b:-0} s of A's $sum s wait ($outside s held by other tasks of the machine, ${unc:-0} s uncovered): under 80%"
+		awk -v s="$sum" -v u="${unc:-0}" 'BEGIN { exit !(u <= 0.05 * s) }' ||
+			fail "$src: ${unc:-0} s of A's $sum s wait uncovered: over 5%"
 		awk -v s="$sum" -v c="${c:-0}" 'BEGIN { exit !(c <= 0.02 * s) }' ||
 			fail "$src: C, on the other CPU, charged ${c:-0} s of A's $sum s wait: over 2%"
 	done
