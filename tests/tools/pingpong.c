@@ -1,12 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /*
- * pingpong: two threads on two CPUs hand a futex word back and forth. Now
- * and then a wakeup finds its task still on its CPU, between queuing itself
- * on the futex and schedule(), and ttwu_runnable() wakes it in place: its
- * FUTEX_WAIT returns 0 with no voluntary switch. Such a "hit" thread then
- * sleeps SLEEP_MS, and its next wakeup is an ordinary one. No run-queue wait
- * of theirs is longer than a few hundred us on an idle machine: a tracer
- * that started a wait at the in-place wakeup reports one of SLEEP_MS.
+ * pingpong: two threads on two CPUs hand a futex word back and forth. The
+ * sleeper (thread 0) waits for it in FUTEX_WAIT; the spinner (thread 1)
+ * watches for it, holds it a random 0..3 us, then hands it back with
+ * FUTEX_WAKE, so that its wakeup lands at every point of the sleeper's way
+ * into schedule(). Now and then it finds the sleeper still on its CPU,
+ * queued on the futex but not yet switched out, and wakes it in place
+ * (ttwu_runnable()): its FUTEX_WAIT returns 0 with no voluntary switch.
+ * The sleeper's wait has a timeout because futex_wait_queue() arms its
+ * hrtimer after queuing the task and before schedule(): arming it, which
+ * can reprogram the timer hardware, widens that window from a few
+ * instructions to most of a microsecond, or more under a hypervisor.
+ * After such a "hit" the sleeper sleeps SLEEP_MS, and its next wakeup is an
+ * ordinary one. No run-queue wait of theirs is longer than a few hundred
+ * us on an idle machine: a tracer that started a wait at the in-place
+ * wakeup reports one of SLEEP_MS.
  *
  *   pingpong [-n MAX_EXCHANGES] [-H HITS] [-z SLEEP_MS]
  *
@@ -75,6 +83,43 @@ static long long run_delay_ns(void)
 	return n == 2 ? delay_ns : -1;
 }
 
+#define SPINNER 1
+#define HOLD_MAX_NS 3000
+#define SPIN_MAX_NS 1000000
+#define WAIT_TIMEOUT_NS 200000
+
+static uint32_t next_random(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+static void hold_ns(long long ns)
+{
+	long long until = mono_ns() + ns;
+
+	while (mono_ns() < until)
+		;
+}
+
+/*
+ * Watch for the turn for up to SPIN_MAX_NS: true once it came, false to
+ * sleep for it instead (the sleeper sleeps SLEEP_MS after each hit).
+ */
+static int spin_for_turn(long me)
+{
+	long long until = mono_ns() + SPIN_MAX_NS;
+
+	do {
+		for (int i = 0; i < 64; i++)
+			if ((atomic_load(&ball) & 1) == (uint32_t)me || atomic_load(&finished))
+				return 1;
+	} while (mono_ns() < until);
+	return 0;
+}
+
 static long voluntary_switches(void)
 {
 	struct rusage ru;
@@ -88,11 +133,21 @@ static long futex_op(_Atomic uint32_t *w, int op, uint32_t val)
 	return syscall(SYS_futex, (uint32_t *)w, op, val, NULL, NULL, 0);
 }
 
+/* FUTEX_WAIT, with a relative timeout unless timeout_ns is 0 */
+static long futex_wait_timed(_Atomic uint32_t *w, uint32_t val, long timeout_ns)
+{
+	struct timespec to = { 0, timeout_ns };
+
+	return syscall(SYS_futex, (uint32_t *)w, FUTEX_WAIT_PRIVATE, val,
+		       timeout_ns ? &to : NULL, NULL, 0);
+}
+
 static void *player(void *arg)
 {
 	long me = (long)arg;
 	cpu_set_t set;
 	uint32_t v;
+	uint32_t seed = 2463534242u;
 
 	CPU_ZERO(&set);
 	CPU_SET((int)me, &set);
@@ -109,8 +164,10 @@ static void *player(void *arg)
 		while (((v = atomic_load(&ball)) & 1) != (uint32_t)me) {
 			if (atomic_load(&finished))
 				goto out;
+			if (me == SPINNER && spin_for_turn(me))
+				continue;
 			before = voluntary_switches();
-			if (futex_op(&ball, FUTEX_WAIT_PRIVATE, v) == 0 &&
+			if (futex_wait_timed(&ball, v, me == SPINNER ? 0 : WAIT_TIMEOUT_NS) == 0 &&
 			    voluntary_switches() == before)
 				hit = 1;
 		}
@@ -120,6 +177,8 @@ static void *player(void *arg)
 			atomic_store(&finished, 1);
 		if (atomic_fetch_add(&done_exchanges, 1) + 1 >= max_exchanges)
 			atomic_store(&finished, 1);
+		if (me == SPINNER)
+			hold_ns(next_random(&seed) % HOLD_MAX_NS);
 		atomic_store(&ball, v + 1);
 		futex_op(&ball, FUTEX_WAKE_PRIVATE, INT_MAX);
 		if (hit) {
