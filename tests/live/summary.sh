@@ -657,10 +657,13 @@ t_prometheus_gzip() {
 	wait "$prom" || true
 	grep -qix '> Accept-Encoding: gzip' tap.log || fail "Prometheus did not ask for gzip: $(grep '^>' tap.log | head -12)"
 	grep -q '^> GET /metrics ' tap.log || fail "no scrape through the relay: $(head tap.log)"
+	# the scrape in flight when Prometheus was stopped may have no answer
 	scrapes=$(grep -c '^> GET /metrics ' tap.log)
+	answers=$(grep -c '^< HTTP/' tap.log || true)
 	gz=$(grep -cix '< Content-Encoding: gzip' tap.log || true)
-	[ "$gz" = "$scrapes" ] || fail "$gz of $scrapes answers to Prometheus gzipped: $(grep '^<' tap.log | head -12)"
-	note "Prometheus: up 1, waiter's count $n; $scrapes scrapes, all answered with Content-Encoding: gzip"
+	[ "$answers" -ge 1 ] && [ "$answers" -ge $((scrapes - 1)) ] || fail "$answers answers to $scrapes scrapes: $(grep '^<' tap.log | head -12)"
+	[ "$gz" = "$answers" ] || fail "$gz of $answers answers to Prometheus gzipped: $(grep '^<' tap.log | head -12)"
+	note "Prometheus: up 1, waiter's count $n; $scrapes scrapes, all $answers answers with Content-Encoding: gzip"
 	stop_tracer "$tracer_pid"
 }
 
