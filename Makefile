@@ -122,7 +122,7 @@ BPF_ALL_CFLAGS = -target $(BPF_TARGET) -D__TARGET_ARCH_$(ARCH) -I$(OUT) -Ibpf $(
 LIB_SRCS := $(wildcard src/common/*.c src/cli/*.c) \
 	src/report/text_lines.c src/report/json_records.c src/report/why_columns.c src/report/wake_source.c src/report/event_printer.c \
 	src/report/stats_report.c src/report/loss_lines.c \
-	src/summary/log2_hist.c src/summary/prometheus.c src/summary/blame_pairs.c \
+	src/summary/log2_hist.c src/summary/prometheus.c src/summary/pod_labels.c src/summary/blame_pairs.c \
 	src/summary/retired_cgroups.c src/summary/metric_label.c src/summary/summary_render.c \
 	src/summary/process_metrics.c src/summary/accept_encoding.c src/summary/listen_address.c
 TOOL_SRCS := $(sort $(wildcard src/*.c src/*/*.c))

@@ -87,6 +87,7 @@ static int install_signal_handlers(void)
 int main(int argc, char **argv)
 {
 	struct cgroup_target cgroup;
+	char cgroup_root[PATH_MAX], mnt[PATH_MAX];
 	enum storage_mode mode;
 	struct web_config web = { 0 };
 	struct options opts;
@@ -138,8 +139,18 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	if (opts.cgroup_root) {
+		ret = cgroup_root_resolve(opts.cgroup_root, cgroup_root, sizeof(cgroup_root));
+		if (ret)
+			return ret;
+		opts.cgroup_root = cgroup_root;
+	} else if ((opts.cgroup || opts.format.blame || opts.sum.by == RQS_BY_CGROUP) &&
+		   cgroup_view_partial(mnt, sizeof(mnt))) {
+		fprintf(stderr, RQS_NAME ": notice: %s cgroup2 mount at %s is not the hierarchy's root: cgroup paths start there, cgroups outside it have no name; --cgroup-root DIR reads the host's, mounted at DIR\n",
+			in_initial_cgroup_namespace() ? "the" : "in a cgroup namespace, the", mnt);
+	}
 	if (opts.cgroup) {
-		ret = cgroup_resolve(opts.cgroup, &cgroup);
+		ret = cgroup_resolve(opts.cgroup, opts.cgroup_root, &cgroup);
 		if (ret)
 			return ret;
 		opts.cgroup_id = cgroup.id;
@@ -162,7 +173,7 @@ int main(int argc, char **argv)
 	setrlimit(RLIMIT_MEMLOCK, &(struct rlimit){ RLIM_INFINITY, RLIM_INFINITY });
 	/* a path inside a cgroup namespace starts at the namespace's root; the
 	 * filter compares ancestors at the level counted from the real root */
-	if (opts.cgroup && !in_initial_cgroup_namespace()) {
+	if (opts.cgroup && !opts.cgroup_root && !in_initial_cgroup_namespace()) {
 		ret = probe_cgroup_level(cgroup.dir, cgroup.id, &opts.cgroup_level);
 		if (ret) {
 			fprintf(stderr, RQS_NAME ": cannot use --cgroup in a cgroup namespace: %s\n",

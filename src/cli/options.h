@@ -39,6 +39,9 @@ struct options {
 	const char *cgroup;	/* --cgroup: NULL when off */
 	unsigned long long cgroup_id;	/* --cgroup, resolved at start */
 	int cgroup_level;
+	/* --cgroup-root: where the hierarchy's root is mounted; NULL: the
+	 * first cgroup2 mount */
+	const char *cgroup_root;
 	unsigned long long duration;	/* -d: seconds, 0 until interrupted */
 	struct output_format format;	/* -P, -T, --time, --tgid, -W, --cpu, -B, -j */
 	/* MIN_US came right after a -p PID on the command line: "-p 1 2"

@@ -15,7 +15,7 @@
 
 static const char short_options[] = ":p:t:PTm:vVhWB::jc:d:si:";
 
-enum { OPT_HASH_ENTRIES = 256, OPT_STATS, OPT_TIME, OPT_TGID, OPT_CPU, OPT_CGROUP, OPT_KEEP_CAPS };
+enum { OPT_HASH_ENTRIES = 256, OPT_STATS, OPT_TIME, OPT_TGID, OPT_CPU, OPT_CGROUP, OPT_CGROUP_ROOT, OPT_KEEP_CAPS };
 
 static const struct option long_options[] = {
 	{ "pid", required_argument, NULL, 'p' },
@@ -33,6 +33,7 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, 'j' },
 	{ "comm", required_argument, NULL, 'c' },
 	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "cgroup-root", required_argument, NULL, OPT_CGROUP_ROOT },
 	{ "duration", required_argument, NULL, 'd' },
 	SUMMARY_LONG_OPTIONS,
 	{ "keep-capabilities", no_argument, NULL, OPT_KEEP_CAPS },
@@ -328,6 +329,7 @@ static enum parse_result parse_printable(int argc, char **argv, struct options *
 		case OPT_METRICS_MAX_BYTES:
 		case OPT_WEB_CONFIG:
 		case OPT_BLAME_BY:
+		case OPT_CONTAINER_RUNTIME:
 			if (!parse_summary_option(c, optarg, &opts->sum, err))
 				return PARSE_USAGE;
 			break;
@@ -358,6 +360,13 @@ static enum parse_result parse_printable(int argc, char **argv, struct options *
 				return PARSE_USAGE;
 			}
 			opts->cgroup = optarg;
+			break;
+		case OPT_CGROUP_ROOT:
+			if (!*optarg) {
+				fprintf(err, RQS_NAME ": invalid --cgroup-root '': empty\n");
+				return PARSE_USAGE;
+			}
+			opts->cgroup_root = optarg;
 			break;
 		case 'd':
 			if (!parse_value(err, "duration", optarg, 1, RQS_MAX_DURATION, &opts->duration))
@@ -390,6 +399,10 @@ static enum parse_result parse_printable(int argc, char **argv, struct options *
 	}
 	if (opts->sum.blame_cgroup && opts->sum.by != RQS_BY_CGROUP) {
 		fprintf(err, RQS_NAME ": --blame-by cgroup needs --by cgroup: it charges each cgroup's waits\n");
+		return PARSE_USAGE;
+	}
+	if (opts->sum.container_runtime && (!opts->sum.metrics || opts->sum.by != RQS_BY_CGROUP)) {
+		fprintf(err, RQS_NAME ": --container-runtime needs --metrics and --by cgroup: it names containers on the page\n");
 		return PARSE_USAGE;
 	}
 	if (opts->sum.web_config && !opts->sum.metrics) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
 /* Parsing of -s, -i, --by, --max-keys, --metrics, --no-outliers,
- * --bucket-range, --retire-after, --metrics-max-bytes and --web-config. */
+ * --bucket-range, --retire-after, --metrics-max-bytes, --web-config,
+ * --blame-by and --container-runtime. */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <limits.h>
@@ -11,6 +12,7 @@
 
 #include "cli/parse_number.h"
 #include "cli/parse_summary.h"
+#include "common/k8s_cgroup.h"
 #include "common/version.h"
 
 #include "../../bpf/histogram.h"
@@ -180,6 +182,18 @@ bool parse_summary_option(int c, const char *arg, struct summary_args *o, FILE *
 			return false;
 		}
 		o->blame_cgroup = true;
+		return true;
+	case OPT_CONTAINER_RUNTIME:
+		if (!strcmp(arg, "containerd")) {
+			o->container_runtime = K8S_RUNTIME_CONTAINERD;
+		} else if (!strcmp(arg, "cri-o")) {
+			o->container_runtime = K8S_RUNTIME_CRIO;
+		} else if (!strcmp(arg, "docker")) {
+			o->container_runtime = K8S_RUNTIME_DOCKER;
+		} else {
+			fprintf(err, RQS_NAME ": invalid --container-runtime '%s': expected containerd, cri-o or docker\n", arg);
+			return false;
+		}
 		return true;
 	case OPT_MAX_KEYS:
 		/* the kernel refuses what it cannot allocate; it says so at load */

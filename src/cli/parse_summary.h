@@ -22,6 +22,7 @@ enum {
 	OPT_METRICS_MAX_BYTES,
 	OPT_WEB_CONFIG,
 	OPT_BLAME_BY,
+	OPT_CONTAINER_RUNTIME,
 };
 
 #define SUMMARY_LONG_OPTIONS                                            \
@@ -35,7 +36,8 @@ enum {
 	{ "retire-after", required_argument, NULL, OPT_RETIRE_AFTER },  \
 	{ "metrics-max-bytes", required_argument, NULL, OPT_METRICS_MAX_BYTES }, \
 	{ "web-config", required_argument, NULL, OPT_WEB_CONFIG },      \
-	{ "blame-by", required_argument, NULL, OPT_BLAME_BY }
+	{ "blame-by", required_argument, NULL, OPT_BLAME_BY },          \
+	{ "container-runtime", required_argument, NULL, OPT_CONTAINER_RUNTIME }
 
 /* -s, -i, --by, --max-keys, --metrics, --no-outliers, --bucket-range,
  * --retire-after, --metrics-max-bytes and --web-config as given; what
@@ -55,6 +57,9 @@ struct summary_args {
 	unsigned int retire_after;	/* --metrics: removed keys served SECS */
 	unsigned int metrics_max_bytes;	/* the series' bytes on a page */
 	const char *web_config;	/* --web-config FILE: TLS and users */
+	/* --container-runtime: enum k8s_runtime of a container whose cgroup's
+	 * name does not say (the kubelet's cgroupfs driver) */
+	int container_runtime;
 };
 
 void summary_args_init(struct summary_args *o);

@@ -66,6 +66,7 @@ static void plan_summary(struct plan *p, const struct summary_args *a)
 	s->retire_after = a->retire_after;
 	s->metrics_max_bytes = a->metrics_max_bytes;
 	s->web_config = a->web_config;
+	s->container_runtime = a->container_runtime;
 	p->cfg.summary = s->enabled;
 	p->cfg.by = (__u8)s->by;
 	s->blame_cgroup = a->blame_cgroup;
@@ -112,6 +113,7 @@ void plan_from_options(const struct options *o, enum storage_mode storage,
 	p->npids = o->npids;
 	p->tid = o->tid;
 	p->cgroup = o->cgroup;
+	p->cgroup_root = o->cgroup_root;
 	p->verbose = o->verbose;
 	p->keep_capabilities = o->keep_capabilities;
 	memcpy(p->pids, o->pids, sizeof(p->pids));
@@ -133,6 +135,7 @@ void plan_from_options(const struct options *o, enum storage_mode storage,
 	plan_event(p);
 	plan_programs(p, o);
 	plan_summary(p, &o->sum);
+	p->summary.cgroup_root = o->cgroup_root;
 	plan_outputs(p);
 }
 

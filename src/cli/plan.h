@@ -61,6 +61,8 @@ struct summary_plan {
 	unsigned int retire_after; /* --metrics: retired series kept SECS */
 	unsigned int metrics_max_bytes; /* the series' bytes on a page */
 	const char *web_config;	/* --web-config FILE */
+	const char *cgroup_root;	/* --cgroup-root, resolved; NULL */
+	int container_runtime;	/* enum k8s_runtime, for pod labels */
 	/* its contents, read before the plan is made (main.c); NULL without */
 	const struct web_config *web;
 	bool https;		/* the file configures TLS */
@@ -96,6 +98,9 @@ struct plan {
 	int tid;			/* -t: likewise */
 	char comm[RQS_COMM_LEN];	/* -c, for the start record */
 	const char *cgroup;		/* --cgroup as given, likewise */
+	/* --cgroup-root, resolved (main.c): where cgroup names are read;
+	 * NULL: the first cgroup2 mount */
+	const char *cgroup_root;
 	bool verbose;			/* libbpf's log on stderr */
 	bool keep_capabilities;		/* not dropped once attached */
 };

@@ -30,7 +30,80 @@ static bool is_dir(const char *p, struct stat *st)
 	return stat(p, st) == 0 && S_ISDIR(st->st_mode);
 }
 
-int cgroup_resolve(const char *path, struct cgroup_target *t)
+int cgroup_root_resolve(const char *dir, char *real, size_t size)
+{
+	char buf[PATH_MAX];
+	struct statfs sfs;
+	struct stat st;
+
+	if (!realpath(dir, buf)) {
+		fprintf(stderr, RQS_NAME ": invalid --cgroup-root '%s': %s\n", dir, strerror(errno));
+		return 2;
+	}
+	if (!is_dir(buf, &st)) {
+		fprintf(stderr, RQS_NAME ": invalid --cgroup-root '%s': not a directory\n", dir);
+		return 2;
+	}
+	if (statfs(buf, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC) {
+		fprintf(stderr, RQS_NAME ": invalid --cgroup-root '%s': not a cgroup v2 mount\n", dir);
+		return 2;
+	}
+	if (st.st_ino != CGROUP_ROOT_ID) {
+		fprintf(stderr, RQS_NAME ": invalid --cgroup-root '%s': cgroup %llu, not the hierarchy's root (a cgroup namespace's root or a subtree is mounted there)\n",
+			dir, (unsigned long long)st.st_ino);
+		return 2;
+	}
+	if (strlen(buf) >= size) {
+		fprintf(stderr, RQS_NAME ": invalid --cgroup-root '%s': %s\n", dir, strerror(ENAMETOOLONG));
+		return 2;
+	}
+	strcpy(real, buf);
+	return 0;
+}
+
+bool cgroup_view_partial(char *mnt, size_t size)
+{
+	struct stat st;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	int err;
+
+	if (!f)
+		return false;
+	err = cgroup2_mount_from(f, mnt, size);
+	fclose(f);
+	return !err && !stat(mnt, &st) && st.st_ino != CGROUP_ROOT_ID;
+}
+
+/* --cgroup PATH under --cgroup-root @root: the hierarchy's root, level 0 */
+static int cgroup_resolve_under(const char *path, const char *root, struct cgroup_target *t)
+{
+	char joined[2 * PATH_MAX + 2];
+	const char *dir = path;
+	struct statfs sfs;
+	struct stat st;
+	size_t len = strlen(root);
+
+	if (!is_dir(dir, &st)) {
+		snprintf(joined, sizeof(joined), "%s/%s", root, path);
+		dir = joined;
+	}
+	if (!is_dir(dir, &st)) {
+		fprintf(stderr, RQS_NAME ": invalid cgroup '%s': no such directory here or under --cgroup-root %s\n",
+			path, root);
+		return 2;
+	}
+	if (statfs(dir, &sfs) || sfs.f_type != CGROUP2_SUPER_MAGIC || !realpath(dir, t->dir) ||
+	    strncmp(t->dir, root, len) || (t->dir[len] && t->dir[len] != '/' && len > 1)) {
+		fprintf(stderr, RQS_NAME ": invalid cgroup '%s': not a cgroup v2 directory under --cgroup-root %s\n",
+			path, root);
+		return 2;
+	}
+	t->id = st.st_ino;
+	t->level = depth_of(t->dir + len);
+	return 0;
+}
+
+int cgroup_resolve(const char *path, const char *cgroup_root, struct cgroup_target *t)
 {
 	char mnt[PATH_MAX], root[PATH_MAX], real_mnt[PATH_MAX], joined[2 * PATH_MAX + 2];
 	const char *dir = path;
@@ -40,6 +113,8 @@ int cgroup_resolve(const char *path, struct cgroup_target *t)
 	FILE *f;
 	int err;
 
+	if (cgroup_root)
+		return cgroup_resolve_under(path, cgroup_root, t);
 	f = fopen("/proc/self/mountinfo", "re");
 	if (!f) {
 		fprintf(stderr, RQS_NAME ": cannot read /proc/self/mountinfo: %s\n", strerror(errno));

@@ -195,23 +195,27 @@ int cgroup_names_init(struct cgroup_names *c, const char *root)
 	return rescan(c);
 }
 
-int cgroup_names_open(struct cgroup_names *c, enum cgroup_names_failure *failed)
+int cgroup_names_open(struct cgroup_names *c, const char *root,
+		      enum cgroup_names_failure *failed)
 {
-	char root[PATH_MAX];
+	char mnt[PATH_MAX];
 	FILE *mi;
 	int err;
 
 	*c = (struct cgroup_names){ 0 };
-	mi = fopen("/proc/self/mountinfo", "re");
-	if (!mi) {
-		*failed = CGROUP_NAMES_NO_MOUNTINFO;
-		return -errno;
-	}
-	err = cgroup2_mount_from(mi, root, sizeof(root));
-	fclose(mi);
-	if (err) {
-		*failed = CGROUP_NAMES_NO_MOUNT;
-		return err;
+	if (!root) {
+		mi = fopen("/proc/self/mountinfo", "re");
+		if (!mi) {
+			*failed = CGROUP_NAMES_NO_MOUNTINFO;
+			return -errno;
+		}
+		err = cgroup2_mount_from(mi, mnt, sizeof(mnt));
+		fclose(mi);
+		if (err) {
+			*failed = CGROUP_NAMES_NO_MOUNT;
+			return err;
+		}
+		root = mnt;
 	}
 	err = cgroup_names_init(c, root);
 	if (err) {

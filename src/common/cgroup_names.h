@@ -24,10 +24,11 @@ enum cgroup_names_failure {
 	CGROUP_NAMES_NO_MOUNT,		/* find a cgroup2 mount in it */
 	CGROUP_NAMES_NO_SCAN,		/* read the hierarchy at c->root */
 };
-/* cgroup_names_init() at the cgroup2 mount of /proc/self/mountinfo: 0, or
- * a negative errno, *@failed saying which step failed (@c left empty, its
- * root set when the scan failed). */
-int cgroup_names_open(struct cgroup_names *c, enum cgroup_names_failure *failed);
+/* cgroup_names_init() at @root, or when NULL at the cgroup2 mount of
+ * /proc/self/mountinfo: 0, or a negative errno, *@failed saying which step
+ * failed (@c left empty, its root set when the scan failed). */
+int cgroup_names_open(struct cgroup_names *c, const char *root,
+		      enum cgroup_names_failure *failed);
 /* The path of @id ("/" for the root cgroup), rescanning the hierarchy when
  * @id is unknown and the last scan is older than a second; NULL if still
  * unknown (a cgroup removed before any scan saw it). A removed cgroup keeps

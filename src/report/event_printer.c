@@ -19,7 +19,7 @@ void event_printer_init(struct event_printer *p, const struct plan *plan)
 	};
 	if (!plan->format.blame || p->quiet)
 		return;
-	if (cgroup_names_open(&p->cgroups, &failed)) {
+	if (cgroup_names_open(&p->cgroups, plan->cgroup_root, &failed)) {
 		fprintf(stderr, RQS_NAME ": notice: -B: no cgroup v2 hierarchy to read, "
 			"cgroups named by id\n");
 		return;

@@ -78,7 +78,7 @@ int summary_init(struct summary *s, const struct tracer *t, const struct summary
 	}
 	if (o->by != RQS_BY_CGROUP)
 		return 0;
-	err = cgroup_names_open(&s->names, &failed);
+	err = cgroup_names_open(&s->names, o->cgroup_root, &failed);
 	if (err) {
 		switch (failed) {
 		case CGROUP_NAMES_NO_MOUNTINFO:

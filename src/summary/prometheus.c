@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "summary/pod_labels.h"
 #include "summary/prometheus.h"
 
 #define NS "runqslower_ts_"
@@ -41,8 +42,10 @@ static void put_value(FILE *out, const char *v)
 	fputc('"', out);
 }
 
-/* {name="value"[,le=...] or {le=...}; nothing when there is no label */
-static void put_labels(FILE *out, const char *name, const char *value, const char *le)
+/* {name="value"[extra][,le=...] or {le=...}; nothing when there is no
+ * label. @extra: more labels, each after a comma, "" for none. */
+static void put_labels(FILE *out, const char *name, const char *value, const char *extra,
+		       const char *le)
 {
 	if (!name && !le)
 		return;
@@ -50,6 +53,7 @@ static void put_labels(FILE *out, const char *name, const char *value, const cha
 	if (name) {
 		fprintf(out, "%s=", name);
 		put_value(out, value);
+		fputs(extra, out);
 	}
 	if (le)
 		fprintf(out, "%sle=\"%s\"", name ? "," : "", le);
@@ -68,7 +72,7 @@ static void us_to_seconds(char *buf, size_t len, uint64_t us)
 }
 
 static void put_histogram(FILE *out, const char *metric, const char *name,
-			  const char *value, const struct hist *h,
+			  const char *value, const char *extra, const struct hist *h,
 			  const struct hist_layout *l)
 {
 	struct hist_layout all = { 0, RQS_HIST_SLOTS - 1 };
@@ -83,17 +87,17 @@ static void put_histogram(FILE *out, const char *metric, const char *name,
 		/* slot i holds waits under 2^(i+1) us */
 		us_to_seconds(le, sizeof(le), 1ULL << (i + 1));
 		fprintf(out, "%s_bucket", metric);
-		put_labels(out, name, value, le);
+		put_labels(out, name, value, extra, le);
 		fprintf(out, " %" PRIu64 "\n", cum);
 	}
 	cum += slots[l->last];
 	fprintf(out, "%s_bucket", metric);
-	put_labels(out, name, value, "+Inf");
+	put_labels(out, name, value, extra, "+Inf");
 	fprintf(out, " %" PRIu64 "\n%s_sum", cum, metric);
-	put_labels(out, name, value, NULL);
+	put_labels(out, name, value, extra, NULL);
 	fprintf(out, " %" PRIu64 ".%09" PRIu64 "\n%s_count", h->sum_ns / 1000000000,
 		h->sum_ns % 1000000000, metric);
-	put_labels(out, name, value, NULL);
+	put_labels(out, name, value, extra, NULL);
 	fprintf(out, " %" PRIu64 "\n", cum);
 }
 
@@ -133,18 +137,29 @@ static void put_process(FILE *out, const struct process_metrics *m)
 	put_ticks(out, "process_start_time_seconds", m->start_ticks, m->hz);
 }
 
-size_t metrics_series_bound(const char *metric, const char *name, const char *value)
+size_t metrics_series_bound(const char *metric, const char *name, const char *value,
+			    const char *extra)
 {
 	/* _bucket{NAME="VALUE",le="LE"} N, LE at most 12 bytes ("2147.483648"),
 	 * N at most 20 digits; _sum with 30 (20, '.', 9); _count */
 	size_t line = strlen(metric) + sizeof("_bucket{=\"\",le=\"\"} \n") + 12 + 30;
 
 	if (name) {
-		line += strlen(name);
+		line += strlen(name) + strlen(extra);
 		for (; value && *value; value++)
 			line += 1 + (*value == '\\' || *value == '"');
 	}
 	return (RQS_HIST_SLOTS + 2) * line;
+}
+
+/* --by cgroup: the pod labels of @s, "" when it is no pod's cgroup */
+static const char *series_extra(const struct metrics_input *in, const struct series *s,
+				char buf[POD_LABELS_MAX])
+{
+	buf[0] = '\0';
+	if (in->by == RQS_BY_CGROUP)
+		pod_labels(s->label, (enum k8s_runtime)in->container_runtime, buf);
+	return buf;
 }
 
 static int by_count_desc(const void *x, const void *y)
@@ -165,12 +180,14 @@ static bool *series_kept(const struct metrics_input *in, const char *name)
 {
 	size_t total = 0, used = 0, b;
 	const struct series **by;
+	char extra[POD_LABELS_MAX];
 	bool *keep;
 
 	if (!in->max_series_bytes)
 		return NULL;
 	for (size_t i = 0; i < in->nseries; i++)
-		total += metrics_series_bound(NS "wait_seconds", name, in->series[i].label);
+		total += metrics_series_bound(NS "wait_seconds", name, in->series[i].label,
+					      series_extra(in, &in->series[i], extra));
 	if (total <= in->max_series_bytes)
 		return NULL;
 	by = malloc(in->nseries * sizeof(*by));
@@ -184,7 +201,8 @@ static bool *series_kept(const struct metrics_input *in, const char *name)
 		by[i] = &in->series[i];
 	qsort(by, in->nseries, sizeof(*by), by_count_desc);
 	for (size_t i = 0; i < in->nseries; i++) {
-		b = metrics_series_bound(NS "wait_seconds", name, by[i]->label);
+		b = metrics_series_bound(NS "wait_seconds", name, by[i]->label,
+					 series_extra(in, by[i], extra));
 		if (used + b > in->max_series_bytes)
 			break;
 		used += b;
@@ -203,12 +221,15 @@ static void put_ns_seconds(FILE *out, uint64_t ns)
 static void put_blame(FILE *out, const struct metrics_input *in)
 {
 	const struct blame_table *t = in->blame;
+	char extra[POD_LABELS_MAX];
 
 	put_family(out, NS "wait_blame_seconds_total", "counter",
 		   "Run-queue wait time of a cgroup's tasks by what held their CPU meanwhile: culprit another cgroup, self (the same cgroup), throttled (its own CPU quota) or uncovered (older than the record, or after a switch not seen); idle time is charged to none.");
 	for (size_t i = 0; i < t->n; i++) {
 		fputs(NS "wait_blame_seconds_total{cgroup=", out);
 		put_value(out, t->v[i].cgroup);
+		pod_labels(t->v[i].cgroup, (enum k8s_runtime)in->container_runtime, extra);
+		fputs(extra, out);
 		fputs(",culprit=", out);
 		put_value(out, t->v[i].culprit);
 		fputs("} ", out);
@@ -227,9 +248,10 @@ static void put_folded(FILE *out, const struct metrics_input *in, const struct h
 
 	put_family(out, NS "wait_folded_seconds", "histogram",
 		   "Run-queue waits of series not on the page: retired ones past the bounds on removed cgroups and idle keys, and those over the page's size bound, by reason.");
-	put_histogram(out, NS "wait_folded_seconds", "reason", "retired",
+	put_histogram(out, NS "wait_folded_seconds", "reason", "retired", "",
 		      in->retired_folded ? in->retired_folded : &none, in->layout);
-	put_histogram(out, NS "wait_folded_seconds", "reason", "page_full", page_full, in->layout);
+	put_histogram(out, NS "wait_folded_seconds", "reason", "page_full", "", page_full,
+		      in->layout);
 	put_family(out, NS "retired_series_folded_total", "counter",
 		   "Series of removed cgroups or idle keys folded into wait_folded_seconds{reason=\"retired\"}.");
 	fprintf(out, NS "retired_series_folded_total %" PRIu64 "\n", in->retired_series_folded);
@@ -240,6 +262,7 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	const char *name = metrics_by_label(in->by);
 	struct hist page_full = { 0 };
 	uint64_t nfolded = 0;
+	char extra[POD_LABELS_MAX];
 	bool *keep = series_kept(in, name);
 
 	put_family(out, NS "wait_seconds", "histogram",
@@ -251,7 +274,8 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 			continue;
 		}
 		put_histogram(out, NS "wait_seconds", name, in->series[i].label,
-			      &in->series[i].h, in->layout);
+			      series_extra(in, &in->series[i], extra), &in->series[i].h,
+			      in->layout);
 	}
 	free(keep);
 	if (in->retired_folded || nfolded)
@@ -270,7 +294,7 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 		fprintf(out, "# HELP " NS "wait_overflow_seconds Run-queue waits whose %s found the map of --max-keys %" PRIu64 " keys full.\n",
 			name, in->overflow_keys);
 		fputs("# TYPE " NS "wait_overflow_seconds histogram\n", out);
-		put_histogram(out, NS "wait_overflow_seconds", NULL, NULL, in->overflow,
+		put_histogram(out, NS "wait_overflow_seconds", NULL, NULL, "", in->overflow,
 			      in->layout);
 	}
 	if (in->blame)

@@ -40,6 +40,9 @@ struct metrics_input {
 	const char *storage;		/* task or hash */
 	const struct process_metrics *process;	/* NULL: no process_* */
 	const struct hist_layout *layout;	/* --bucket-range; NULL: every slot */
+	/* --by cgroup: pod labels for a container whose cgroup does not name
+	 * its runtime (enum k8s_runtime) */
+	int container_runtime;
 	const struct blame_table *blame;	/* --blame-by cgroup; else NULL */
 	uint64_t blame_pairs;			/* its bound, --max-keys */
 };
@@ -47,8 +50,9 @@ struct metrics_input {
 /* The label name of --by (cpu, comm, cgroup), NULL for none. */
 const char *metrics_by_label(enum rqs_by by);
 /* At most the bytes put_histogram() writes for one series of @metric with
- * label @name="@value" */
-size_t metrics_series_bound(const char *metric, const char *name, const char *value);
+ * label @name="@value" and the labels @extra ("" for none) */
+size_t metrics_series_bound(const char *metric, const char *name, const char *value,
+			    const char *extra);
 /* The Prometheus text exposition format (version 0.0.4). */
 int metrics_render(FILE *out, const struct metrics_input *in);
 

@@ -65,6 +65,7 @@ static int build_page(struct summary_run *r, unsigned long long outliers)
 		in.retired_series_folded = r->sum.retired.nfolded;
 		in.labels_truncated = r->sum.labels_cut;
 		in.max_series_bytes = r->o->metrics_max_bytes;
+		in.container_runtime = r->o->container_runtime;
 	}
 	if (r->sum.blame) {
 		in.blame = &r->sum.blame_now;

@@ -348,6 +348,7 @@ static void test_bad_filters(void **state)
 	assert_usage_error("needs an argument", "-c");
 	assert_usage_error("needs an argument", "--cgroup");
 	assert_usage_error("invalid cgroup path '': empty", "--cgroup=");
+	assert_usage_error("invalid --cgroup-root '': empty", "--cgroup-root=");
 	assert_usage_error("option '--json' takes no argument", "--json=1");
 	assert_usage_error("option '--waker' takes no argument", "--waker=1");
 	assert_usage_error("unknown option '--bogus'", "--bogus=1");

@@ -85,6 +85,8 @@ static void test_copy(void **state)
 	blame_table_free(&c);
 }
 
+#define CID "3c2a9f0d8e7b6a5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c"
+
 /* a counter of seconds per (cgroup, culprit), label values escaped, and
  * the overflow beside it */
 static void test_metrics_series(void **state)
@@ -97,6 +99,7 @@ static void test_metrics_series(void **state)
 	(void)state;
 	add(&t, "/a\"q", "/b", 1500000000ULL);
 	add(&t, "/a\"q", "throttled", 7);
+	add(&t, "/kubepods/burstable/pod0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0/crio-" CID, "/b", 3);
 	t.overflow_ns = 2000000001ULL;
 	blame_table_merge(&t);
 	in.blame = &t;
@@ -105,6 +108,10 @@ static void test_metrics_series(void **state)
 	assert_non_null(strstr(page, "# TYPE runqslower_ts_wait_blame_seconds_total counter\n"));
 	assert_non_null(strstr(page, "\nrunqslower_ts_wait_blame_seconds_total{cgroup=\"/a\\\"q\",culprit=\"/b\"} 1.500000000\n"));
 	assert_non_null(strstr(page, "\nrunqslower_ts_wait_blame_seconds_total{cgroup=\"/a\\\"q\",culprit=\"throttled\"} 0.000000007\n"));
+	/* a pod's: its labels, of the waiting cgroup */
+	assert_non_null(strstr(page, "\nrunqslower_ts_wait_blame_seconds_total{cgroup=\"/kubepods/burstable/pod0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0/crio-" CID
+				     "\",uid=\"0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0\",container_id=\"cri-o://" CID
+				     "\",qos=\"burstable\",culprit=\"/b\"} 0.000000003\n"));
 	assert_non_null(strstr(page, "\nrunqslower_ts_wait_blame_overflow_seconds_total 2.000000001\n"));
 	free(page);
 	/* off: no such family */

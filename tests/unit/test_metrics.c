@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/k8s_cgroup.h"
 #include "summary/prometheus.h"
 #include "capture.h"
 
@@ -348,7 +349,7 @@ static void test_series_bound_holds(void **state)
 	in.nseries = 1;
 	page = render(&in);
 	assert_true(family_bytes(page, "runqslower_ts_wait_seconds_") <=
-		    metrics_series_bound("runqslower_ts_wait_seconds", "cgroup", label));
+		    metrics_series_bound("runqslower_ts_wait_seconds", "cgroup", label, ""));
 	free(page);
 }
 
@@ -377,7 +378,7 @@ static void test_page_bound_folds_least_busy(void **state)
 		want += (uint64_t)i + 1;
 	}
 	retired.slots[4] = 1000;
-	bound = metrics_series_bound("runqslower_ts_wait_seconds", "cgroup", labels[0]);
+	bound = metrics_series_bound("runqslower_ts_wait_seconds", "cgroup", labels[0], "");
 	in.by = RQS_BY_CGROUP;
 	in.series = s;
 	in.nseries = N;
@@ -420,6 +421,99 @@ static void test_page_bound_folds_least_busy(void **state)
 	free(page);
 }
 
+#define POD "1a2b3c4d-0000-4111-8222-0123456789ab"
+#define POD_SD "1a2b3c4d_0000_4111_8222_0123456789ab"
+#define CID "4f0e1d2c3b4a59687766554433221100ffeeddccbbaa99887766554433221100"
+
+static char *render_one(const char *label, int runtime)
+{
+	static struct series s;
+	struct metrics_input in = base;
+
+	memset(&s, 0, sizeof(s));
+	s.label = (char *)label;
+	s.h.slots[3] = 2;
+	in.by = RQS_BY_CGROUP;
+	in.series = &s;
+	in.nseries = 1;
+	in.container_runtime = runtime;
+	return render(&in);
+}
+
+/* --by cgroup: a pod's series carry the labels kube-state-metrics joins on;
+ * every other series is as before */
+static void test_pod_labels(void **state)
+{
+	char *page;
+
+	(void)state;
+	/* systemd driver, containerd: the dashes of the UID put back */
+	page = render_one("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" POD_SD
+			  ".slice/cri-containerd-" CID ".scope", 0);
+	assert_line(page, "runqslower_ts_wait_seconds_count{cgroup=\"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" POD_SD
+			  ".slice/cri-containerd-" CID ".scope\",uid=\"" POD "\",container_id=\"containerd://" CID "\",qos=\"burstable\"} 2");
+	assert_line(page, "runqslower_ts_wait_seconds_bucket{cgroup=\"/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" POD_SD
+			  ".slice/cri-containerd-" CID ".scope\",uid=\"" POD "\",container_id=\"containerd://" CID "\",qos=\"burstable\",le=\"+Inf\"} 2");
+	free(page);
+	/* the pod's own cgroup, Guaranteed: no container */
+	page = render_one("/kubepods.slice/kubepods-pod" POD_SD ".slice", 0);
+	assert_line(page, "runqslower_ts_wait_seconds_count{cgroup=\"/kubepods.slice/kubepods-pod" POD_SD
+			  ".slice\",uid=\"" POD "\",qos=\"guaranteed\"} 2");
+	free(page);
+	/* cgroupfs: a bare id names no runtime; --container-runtime does */
+	page = render_one("/kubepods/besteffort/pod" POD "/" CID, 0);
+	assert_line(page, "runqslower_ts_wait_seconds_count{cgroup=\"/kubepods/besteffort/pod" POD "/" CID
+			  "\",uid=\"" POD "\",qos=\"besteffort\"} 2");
+	free(page);
+	page = render_one("/kubepods/besteffort/pod" POD "/" CID, K8S_RUNTIME_DOCKER);
+	assert_line(page, "runqslower_ts_wait_seconds_count{cgroup=\"/kubepods/besteffort/pod" POD "/" CID
+			  "\",uid=\"" POD "\",container_id=\"docker://" CID "\",qos=\"besteffort\"} 2");
+	free(page);
+	/* CRI-O says so itself, whatever the option; its monitor is no container */
+	page = render_one("/kubepods/burstable/pod" POD "/crio-" CID, K8S_RUNTIME_DOCKER);
+	assert_non_null(strstr(page, ",uid=\"" POD "\",container_id=\"cri-o://" CID "\",qos=\"burstable\"} 2\n"));
+	free(page);
+	page = render_one("/kubepods/burstable/pod" POD "/crio-conmon-" CID, 0);
+	assert_non_null(strstr(page, ",uid=\"" POD "\",qos=\"burstable\"} 2\n"));
+	assert_null(strstr(page, "container_id"));
+	free(page);
+	/* no pod: no pod labels */
+	page = render_one("/system.slice/cron.service", K8S_RUNTIME_CONTAINERD);
+	assert_line(page, "runqslower_ts_wait_seconds_count{cgroup=\"/system.slice/cron.service\"} 2");
+	assert_null(strstr(page, "uid="));
+	free(page);
+}
+
+/* the page's size bound counts the pod labels too */
+static void test_series_bound_holds_with_pod_labels(void **state)
+{
+	static const char label[] = "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" POD_SD
+				    ".slice/cri-containerd-" CID ".scope";
+	struct series s = { .label = (char *)label };
+	struct metrics_input in = base;
+	char *page;
+
+	(void)state;
+	for (int i = 0; i < RQS_HIST_SLOTS; i++)
+		s.h.slots[i] = UINT64_MAX / RQS_HIST_SLOTS;
+	s.h.sum_ns = UINT64_MAX;
+	in.by = RQS_BY_CGROUP;
+	in.series = &s;
+	in.nseries = 1;
+	page = render(&in);
+	assert_non_null(strstr(page, "container_id="));
+	assert_true(family_bytes(page, "runqslower_ts_wait_seconds_") <=
+		    metrics_series_bound("runqslower_ts_wait_seconds", "cgroup", label,
+					 ",uid=\"" POD "\",container_id=\"containerd://" CID "\",qos=\"besteffort\""));
+	free(page);
+	/* a bound the series would fit without its pod labels: it folds */
+	in.max_series_bytes = metrics_series_bound("runqslower_ts_wait_seconds", "cgroup", label, "");
+	page = render(&in);
+	assert_true(family_bytes(page, "runqslower_ts_wait_seconds_") <= in.max_series_bytes);
+	assert_line(page, "runqslower_ts_page_series_folded 1");
+	free(page);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -431,6 +525,8 @@ int main(void)
 		cmocka_unit_test(test_process_read),
 		cmocka_unit_test(test_series_bound_holds),
 		cmocka_unit_test(test_page_bound_folds_least_busy),
+		cmocka_unit_test(test_pod_labels),
+		cmocka_unit_test(test_series_bound_holds_with_pod_labels),
 	};
 
 	return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);

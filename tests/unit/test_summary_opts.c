@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <linux/types.h>
 
+#include "common/k8s_cgroup.h"
 #include "cli/parse_args.h"
 #include "cli/plan.h"
 #include "../bpf/histogram.h"
@@ -207,6 +208,27 @@ static void test_bad_input(void **state)
 	assert_usage("--web-config needs --metrics", "--web-config", "web.yml", "-s");
 	assert_usage("invalid --web-config '': expected a file", "--metrics", "1", "--web-config=");
 	assert_usage("needs an argument", "--metrics", "1", "--web-config");
+	assert_usage("invalid --container-runtime 'crio': expected containerd, cri-o or docker",
+		     "--metrics", "1", "--by", "cgroup", "--container-runtime", "crio");
+	assert_usage("--container-runtime needs --metrics and --by cgroup",
+		     "--metrics", "1", "--container-runtime", "docker");
+	assert_usage("--container-runtime needs --metrics and --by cgroup",
+		     "-s", "--by", "cgroup", "--container-runtime", "docker");
+}
+
+static void test_container_runtime(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_run(&o, "--metrics", "9548", "--by", "cgroup");
+	assert_int_equal(plan_of(&o)->container_runtime, K8S_RUNTIME_UNKNOWN);
+	assert_run(&o, "--metrics", "9548", "--by", "cgroup", "--container-runtime", "cri-o");
+	assert_int_equal(plan_of(&o)->container_runtime, K8S_RUNTIME_CRIO);
+	assert_run(&o, "--container-runtime=docker", "--by", "cgroup", "--metrics", "9548");
+	assert_int_equal(plan_of(&o)->container_runtime, K8S_RUNTIME_DOCKER);
+	assert_run(&o, "--container-runtime=containerd", "--by", "cgroup", "--metrics", "9548");
+	assert_int_equal(plan_of(&o)->container_runtime, K8S_RUNTIME_CONTAINERD);
 }
 
 static void test_web_config(void **state)
@@ -239,7 +261,8 @@ static void test_help_documents_them(void **state)
 	for (const char **w = (const char *[]){ "--summary", "--interval SECS", "--by KEY",
 						 "--max-keys N", "--no-outliers",
 						 "--metrics [ADDR:]PORT", "--bucket-range LOW-HIGH",
-						 "--web-config FILE", NULL }; *w; w++)
+						 "--web-config FILE", "--container-runtime NAME",
+						 NULL }; *w; w++)
 		assert_non_null(strstr(out, *w));
 	free(out);
 	free(err);
@@ -253,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_metrics_address),
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_web_config),
+		cmocka_unit_test(test_container_runtime),
 		cmocka_unit_test(test_help_documents_them),
 	};
 
