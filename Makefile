@@ -134,7 +134,7 @@ BENCH_SKELS := $(addprefix $(OUT)/,floor.skel.h floor_clock.skel.h lookup_floor.
 BPF_HDRS := $(wildcard bpf/*.h)
 
 .SECONDARY:
-.PHONY: all clean check check-unit check-asan check-report check-live check-fallback bench install uninstall FORCE
+.PHONY: all clean check check-deploy check-unit check-asan check-report check-live check-fallback bench install uninstall FORCE
 all: $(BIN)
 
 $(OUT) $(OUT)/asan:
@@ -291,6 +291,12 @@ $(OUT)/stale_race: tests/tools/stale_race.c src/trace/stale_entries.c src/trace/
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -pthread tests/tools/stale_race.c src/trace/stale_entries.c -o $@ $(LIBBPF_LIBS)
 
+# deploy/: the Kubernetes manifests against their schemas and the
+# properties that matter, the Prometheus rules with promtool test rules
+# (tests/deploy/install-tools.sh installs the validator)
+check-deploy:
+	$(Q)tests/deploy/check.sh
+
 check-unit: $(addprefix $(OUT)/,$(UNIT_TESTS))
 	$(Q)tests/run-unit.sh $^
 
@@ -333,7 +339,7 @@ check-fallback-live: check-fallback-build $(TEST_TOOLS)
 .PHONY: check-man
 check-man: $(BIN)
 	$(Q)tests/man/lint.sh man/$(NAME).8 ./$(BIN)
-CHECK_STAGES := check-unit check-asan check-bpf-headers check-man check-report check-live check-fallback
+CHECK_STAGES := check-unit check-asan check-bpf-headers check-man check-deploy check-report check-live check-fallback
 CHECK_ALL_STAGES := $(CHECK_STAGES) check-fallback-live
 CHECK_JOBS ?= $(shell nproc 2> /dev/null || echo 2)
 check-build: $(addprefix $(OUT)/,$(UNIT_TESTS)) $(addprefix $(OUT)/asan/,$(UNIT_TESTS)) $(TEST_TOOLS) check-fallback-build

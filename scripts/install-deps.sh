@@ -36,3 +36,8 @@ if [ "${1:-}" = --test ] && apt-cache show libclang-rt-dev > /dev/null 2>&1; the
 fi
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $pkgs
+# make check-deploy: promtool, python3-yaml, kubectl and the npm schema
+# validator of the Kubernetes manifests (pinned by its package-lock.json)
+if [ "${1:-}" = --test ]; then
+	"$(dirname "$0")/../tests/deploy/install-tools.sh"
+fi
