@@ -10,6 +10,10 @@ eval "lib_$(declare -f check_prereq)"
 check_prereq() {
 	case $1 in
 	CGROUP2) cgroup2_root > /dev/null || { echo "no cgroup2 file system mounted"; return 1; } ;;
+	PERCPU_LOOKUP)
+		# Linux 5.19: another CPU's map value from a tracing program
+		bpftool btf dump file /sys/kernel/btf/vmlinux 2> /dev/null | grep -q "'BPF_FUNC_map_lookup_percpu_elem'" ||
+			{ echo "the kernel has no bpf_map_lookup_percpu_elem (Linux 5.19): the first CPU's part is uncovered"; return 1; } ;;
 	CPU_QUOTA) cpu_quota_dir > /dev/null || { echo "no cpu controller to set a CFS quota in (cgroup v2 cpu.max or v1 cpu.cfs_quota_us)"; return 1; } ;;
 	THROTTLE_COUNT)
 		# Linux 6.6: the cfs_rq's count of its throttled time
@@ -338,10 +342,59 @@ t_blame_needs_by_cgroup() {
 	done
 }
 
+# A wait that migrated, charged on each CPU for its part: latgen -H's waiter
+# queues behind the hog (SCHED_FIFO) on its CPU, the controller moves it to
+# its own CPU half way, where it queues behind hog2 (SCHED_FIFO) and runs.
+# The threads are put in threaded cgroups of their own (W, H1, H2, C): H1
+# held the waiter's first CPU from the wake to the move (moved_us), H2 the
+# second from the move to the run, and the rings of both CPUs must say so.
+# Reading the first CPU's ring needs bpf_map_lookup_percpu_elem (5.19).
+t_migrated_wait_per_cpu() {
+	local d h1 h2 c unc moved_s rest_s waited attempt
+	make_cgroup
+	top=$cg_dir top_path=$cg_path
+	for d in W H1 H2 C; do
+		mkdir "$top/$d"
+		echo threaded > "$top/$d/cgroup.type"
+	done
+	# a loaded machine may let the waiter run before a move: then the
+	# generator runs again, under a new tracer (up to 3 times)
+	for attempt in 1 2 3; do
+		start_until txt "^Tracing run queue latency: a histogram" -s --by cgroup --blame-by cgroup --cgroup "$top" --no-outliers 1000000
+		text=$tracer_pid
+		start_latgen_paused gen -H -d 30 -n 4 -i 100
+		echo "$latgen_pid" > "$top/cgroup.procs"
+		echo "$waiter_tid" > "$top/W/cgroup.threads"
+		echo "$hog_tid" > "$top/H1/cgroup.threads"
+		echo "$hog2_tid" > "$top/H2/cgroup.threads"
+		echo "$controller_tid" > "$top/C/cgroup.threads"
+		release_latgen
+		wait "$latgen_bg" || fail "latgen: $(cat gen.err)"
+		sleep 0.3
+		stop_tracer "$text"
+		[ "$(grep -c "^wait_us=.* cpu=$controller_cpu" gen.out)" = 4 ] && break
+		note "attempt $attempt: not every round ran on CPU $controller_cpu after its move: $(grep '^wait_us' gen.out | tr '\n' ';')"
+		[ $attempt -lt 3 ] || fail "in 3 runs of the generator, never 4 rounds that all moved"
+	done
+	read -r moved_s rest_s < <(awk '/^wait_us=/ { for (i = 1; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		m += v["moved_us"]; r += v["wait_us"] - v["moved_us"] } END { printf "%.6f %.6f\n", m / 1e6, r / 1e6 }' gen.out)
+	blame_of txt.out "$top_path/W" > blame.W
+	waited=$(waited_of txt.out "$top_path/W")
+	h1=$(awk -v k="$top_path/H1" '$1 == k { print $2 }' blame.W)
+	h2=$(awk -v k="$top_path/H2" '$1 == k { print $2 }' blame.W)
+	unc=$(awk '$1 == "uncovered" { print $2 }' blame.W)
+	note "W waited $waited s; the generator: ${moved_s} s on the hog's CPU before the moves, ${rest_s} s after; charged: H1 ${h1:-0} s, H2 ${h2:-0} s, uncovered ${unc:-0} s; $(tr '\n' ';' < blame.W)"
+	awk -v h="${h1:-0}" -v w="$moved_s" 'BEGIN { exit !(h >= 0.8 * w && h <= 1.2 * w + 0.002) }' ||
+		fail "the hog on the first CPU charged ${h1:-0} s, it held the waiter there $moved_s s"
+	awk -v h="${h2:-0}" -v w="$rest_s" 'BEGIN { exit !(h >= 0.8 * w && h <= 1.2 * w + 0.002) }' ||
+		fail "hog2 on the second CPU charged ${h2:-0} s, it held the waiter there $rest_s s"
+}
+
 test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_prometheus,CMD_promtool,CMD_curl,CMD_jq "neighbours: a hog on the waiter's CPU is charged its waits, one on the other CPU never (text, JSON, Prometheus)" t_neighbour_ground_truth
 test_case ROOT,BTF,MULTICPU,CGROUP2,CPU_QUOTA,THROTTLE_COUNT "a group over its CFS quota: its waits are charged to throttled, not to its own tasks" t_throttled
 test_case ROOT,BTF,CGROUP2 "the idle CPU is charged to no one" t_idle_charged_to_none
 test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_jq "a switch not seen: -B's unseen time is the summary's uncovered" t_unseen_is_uncovered
+test_case ROOT,BTF,MULTICPU,CGROUP2,PERCPU_LOOKUP "a wait that migrated: each CPU's part charged to what held that CPU" t_migrated_wait_per_cpu
 test_case ROOT,BTF,MULTICPU,CGROUP2,CMD_jq "-i: each interval's culprits add up to its waits, no more, no less" t_interval_culprits
 test_case ROOT,BTF,CMD_bpftool "--blame-by cgroup off: the verifier removes its code from sched_switch" t_blame_off_costs_nothing
 test_case "" "--blame-by cgroup without --by cgroup, or another key: one line, exit 2" t_blame_needs_by_cgroup
