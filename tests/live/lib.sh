@@ -335,11 +335,13 @@ missing_allowed() {
 #   are at most the waiter's whole run_delay, which the generator reads at
 #   its end (without it, no other line is allowed).
 # Rounds and lines are paired in order, as many as can be (align.awk).
-# The tool's lines matched to generated waits, in order, go to match.lines.
+# The tool's lines matched to generated waits, in order, go to match.lines,
+# and to match.pairs each after the number of its round (from 1).
 match_waits() {
 	local err=${2%.*}.err res missing extra sum lines why
 	[ -n "$(waits_of "$1")" ] || fail "generator measured no waits"
 	: > match.lines
+	: > match.pairs
 	res=$(awk -v tid="$3" "$(cat "$TOP/tests/live/align.awk")"'
 		function ok(i, k,    t, d, tol) {
 			t = lat[k]; d = t - g[i]; if (d < 0) d = -d
@@ -369,6 +371,7 @@ match_waits() {
 				t = lat[k]; d = t - g[i]; if (d < 0) d = -d
 				print "note: TID " tid " wait " i ": generator " g[i] " us" (pre[i] ? " (preempted again before it read the clock)" : "") ", tool " t " us, diff " d " us (wake call " call[i] " us)" > "/dev/stderr"
 				print line[k] > "match.lines"
+				print i, line[k] > "match.pairs"
 				j = k + 1
 			}
 			for (; j <= m; j++) { print "note: TID " tid ": another wait, " lat[j] " us, after the generated ones" > "/dev/stderr"; extra++ }

@@ -10,10 +10,13 @@
  * no task_newtask program and no prefill, so the child has no storage.
  * The child then sleeps and wakes 50 times. Prints
  *
- *   storage=yes|no not_recorded=N created_hot=N
+ *   storage=yes|no not_recorded=N created_hot=N switch_ins=S
  *
  * whether the child has storage now (looked up by pidfd), the wakeups the
- * programs could not record, and the storage they created. One
+ * programs could not record, the storage they created, and how often the
+ * child was switched in meanwhile (its schedstat's run count: each one
+ * after an enqueue the programs saw, a wakeup or a preemption; a wakeup
+ * that found it still on its CPU is neither). One
  * "hot_create: ..." line and exit 1 on failure, 2 on bad usage.
  */
 #ifndef _GNU_SOURCE
@@ -45,6 +48,46 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list args)
 	return 0;
 }
 
+/* the third field of /proc/PID/schedstat: times switched in; ~0 unknown */
+static unsigned long long switch_ins(pid_t pid)
+{
+	unsigned long long on_cpu, waited, runs;
+	char path[64];
+	FILE *f;
+	int n;
+
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return ~0ULL;
+	n = fscanf(f, "%llu %llu %llu", &on_cpu, &waited, &runs);
+	fclose(f);
+	return n == 3 ? runs : ~0ULL;
+}
+
+/* Waits until @pid sleeps (state S in /proc/PID/stat): blocked on its
+ * pipe, not still queued from before the programs were attached. */
+static int wait_sleeping(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (int i = 0; i < 10000; i++) {
+		f = fopen(path, "r");
+		if (!f)
+			return -1;
+		p = fgets(buf, sizeof(buf), f);
+		fclose(f);
+		p = p ? strrchr(buf, ')') : NULL;
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return 0;
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+	}
+	errno = ETIMEDOUT;
+	return -1;
+}
+
 static unsigned long long counter(int fd, __u32 i, int ncpus)
 {
 	unsigned long long total = 0;
@@ -64,6 +107,7 @@ int main(int argc, char **argv)
 	struct rqs_pending value;
 	struct bpf_program *prog;
 	const char *what = "";
+	unsigned long long runs;
 	pid_t child;
 	char c = 0;
 
@@ -113,8 +157,19 @@ int main(int argc, char **argv)
 	what = "attach";
 	if (runqslower_task_bpf__attach(skel))
 		goto fail;
+	what = "wait for the child to block";
+	if (wait_sleeping(child))
+		goto fail;
+	what = "read the child's schedstat";
+	runs = switch_ins(child);
+	if (runs == ~0ULL)
+		goto fail;
 	what = "run the child";
 	if (write(go[1], &c, 1) != 1 || read(done[0], &c, 1) != 1)
+		goto fail;
+	what = "read the child's schedstat";
+	runs = switch_ins(child) - runs;
+	if (runs > (1ULL << 32))
 		goto fail;
 	what = "pidfd_open";
 	pidfd = syscall(SYS_pidfd_open, child, 0);
@@ -124,9 +179,10 @@ int main(int argc, char **argv)
 	found = !bpf_map_lookup_elem(bpf_map__fd(skel->maps.start), &pidfd, &value);
 	if (!found && errno != ENOENT)
 		goto fail;
-	printf("storage=%s not_recorded=%llu created_hot=%llu\n", found ? "yes" : "no",
+	printf("storage=%s not_recorded=%llu created_hot=%llu switch_ins=%llu\n",
+	       found ? "yes" : "no",
 	       counter(bpf_map__fd(skel->maps.counters), RQS_LOST_STORAGE, ncpus),
-	       counter(bpf_map__fd(skel->maps.counters), RQS_STORAGE_CREATED_HOT, ncpus));
+	       counter(bpf_map__fd(skel->maps.counters), RQS_STORAGE_CREATED_HOT, ncpus), runs);
 	rc = 0;
 	goto out;
 fail:
