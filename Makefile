@@ -122,9 +122,9 @@ BPF_ALL_CFLAGS = -target $(BPF_TARGET) -D__TARGET_ARCH_$(ARCH) -I$(OUT) -Ibpf $(
 LIB_SRCS := $(wildcard src/common/*.c src/cli/*.c) \
 	src/report/text_lines.c src/report/json_records.c src/report/why_columns.c src/report/wake_source.c src/report/event_printer.c \
 	src/report/stats_report.c src/report/loss_lines.c \
-	src/summary/log2_hist.c src/summary/prometheus.c src/summary/pod_labels.c src/summary/blame_pairs.c \
+	src/summary/log2_hist.c src/summary/prometheus.c src/summary/exemplars.c src/summary/pod_labels.c src/summary/blame_pairs.c \
 	src/summary/retired_cgroups.c src/summary/metric_label.c src/summary/summary_render.c \
-	src/summary/process_metrics.c src/summary/accept_encoding.c src/summary/listen_address.c
+	src/summary/process_metrics.c src/summary/accept_encoding.c src/summary/accept_format.c src/summary/listen_address.c
 TOOL_SRCS := $(sort $(wildcard src/*.c src/*/*.c))
 SRC_HDRS := $(wildcard src/*/*.h)
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
@@ -232,7 +232,7 @@ bench: $(BIN) $(OUT)/rqs-floor $(OUT)/sleepers $(OUT)/forkloop $(OUT)/bench-rqcl
 # --- tests -----------------------------------------------------------------
 UNIT_TESTS := test_args test_output test_escape test_target test_json test_cgroup test_summary_opts test_histogram \
 	test_metrics test_label test_cgroup_names test_retired test_plan test_stats_report test_report_golden test_program_table test_summary_render \
-	test_loss_lines test_http test_web_config test_blame test_k8s_cgroup
+	test_loss_lines test_http test_web_config test_blame test_k8s_cgroup test_exemplars
 CMOCKA_LIBS := $(or $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null),-lcmocka)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 

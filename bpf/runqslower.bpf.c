@@ -84,8 +84,10 @@ static __noinline void report(struct task_struct *prev, struct task_struct *next
 		e->prev_pid = 0;
 		e->prev_task[0] = '\0';
 	}
+	e->cpu = bpf_get_smp_processor_id();
+	/* the series an exemplar of this wait belongs to */
+	e->cgroup = cfg.by == RQS_BY_CGROUP ? task_cgroup_id(next) : 0;
 	if (cfg.details) {
-		e->cpu = bpf_get_smp_processor_id();
 		/* what -W and --cpu recorded; zeros (not stack) without them */
 		if (cfg.waker || cfg.cpu)
 			e->enq = w->why.enq;

@@ -103,7 +103,7 @@ struct rqs_blame {
 
 /* One run-queue wait over the threshold: @pid (of process @tgid) waited
  * @delta_ns before it ran at @ts_ns (bpf_ktime_get_ns(), CLOCK_MONOTONIC);
- * @prev_pid was the task it replaced on the CPU. The fields from @cpu on are
+ * @prev_pid was the task it replaced on the CPU. The fields from @enq on are
  * reserved and filled only with cfg.details (-W, --cpu, -B, -j), @blame only
  * with cfg.blame: see RQS_EVENT_*_SIZE. */
 struct rqs_event {
@@ -114,10 +114,10 @@ struct rqs_event {
 	char prev_task[RQS_COMM_LEN];
 	__u64 ts_ns;
 	__u32 tgid;
-	__u32 pad;
-	/* cfg.details */
 	__s32 cpu;		/* the CPU it ran on */
-	__u32 pad1;
+	__u64 cgroup;		/* --by cgroup: its cgroup v2 id (the key of
+				 * its histogram); else 0 */
+	/* cfg.details */
 	struct rqs_enqueue enq;	/* how and where it was queued (-W, --cpu) */
 	/* cfg.blame */
 	__u32 nr_blame;		/* entries used in @blame */
@@ -127,7 +127,7 @@ struct rqs_event {
 	struct rqs_blame blame[RQS_BLAME_SLOTS];
 };
 
-#define RQS_EVENT_BASE_SIZE __builtin_offsetof(struct rqs_event, cpu)
+#define RQS_EVENT_BASE_SIZE __builtin_offsetof(struct rqs_event, enq)
 #define RQS_EVENT_DETAILS_SIZE __builtin_offsetof(struct rqs_event, nr_blame)
 #define RQS_EVENT_BLAME_SIZE sizeof(struct rqs_event)
 /* The bytes of an event the programs fill, from cfg.details and cfg.blame:

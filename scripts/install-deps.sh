@@ -4,7 +4,7 @@
 #   scripts/install-deps.sh --test   also everything `make check` uses
 set -eu
 build="make gcc clang llvm pkg-config libbpf-dev libelf-dev zlib1g-dev libzstd-dev libmicrohttpd-dev libgnutls28-dev libyaml-dev libcrypt-dev sudo"
-test="build-essential libcmocka-dev valgrind strace util-linux procps jq git groff mandoc lintian debhelper devscripts dpkg-dev fakeroot rpm rpmlint qemu-system-x86 busybox-static cpio python3 prometheus curl systemd libcap2-bin iproute2 openssl"
+test="build-essential libcmocka-dev valgrind strace util-linux procps jq git groff mandoc lintian debhelper devscripts dpkg-dev fakeroot rpm rpmlint qemu-system-x86 busybox-static cpio python3 python3-prometheus-client prometheus curl systemd libcap2-bin iproute2 openssl"
 if [ "$(id -u)" != 0 ]; then
 	echo "install-deps.sh: run as root" >&2
 	exit 1

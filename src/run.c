@@ -190,6 +190,10 @@ int run_plan(const struct plan *plan, volatile sig_atomic_t *exiting)
 	if (ret)
 		goto out;
 	r.printer.metrics = &r.sum.listen;
+	if (plan->summary.metrics) {
+		r.printer.on_outlier = summary_run_note_outlier;
+		r.printer.outlier_ctx = &r.sum;
+	}
 	if (event_printer_banner(&r.printer, plan) < 0 || fflush(stdout))
 		r.printer.write_failed = true;
 	ret = poll_until_done(&r, exiting);

@@ -59,6 +59,8 @@ int event_printer_on_event(void *ctx, void *data, size_t size)
 	if (size < p->event_size)
 		return 0;
 	p->events++;
+	if (p->on_outlier)
+		p->on_outlier(p->outlier_ctx, e, p->real_minus_mono);
 	if (p->quiet)
 		return 0;
 	names = p->have_cgroups ? &p->cgroups : NULL;

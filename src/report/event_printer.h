@@ -21,6 +21,9 @@ struct event_printer {
 	const struct listen_set *metrics; /* --metrics: as bound */
 	struct cgroup_names cgroups;	/* -B: the entries' cgroups */
 	bool have_cgroups;
+	/* --metrics: each event, printed or not, is offered as an exemplar */
+	void (*on_outlier)(void *ctx, const struct rqs_event *e, long long real_minus_mono);
+	void *outlier_ctx;
 };
 
 /* With -B, the cgroup v2 hierarchy is scanned for the entries' names;

@@ -270,6 +270,27 @@ static char *label_of(struct summary *s, const union rqs_hist_key *k)
 	return strdup(label ? label : UNKNOWN_CGROUP);
 }
 
+char *summary_label_of_event(struct summary *s, const struct rqs_event *e)
+{
+	union rqs_hist_key key = { 0 };
+	char buf[16];
+
+	switch (s->by) {
+	case RQS_BY_NONE:
+		return strdup("");
+	case RQS_BY_CPU:
+		snprintf(buf, sizeof(buf), "%d", e->cpu);
+		return strdup(buf);
+	case RQS_BY_COMM:
+		memcpy(key.comm, e->task, sizeof(key.comm));
+		break;
+	case RQS_BY_CGROUP:
+		key.cgroup_id = e->cgroup;
+		break;
+	}
+	return label_of(s, &key);
+}
+
 static int push(struct series **v, size_t *n, size_t *cap, char *label)
 {
 	if (!label)

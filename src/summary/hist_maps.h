@@ -71,6 +71,9 @@ int summary_init(struct summary *s, const struct tracer *t, const struct summary
  * to last_gen; with --blame-by cgroup, s->blame_now too. */
 int summary_read(struct summary *s, struct series **out, size_t *n, struct hist *overflow);
 void series_free(struct series *v, size_t n);
+/* The label of the series that counts the wait of @e (malloc()ed, ""
+ * without --by), NULL when out of memory */
+char *summary_label_of_event(struct summary *s, const struct rqs_event *e);
 /* qsort() and bsearch() order of series: by label, CPUs in numeric order */
 int series_compare(const void *x, const void *y);
 struct series *series_find(struct series *v, size_t n, const char *label);

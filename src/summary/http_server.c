@@ -27,19 +27,29 @@
 #include "summary/http_server.h"
 #include "summary/web_config.h"
 
-#define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
+enum page_format { PAGE_TEXT, PAGE_OPENMETRICS, PAGE_NFORMATS };
 
-struct page {
-	atomic_int refs;
+static const char *const content_type[PAGE_NFORMATS] = {
+	[PAGE_TEXT] = "text/plain; version=0.0.4; charset=utf-8",
+	[PAGE_OPENMETRICS] = "application/openmetrics-text; version=1.0.0; charset=utf-8",
+};
+
+/* one format of a page */
+struct page_body {
+	char *text;		/* NULL: not made */
 	size_t len;
-	unsigned long long built_ms;
-	char *text;
 	/* made by the first scrape that accepts gzip; the scrapes of the
 	 * same page after it, or waiting for it, send the same bytes */
 	pthread_mutex_t gz_lock;
 	bool gz_tried;		/* under gz_lock */
 	char *gz;		/* NULL: not made (or it failed: send text) */
 	size_t gz_len;
+};
+
+struct page {
+	atomic_int refs;
+	unsigned long long built_ms;
+	struct page_body body[PAGE_NFORMATS];
 };
 
 /* one per connection, from libmicrohttpd's start notice to its close one */
@@ -60,6 +70,7 @@ struct http_server {
 	pthread_cond_t published;
 	struct page *page;	/* under lock */
 	bool wanted;		/* under lock: a scrape found the page old */
+	bool openmetrics;	/* under lock: a scrape asked for OpenMetrics */
 	/* the connections of every daemon, under conn_lock */
 	pthread_mutex_t conn_lock;
 	pthread_cond_t conn_wake;	/* CLOCK_MONOTONIC */
@@ -101,14 +112,23 @@ struct http_server *http_server_start(const int *fds, int n, const struct web_co
 	return NULL;
 }
 
-void http_server_publish(struct http_server *s, char *text, size_t len)
+void http_server_publish(struct http_server *s, char *text, size_t len, char *om,
+			 size_t om_len)
 {
 	(void)s;
 	(void)len;
+	(void)om_len;
 	free(text);
+	free(om);
 }
 
 bool http_server_wants_page(struct http_server *s)
+{
+	(void)s;
+	return false;
+}
+
+bool http_server_wants_openmetrics(struct http_server *s)
 {
 	(void)s;
 	return false;
@@ -123,6 +143,7 @@ void http_server_stop(struct http_server *s)
 #include <zlib.h>
 
 #include "summary/accept_encoding.h"
+#include "summary/accept_format.h"
 
 bool http_server_available(void)
 {
@@ -142,22 +163,28 @@ static void page_put(void *cls)
 	struct page *p = cls;
 
 	if (p && atomic_fetch_sub(&p->refs, 1) == 1) {
-		pthread_mutex_destroy(&p->gz_lock);
-		free(p->gz);
-		free(p->text);
+		for (int f = 0; f < PAGE_NFORMATS; f++) {
+			pthread_mutex_destroy(&p->body[f].gz_lock);
+			free(p->body[f].gz);
+			free(p->body[f].text);
+		}
 		free(p);
 	}
 }
 
-/* The current page, referenced; waits a bounded time for a fresher one. */
-static struct page *page_get(struct http_server *s)
+/* The current page, referenced; waits a bounded time for a fresher one,
+ * or for one in OpenMetrics (@om) when this one has none. */
+static struct page *page_get(struct http_server *s, bool om)
 {
 	unsigned long long deadline = now_ms() + RQS_METRICS_WAIT_MS;
 	struct timespec ts;
 	struct page *p;
 
 	pthread_mutex_lock(&s->lock);
-	if (!s->page || now_ms() - s->page->built_ms >= RQS_METRICS_MAX_AGE_MS) {
+	if (om)
+		s->openmetrics = true;
+	if (!s->page || now_ms() - s->page->built_ms >= RQS_METRICS_MAX_AGE_MS ||
+	    (om && !s->page->body[PAGE_OPENMETRICS].text)) {
 		struct page *old = s->page;
 
 		s->wanted = true;
@@ -180,7 +207,7 @@ static struct page *page_get(struct http_server *s)
 }
 
 /* RFC 1952 gzip of @p's text, made once per page */
-static bool page_gzip(struct page *p)
+static bool page_gzip(struct page_body *p)
 {
 	z_stream z = { 0 };
 	uLong bound;
@@ -220,6 +247,24 @@ static enum MHD_Result accept_encoding_line(void *cls, enum MHD_ValueKind kind,
 	if (key && value && !strcasecmp(key, MHD_HTTP_HEADER_ACCEPT_ENCODING))
 		accept_encoding_add(cls, value);
 	return MHD_YES;
+}
+
+static enum MHD_Result accept_line(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	(void)kind;
+	if (key && value && !strcasecmp(key, MHD_HTTP_HEADER_ACCEPT))
+		accept_format_add(cls, value);
+	return MHD_YES;
+}
+
+static bool wants_openmetrics(struct MHD_Connection *c)
+{
+	struct accept_format a;
+
+	accept_format_init(&a);
+	MHD_get_connection_values(c, MHD_HEADER_KIND, accept_line, &a);
+	return accept_format_openmetrics(&a);
 }
 
 static bool wants_gzip(struct MHD_Connection *c)
@@ -589,8 +634,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	struct http_server *s = cls;
 	struct MHD_Response *r;
 	enum MHD_Result ret;
+	struct page_body *b;
 	struct page *p;
-	bool gzip;
+	bool gzip, om;
 
 	(void)version;
 	(void)upload_data;
@@ -619,19 +665,25 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return send_text(s, c, MHD_HTTP_OK, "runqslower-ts: metrics at /metrics\n");
 	if (strcmp(url, "/metrics"))
 		return send_text(s, c, MHD_HTTP_NOT_FOUND, "not found: metrics are at /metrics\n");
-	p = page_get(s);
+	om = wants_openmetrics(c);
+	p = page_get(s, om);
 	if (!p)
 		return send_text(s, c, MHD_HTTP_SERVICE_UNAVAILABLE, "no metrics yet\n");
-	gzip = wants_gzip(c) && page_gzip(p);
-	r = MHD_create_response_from_buffer_with_free_callback_cls(gzip ? p->gz_len : p->len,
-								   gzip ? p->gz : p->text,
+	/* no OpenMetrics page in time: the text format, which it takes too */
+	if (om && !p->body[PAGE_OPENMETRICS].text)
+		om = false;
+	b = &p->body[om ? PAGE_OPENMETRICS : PAGE_TEXT];
+	gzip = wants_gzip(c) && page_gzip(b);
+	r = MHD_create_response_from_buffer_with_free_callback_cls(gzip ? b->gz_len : b->len,
+								   gzip ? b->gz : b->text,
 								   page_put, p);
 	if (!r) {
 		page_put(p);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, CONTENT_TYPE);
-	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, content_type[om ? PAGE_OPENMETRICS : PAGE_TEXT]);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, MHD_HTTP_HEADER_ACCEPT ", "
+				MHD_HTTP_HEADER_ACCEPT_ENCODING);
 	if (gzip)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
 	ret = queue(s, c, MHD_HTTP_OK, r);
@@ -783,20 +835,24 @@ struct http_server *http_server_start(const int *fds, int n, const struct web_co
 	return s;
 }
 
-void http_server_publish(struct http_server *s, char *text, size_t len)
+void http_server_publish(struct http_server *s, char *text, size_t len, char *om,
+			 size_t om_len)
 {
 	struct page *p = malloc(sizeof(*p)), *old;
 
 	if (!p) {
 		free(text);
+		free(om);
 		return;
 	}
-	*p = (struct page){ .gz = NULL };
+	*p = (struct page){ .built_ms = now_ms() };
 	atomic_init(&p->refs, 1);
-	pthread_mutex_init(&p->gz_lock, NULL);
-	p->text = text;
-	p->len = len;
-	p->built_ms = now_ms();
+	for (int f = 0; f < PAGE_NFORMATS; f++)
+		pthread_mutex_init(&p->body[f].gz_lock, NULL);
+	p->body[PAGE_TEXT].text = text;
+	p->body[PAGE_TEXT].len = len;
+	p->body[PAGE_OPENMETRICS].text = om;
+	p->body[PAGE_OPENMETRICS].len = om_len;
 	pthread_mutex_lock(&s->lock);
 	old = s->page;
 	s->page = p;
@@ -814,6 +870,16 @@ bool http_server_wants_page(struct http_server *s)
 	wanted = s->wanted;
 	pthread_mutex_unlock(&s->lock);
 	return wanted;
+}
+
+bool http_server_wants_openmetrics(struct http_server *s)
+{
+	bool om;
+
+	pthread_mutex_lock(&s->lock);
+	om = s->openmetrics;
+	pthread_mutex_unlock(&s->lock);
+	return om;
 }
 
 void http_server_stop(struct http_server *s)

@@ -12,8 +12,11 @@
  * it publishes a new page when asked (http_server_wants_page()), at most
  * once per RQS_METRICS_MAX_AGE_MS; a scrape finding the page older than that
  * waits up to RQS_METRICS_WAIT_MS for a new one, then takes what there is.
- * A client whose Accept-Encoding takes gzip gets the page gzipped, made
- * once per page and shared by every such scrape of it. */
+ * A client whose Accept weighs OpenMetrics (1.0.0) above the text format
+ * (0.0.4) gets it, with exemplars: from the first such scrape on, each
+ * page is made in both. A client whose Accept-Encoding takes gzip gets the
+ * page gzipped, made once per page and format and shared by every such
+ * scrape of it. */
 #define RQS_METRICS_MAX_AGE_MS 1000
 #define RQS_METRICS_WAIT_MS 500
 /* Connections: at most RQS_HTTP_CONNECTION_LIMIT (fewer if RLIMIT_NOFILE,
@@ -52,9 +55,13 @@ int http_server_check_tls(const struct web_config *web);
  * together. NULL with errno set on failure (ENOTSUP: TLS asked of a
  * libmicrohttpd without it). */
 struct http_server *http_server_start(const int *fds, int n, const struct web_config *web);
-/* Takes @text (malloc()ed, @len bytes) as the page to serve. */
-void http_server_publish(struct http_server *s, char *text, size_t len);
+/* Takes @text (malloc()ed, @len bytes) as the page to serve, and @om as it
+ * in OpenMetrics (NULL: not made). */
+void http_server_publish(struct http_server *s, char *text, size_t len, char *om,
+			 size_t om_len);
 bool http_server_wants_page(struct http_server *s);
+/* whether a scrape has asked for OpenMetrics: pages are wanted in both */
+bool http_server_wants_openmetrics(struct http_server *s);
 void http_server_stop(struct http_server *s);
 
 #endif

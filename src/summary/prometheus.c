@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause
-/* The /metrics page: Prometheus text exposition format 0.0.4. Histogram
- * buckets are the log2 slots' upper bounds; counts are cumulative. */
+/* The /metrics page: Prometheus text exposition format 0.0.4, or
+ * OpenMetrics 1.0.0 with exemplars. Histogram buckets are the log2 slots'
+ * upper bounds; counts are cumulative. */
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "summary/metric_label.h"
 #include "summary/pod_labels.h"
 #include "summary/prometheus.h"
 
@@ -71,10 +73,31 @@ static void us_to_seconds(char *buf, size_t len, uint64_t us)
 		buf[--n] = '\0';
 }
 
+/* OpenMetrics: " # {tid="T",comm="C"} WAIT TIME", the wait in seconds and
+ * when it ended, Unix time to the millisecond. The COMM is label_encode()d:
+ * valid UTF-8, at most 4 characters for each of the kernel's 15 bytes, so
+ * the labels stay within the format's 128 characters. At most
+ * RQS_EXEMPLAR_MAX_BYTES: 9 + 10 (tid) + 7 + 2 + 75 (comm, 5 bytes of page
+ * a byte) + 2 + 30 (wait) + 1 + 23 (time). */
+static void put_exemplar(FILE *out, const struct exemplar *e)
+{
+	char comm[4 * sizeof(e->comm) + 1];
+	int64_t ms = e->end_real_ns / 1000000;
+
+	label_encode(comm, sizeof(comm), e->comm, strnlen(e->comm, sizeof(e->comm)));
+	fprintf(out, " # {tid=\"%" PRIu32 "\",comm=", e->tid);
+	put_value(out, comm);
+	fprintf(out, "} %" PRIu64 ".%09" PRIu64 " %" PRId64 ".%03" PRId64, e->wait_ns / 1000000000,
+		e->wait_ns % 1000000000, ms / 1000, ms % 1000);
+}
+
+/* @ex: the series' exemplars (OpenMetrics), NULL for none */
 static void put_histogram(FILE *out, const char *metric, const char *name,
 			  const char *value, const char *extra, const struct hist *h,
-			  const struct hist_layout *l)
+			  const struct hist_layout *l, const struct exemplar_set *ex)
 {
+	const struct exemplar *e;
+
 	struct hist_layout all = { 0, RQS_HIST_SLOTS - 1 };
 	uint64_t cum = 0, slots[RQS_HIST_SLOTS];
 	char le[32];
@@ -88,12 +111,18 @@ static void put_histogram(FILE *out, const char *metric, const char *name,
 		us_to_seconds(le, sizeof(le), 1ULL << (i + 1));
 		fprintf(out, "%s_bucket", metric);
 		put_labels(out, name, value, extra, le);
-		fprintf(out, " %" PRIu64 "\n", cum);
+		fprintf(out, " %" PRIu64, cum);
+		if ((e = exemplar_of_bucket(ex, l, i)))
+			put_exemplar(out, e);
+		fputc('\n', out);
 	}
 	cum += slots[l->last];
 	fprintf(out, "%s_bucket", metric);
 	put_labels(out, name, value, extra, "+Inf");
-	fprintf(out, " %" PRIu64 "\n%s_sum", cum, metric);
+	fprintf(out, " %" PRIu64, cum);
+	if ((e = exemplar_of_bucket(ex, l, l->last)))
+		put_exemplar(out, e);
+	fprintf(out, "\n%s_sum", metric);
 	put_labels(out, name, value, extra, NULL);
 	fprintf(out, " %" PRIu64 ".%09" PRIu64 "\n%s_count", h->sum_ns / 1000000000,
 		h->sum_ns % 1000000000, metric);
@@ -101,9 +130,31 @@ static void put_histogram(FILE *out, const char *metric, const char *name,
 	fprintf(out, " %" PRIu64 "\n", cum);
 }
 
-static void put_family(FILE *out, const char *metric, const char *type, const char *help)
+/* HELP's text: the text format escapes \\ and newlines, OpenMetrics " too */
+static void put_help(FILE *out, bool om, const char *help)
 {
-	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", metric, help, metric, type);
+	for (; *help; help++) {
+		if (*help == '\n')
+			fputs("\\n", out);
+		else if (*help == '\\' || (om && *help == '"'))
+			fprintf(out, "\\%c", *help);
+		else
+			fputc(*help, out);
+	}
+}
+
+/* HELP and TYPE of @metric; OpenMetrics names a counter's family without
+ * the _total its sample has */
+static void put_family(FILE *out, bool om, const char *metric, const char *type,
+		       const char *help)
+{
+	int len = (int)strlen(metric);
+
+	if (om && !strcmp(type, "counter") && len > 6 && !strcmp(metric + len - 6, "_total"))
+		len -= 6;
+	fprintf(out, "# HELP %.*s ", len, metric);
+	put_help(out, om, help);
+	fprintf(out, "\n# TYPE %.*s %s\n", len, metric, type);
 }
 
 /* clock ticks as decimal seconds, to the microsecond */
@@ -116,23 +167,23 @@ static void put_ticks(FILE *out, const char *metric, uint64_t ticks, uint64_t hz
 }
 
 /* The names, types and help texts of the Go client's process collector */
-static void put_process(FILE *out, const struct process_metrics *m)
+static void put_process(FILE *out, bool om, const struct process_metrics *m)
 {
-	put_family(out, "process_cpu_seconds_total", "counter",
+	put_family(out, om, "process_cpu_seconds_total", "counter",
 		   "Total user and system CPU time spent in seconds.");
 	put_ticks(out, "process_cpu_seconds_total", m->cpu_ticks, m->hz);
-	put_family(out, "process_open_fds", "gauge", "Number of open file descriptors.");
+	put_family(out, om, "process_open_fds", "gauge", "Number of open file descriptors.");
 	fprintf(out, "process_open_fds %" PRIu64 "\n", m->open_fds);
-	put_family(out, "process_max_fds", "gauge", "Maximum number of open file descriptors.");
+	put_family(out, om, "process_max_fds", "gauge", "Maximum number of open file descriptors.");
 	if (m->max_fds == UINT64_MAX)
 		fputs("process_max_fds +Inf\n", out);
 	else
 		fprintf(out, "process_max_fds %" PRIu64 "\n", m->max_fds);
-	put_family(out, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
+	put_family(out, om, "process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
 	fprintf(out, "process_virtual_memory_bytes %" PRIu64 "\n", m->vsize_bytes);
-	put_family(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
+	put_family(out, om, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
 	fprintf(out, "process_resident_memory_bytes %" PRIu64 "\n", m->rss_bytes);
-	put_family(out, "process_start_time_seconds", "gauge",
+	put_family(out, om, "process_start_time_seconds", "gauge",
 		   "Start time of the process since unix epoch in seconds.");
 	put_ticks(out, "process_start_time_seconds", m->start_ticks, m->hz);
 }
@@ -162,6 +213,32 @@ static const char *series_extra(const struct metrics_input *in, const struct ser
 	return buf;
 }
 
+/* OpenMetrics: the exemplars of @s, NULL for none */
+static const struct exemplar_set *series_exemplars(const struct metrics_input *in,
+						   const struct series *s)
+{
+	if (!in->openmetrics || !in->exemplars)
+		return NULL;
+	return exemplars_find(in->exemplars, s->label ? s->label : "");
+}
+
+/* The bytes @s takes on the page at most, its exemplars included */
+static size_t series_bound(const struct metrics_input *in, const char *name,
+			   const struct series *s)
+{
+	struct hist_layout all = { 0, RQS_HIST_SLOTS - 1 };
+	const struct hist_layout *l = in->layout ? in->layout : &all;
+	const struct exemplar_set *ex = series_exemplars(in, s);
+	char extra[POD_LABELS_MAX];
+	size_t b = metrics_series_bound(NS "wait_seconds", name, s->label,
+					series_extra(in, s, extra));
+
+	for (unsigned int i = l->first; ex && i <= l->last; i++)
+		if (exemplar_of_bucket(ex, l, i))
+			b += RQS_EXEMPLAR_MAX_BYTES;
+	return b;
+}
+
 static int by_count_desc(const void *x, const void *y)
 {
 	const struct series *a = *(const struct series *const *)x;
@@ -180,14 +257,12 @@ static bool *series_kept(const struct metrics_input *in, const char *name)
 {
 	size_t total = 0, used = 0, b;
 	const struct series **by;
-	char extra[POD_LABELS_MAX];
 	bool *keep;
 
 	if (!in->max_series_bytes)
 		return NULL;
 	for (size_t i = 0; i < in->nseries; i++)
-		total += metrics_series_bound(NS "wait_seconds", name, in->series[i].label,
-					      series_extra(in, &in->series[i], extra));
+		total += series_bound(in, name, &in->series[i]);
 	if (total <= in->max_series_bytes)
 		return NULL;
 	by = malloc(in->nseries * sizeof(*by));
@@ -201,8 +276,7 @@ static bool *series_kept(const struct metrics_input *in, const char *name)
 		by[i] = &in->series[i];
 	qsort(by, in->nseries, sizeof(*by), by_count_desc);
 	for (size_t i = 0; i < in->nseries; i++) {
-		b = metrics_series_bound(NS "wait_seconds", name, by[i]->label,
-					 series_extra(in, by[i], extra));
+		b = series_bound(in, name, by[i]);
 		if (used + b > in->max_series_bytes)
 			break;
 		used += b;
@@ -221,9 +295,9 @@ static void put_ns_seconds(FILE *out, uint64_t ns)
 static void put_blame(FILE *out, const struct metrics_input *in)
 {
 	const struct blame_table *t = in->blame;
-	char extra[POD_LABELS_MAX];
+	char extra[POD_LABELS_MAX], help[160];
 
-	put_family(out, NS "wait_blame_seconds_total", "counter",
+	put_family(out, in->openmetrics, NS "wait_blame_seconds_total", "counter",
 		   "Run-queue wait time of a cgroup's tasks by what held their CPU meanwhile: culprit another cgroup, self (the same cgroup), throttled (its own CPU quota) or uncovered (older than the record, or after a switch not seen); idle time is charged to none.");
 	for (size_t i = 0; i < t->n; i++) {
 		fputs(NS "wait_blame_seconds_total{cgroup=", out);
@@ -235,9 +309,9 @@ static void put_blame(FILE *out, const struct metrics_input *in)
 		fputs("} ", out);
 		put_ns_seconds(out, t->v[i].ns);
 	}
-	fprintf(out, "# HELP " NS "wait_blame_overflow_seconds_total Run-queue wait time whose (cgroup, culprit) pair found the map of --max-keys %" PRIu64 " pairs full.\n",
-		in->blame_pairs);
-	fputs("# TYPE " NS "wait_blame_overflow_seconds_total counter\n", out);
+	snprintf(help, sizeof(help), "Run-queue wait time whose (cgroup, culprit) pair found the map of --max-keys %" PRIu64 " pairs full.",
+		 in->blame_pairs);
+	put_family(out, in->openmetrics, NS "wait_blame_overflow_seconds_total", "counter", help);
 	fputs(NS "wait_blame_overflow_seconds_total ", out);
 	put_ns_seconds(out, t->overflow_ns);
 }
@@ -246,13 +320,13 @@ static void put_folded(FILE *out, const struct metrics_input *in, const struct h
 {
 	static const struct hist none;
 
-	put_family(out, NS "wait_folded_seconds", "histogram",
+	put_family(out, in->openmetrics, NS "wait_folded_seconds", "histogram",
 		   "Run-queue waits of series not on the page: retired ones past the bounds on removed cgroups and idle keys, and those over the page's size bound, by reason.");
 	put_histogram(out, NS "wait_folded_seconds", "reason", "retired", "",
-		      in->retired_folded ? in->retired_folded : &none, in->layout);
+		      in->retired_folded ? in->retired_folded : &none, in->layout, NULL);
 	put_histogram(out, NS "wait_folded_seconds", "reason", "page_full", "", page_full,
-		      in->layout);
-	put_family(out, NS "retired_series_folded_total", "counter",
+		      in->layout, NULL);
+	put_family(out, in->openmetrics, NS "retired_series_folded_total", "counter",
 		   "Series of removed cgroups or idle keys folded into wait_folded_seconds{reason=\"retired\"}.");
 	fprintf(out, NS "retired_series_folded_total %" PRIu64 "\n", in->retired_series_folded);
 }
@@ -262,10 +336,10 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	const char *name = metrics_by_label(in->by);
 	struct hist page_full = { 0 };
 	uint64_t nfolded = 0;
-	char extra[POD_LABELS_MAX];
+	char extra[POD_LABELS_MAX], help[160];
 	bool *keep = series_kept(in, name);
 
-	put_family(out, NS "wait_seconds", "histogram",
+	put_family(out, in->openmetrics, NS "wait_seconds", "histogram",
 		   "Run-queue waits: from a task becoming runnable until it runs.");
 	for (size_t i = 0; i < in->nseries; i++) {
 		if (keep && !keep[i]) {
@@ -275,56 +349,58 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 		}
 		put_histogram(out, NS "wait_seconds", name, in->series[i].label,
 			      series_extra(in, &in->series[i], extra), &in->series[i].h,
-			      in->layout);
+			      in->layout, series_exemplars(in, &in->series[i]));
 	}
 	free(keep);
 	if (in->retired_folded || nfolded)
 		put_folded(out, in, &page_full);
 	if (in->max_series_bytes) {
-		put_family(out, NS "page_series_folded", "gauge",
+		put_family(out, in->openmetrics, NS "page_series_folded", "gauge",
 			   "Series of wait_seconds left off this page, over its size bound (--metrics-max-bytes), and folded into wait_folded_seconds{reason=\"page_full\"}.");
 		fprintf(out, NS "page_series_folded %" PRIu64 "\n", nfolded);
 	}
 	if (in->by == RQS_BY_CGROUP) {
-		put_family(out, NS "labels_truncated_total", "counter",
+		put_family(out, in->openmetrics, NS "labels_truncated_total", "counter",
 			   "Cgroup paths cut to a label value of at most 256 bytes: the end kept, after a hash of the whole path.");
 		fprintf(out, NS "labels_truncated_total %" PRIu64 "\n", in->labels_truncated);
 	}
 	if (in->overflow) {
-		fprintf(out, "# HELP " NS "wait_overflow_seconds Run-queue waits whose %s found the map of --max-keys %" PRIu64 " keys full.\n",
-			name, in->overflow_keys);
-		fputs("# TYPE " NS "wait_overflow_seconds histogram\n", out);
+		snprintf(help, sizeof(help), "Run-queue waits whose %s found the map of --max-keys %" PRIu64 " keys full.",
+			 name, in->overflow_keys);
+		put_family(out, in->openmetrics, NS "wait_overflow_seconds", "histogram", help);
 		put_histogram(out, NS "wait_overflow_seconds", NULL, NULL, "", in->overflow,
-			      in->layout);
+			      in->layout, NULL);
 	}
 	if (in->blame)
 		put_blame(out, in);
-	put_family(out, NS "outliers_total", "counter",
+	put_family(out, in->openmetrics, NS "outliers_total", "counter",
 		   "Run-queue waits over the threshold (MIN_US).");
 	fprintf(out, NS "outliers_total %" PRIu64 "\n", in->outliers);
-	put_family(out, NS "lost_events_total", "counter",
+	put_family(out, in->openmetrics, NS "lost_events_total", "counter",
 		   "Waits over the threshold not reported, by reason.");
 	fprintf(out, NS "lost_events_total{reason=\"ringbuf_full\"} %" PRIu64 "\n",
 		in->lost_ringbuf);
-	put_family(out, NS "wakeups_not_recorded_total", "counter",
+	put_family(out, in->openmetrics, NS "wakeups_not_recorded_total", "counter",
 		   "Wakeups whose time could not be stored (hash map full, no task storage).");
 	fprintf(out, NS "wakeups_not_recorded_total %" PRIu64 "\n", in->not_recorded);
-	put_family(out, NS "waits_missed_total", "counter",
+	put_family(out, in->openmetrics, NS "waits_missed_total", "counter",
 		   "Waits whose switch-in was not seen: the task's next enqueue found the time still pending.");
 	fprintf(out, NS "waits_missed_total %" PRIu64 "\n", in->missed_switch_ins);
-	put_family(out, NS "wakers_not_recorded_total", "counter",
+	put_family(out, in->openmetrics, NS "wakers_not_recorded_total", "counter",
 		   "Wakers (-W) that could not be noted (hash map full, no task storage).");
 	fprintf(out, NS "wakers_not_recorded_total %" PRIu64 "\n", in->wakers_not_recorded);
-	put_family(out, NS "storage_bytes", "gauge",
+	put_family(out, in->openmetrics, NS "storage_bytes", "gauge",
 		   "Memory holding wakeup timestamps (map and per-task storage).");
 	fprintf(out, NS "storage_bytes %" PRIu64 "\n", in->storage_bytes);
-	put_family(out, NS "build_info", "gauge", "Version and storage mode; always 1.");
+	put_family(out, in->openmetrics, NS "build_info", "gauge", "Version and storage mode; always 1.");
 	fprintf(out, NS "build_info{version=");
 	put_value(out, in->version);
 	fprintf(out, ",storage=");
 	put_value(out, in->storage);
 	fprintf(out, "} 1\n");
 	if (in->process)
-		put_process(out, in->process);
+		put_process(out, in->openmetrics, in->process);
+	if (in->openmetrics)
+		fputs("# EOF\n", out);
 	return ferror(out) ? -1 : 1;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "summary/blame_pairs.h"
+#include "summary/exemplars.h"
 #include "summary/log2_hist.h"
 #include "summary/process_metrics.h"
 
@@ -45,7 +46,15 @@ struct metrics_input {
 	int container_runtime;
 	const struct blame_table *blame;	/* --blame-by cgroup; else NULL */
 	uint64_t blame_pairs;			/* its bound, --max-keys */
+	/* OpenMetrics 1.0.0 rather than the text format: counter families
+	 * named without _total, buckets with @exemplars (by series label,
+	 * "" without --by; NULL: none), # EOF */
+	bool openmetrics;
+	const struct exemplars *exemplars;
 };
+
+/* The most bytes an exemplar adds to a bucket's line */
+#define RQS_EXEMPLAR_MAX_BYTES 159
 
 /* The label name of --by (cpu, comm, cgroup), NULL for none. */
 const char *metrics_by_label(enum rqs_by by);
@@ -53,7 +62,7 @@ const char *metrics_by_label(enum rqs_by by);
  * label @name="@value" and the labels @extra ("" for none) */
 size_t metrics_series_bound(const char *metric, const char *name, const char *value,
 			    const char *extra);
-/* The Prometheus text exposition format (version 0.0.4). */
+/* The Prometheus text exposition format (version 0.0.4), or OpenMetrics. */
 int metrics_render(FILE *out, const struct metrics_input *in);
 
 #endif

@@ -33,6 +33,37 @@ int summary_run_listen(struct summary_run *r, const struct summary_plan *o)
 	return err;
 }
 
+/* The series' labels, for exemplars_keep() */
+static void keep_exemplars(struct summary_run *r, const struct series *v, size_t n)
+{
+	const char **labels = malloc((n ? n : 1) * sizeof(*labels));
+
+	/* without memory the sets stay: bounded all the same */
+	if (!labels)
+		return;
+	for (size_t i = 0; i < n; i++)
+		labels[i] = v[i].label ? v[i].label : "";
+	exemplars_keep(&r->exemplars, labels, n);
+	free(labels);
+}
+
+/* @in rendered, malloc()ed in *@text, *@len bytes: 0 or -errno */
+static int render(const struct metrics_input *in, char **text, size_t *len)
+{
+	FILE *f = open_memstream(text, len);
+	int err;
+
+	if (!f)
+		return -errno;
+	metrics_render(f, in);
+	err = fclose(f) ? -errno : 0;
+	if (err) {
+		free(*text);
+		*text = NULL;
+	}
+	return err;
+}
+
 static int build_page(struct summary_run *r, unsigned long long outliers)
 {
 	__u64 c[RQS_NR_COUNTERS] = { 0 };
@@ -48,9 +79,8 @@ static int build_page(struct summary_run *r, unsigned long long outliers)
 	struct process_metrics pm;
 	struct series *v;
 	struct hist overflow;
-	char *text = NULL;
-	size_t len = 0, n;
-	FILE *f;
+	char *text = NULL, *om = NULL;
+	size_t len = 0, om_len = 0, n;
 	int err;
 
 	err = summary_read(&r->sum, &v, &n, &overflow);
@@ -80,19 +110,19 @@ static int build_page(struct summary_run *r, unsigned long long outliers)
 	/* the page goes without them rather than not at all */
 	if (!process_metrics_read(RQS_PROC, "self", &pm))
 		in.process = &pm;
-	f = open_memstream(&text, &len);
-	if (!f) {
-		series_free(v, n);
-		return -errno;
+	keep_exemplars(r, v, n);
+	err = render(&in, &text, &len);
+	if (!err && http_server_wants_openmetrics(r->http)) {
+		in.openmetrics = true;
+		in.exemplars = &r->exemplars;
+		err = render(&in, &om, &om_len);
 	}
-	metrics_render(f, &in);
-	err = fclose(f) ? -errno : 0;
 	series_free(v, n);
 	if (err) {
 		free(text);
 		return err;
 	}
-	http_server_publish(r->http, text, len);
+	http_server_publish(r->http, text, len, om, om_len);
 	r->pages++;
 	r->page_ns += monotonic_ns() - t0;
 	return 0;
@@ -109,6 +139,9 @@ int summary_run_start(struct summary_run *r, const struct tracer *t, FILE *out)
 		return 1;
 	if (!o->metrics)
 		return 0;
+	/* a set for each series the page can show: the map's keys, as many
+	 * retired ones, and the CPUs */
+	exemplars_init(&r->exemplars, 2 * (size_t)o->max_keys + t->ncpus + 1);
 	r->http = http_server_start(r->listen.fds, r->listen.n, o->web);
 	/* taken over, closed or not; the URLs stay for the banner */
 	for (int i = 0; i < r->listen.n; i++)
@@ -154,12 +187,35 @@ int summary_run_tick(struct summary_run *r, FILE *out, unsigned long long outlie
 	return err;
 }
 
+void summary_run_note_outlier(void *ctx, const struct rqs_event *e, long long real_minus_mono)
+{
+	struct summary_run *r = ctx;
+	struct exemplar x = {
+		.wait_ns = e->delta_ns,
+		.end_mono_ns = e->ts_ns,
+		.end_real_ns = (long long)e->ts_ns + real_minus_mono,
+		.tid = e->pid,
+	};
+	char *label;
+
+	if (!r->http)
+		return;
+	memcpy(x.comm, e->task, sizeof(x.comm));
+	label = summary_label_of_event(&r->sum, e);
+	/* out of memory, or more series than the page shows: no exemplar,
+	 * the wait is counted all the same */
+	if (label)
+		exemplars_note(&r->exemplars, label, &x);
+	free(label);
+}
+
 int summary_run_finish(struct summary_run *r, FILE *out)
 {
 	int err = 0;
 
 	http_server_stop(r->http);
 	r->http = NULL;
+	exemplars_free(&r->exemplars);
 	listen_close(&r->listen);
 	if (out && r->t) {
 		/* the total counts cgroups removed since the last pass as such */

@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "summary/exemplars.h"
 #include "summary/http_server.h"
 #include "cli/plan.h"
 #include "summary/hist_maps.h"
@@ -18,6 +19,7 @@ struct summary_run {
 	unsigned long long start_ns, next_interval_ns;
 	unsigned long long pages;	/* --metrics pages built */
 	unsigned long long page_ns;	/* and the time that took */
+	struct exemplars exemplars;	/* --metrics, for OpenMetrics */
 };
 
 /* Before any BPF: binds --metrics' sockets. 0, or after one line on stderr
@@ -30,6 +32,9 @@ int summary_run_start(struct summary_run *r, const struct tracer *t, FILE *out);
  * removed cgroups taken out of the map when that is due.
  * @outliers: waits over the threshold seen (printed or not). */
 int summary_run_tick(struct summary_run *r, FILE *out, unsigned long long outliers);
+/* --metrics: a wait over the threshold, as the ring buffer gave it, offered
+ * as its bucket's exemplar (@ctx: the summary_run). */
+void summary_run_note_outlier(void *ctx, const struct rqs_event *e, long long real_minus_mono);
 /* At exit: the whole run's summary; stops the server. */
 int summary_run_finish(struct summary_run *r, FILE *out);
 

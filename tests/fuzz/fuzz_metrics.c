@@ -2,11 +2,16 @@
 /* The /metrics renderer (src/summary/prometheus.c, src/summary/metric_label.c): label values from any
  * bytes (COMM, cgroup paths) and any counts must give a page in the text
  * exposition format: valid UTF-8; each line a comment, or a metric name,
- * optional labels with quoted, escaped values, a space and a number. */
+ * optional labels with quoted, escaped values, a space and a number. In
+ * OpenMetrics a bucket may add " # ", an exemplar's labels (any COMM), its
+ * value and time, and the page ends with "# EOF". */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <errno.h>
 
 #include "summary/metric_label.h"
 #include "summary/prometheus.h"
@@ -14,7 +19,50 @@
 
 #define MAX_SERIES 4
 
-static void check_line(const char *l, size_t n)
+/* {name="value",...} at l[i]: the index after it */
+static size_t check_labels(const char *l, size_t n, size_t i)
+{
+	size_t runes = 0;
+
+	if (i >= n || l[i] != '{')
+		abort();
+	i++;
+	while (i < n && l[i] != '}') {
+		while (i < n && l[i] != '=')	/* label name */
+			i++, runes++;
+		if (i + 1 >= n || l[i + 1] != '"')
+			abort();
+		for (i += 2; i < n && l[i] != '"'; i++) {
+			if (l[i] == '\\' && (++i >= n || !strchr("\\\"n", l[i])))
+				abort();
+			runes += (l[i] & 0xc0) != 0x80;
+		}
+		if (i >= n)
+			abort();
+		i++;	/* closing quote */
+		if (i < n && l[i] == ',')
+			i++;
+	}
+	if (i >= n)
+		abort();
+	/* OpenMetrics: an exemplar's labels, at most 128 characters */
+	if (runes > 128)
+		abort();
+	return i + 1;
+}
+
+/* a space and a number at l[i]: the index after it */
+static size_t check_number(const char *l, size_t n, size_t i)
+{
+	if (i >= n || l[i] != ' ' || i + 1 >= n || l[i + 1] == ' ')
+		abort();
+	for (i++; i < n && l[i] != ' '; i++)
+		if (!strchr("0123456789.eE+-Inf", l[i]))
+			abort();
+	return i;
+}
+
+static void check_line(const char *l, size_t n, bool om)
 {
 	size_t i = 0;
 
@@ -26,31 +74,17 @@ static void check_line(const char *l, size_t n)
 		abort();
 	while (i < n && l[i] != '{' && l[i] != ' ')
 		i++;
-	if (i < n && l[i] == '{') {
-		i++;
-		while (i < n && l[i] != '}') {
-			while (i < n && l[i] != '=')	/* label name */
-				i++;
-			if (i + 1 >= n || l[i + 1] != '"')
-				abort();
-			for (i += 2; i < n && l[i] != '"'; i++)
-				if (l[i] == '\\' && (++i >= n || !strchr("\\\"n", l[i])))
-					abort();
-			if (i >= n)
-				abort();
-			i++;	/* closing quote */
-			if (i < n && l[i] == ',')
-				i++;
-		}
-		if (i >= n)
-			abort();
-		i++;
-	}
-	if (i >= n || l[i] != ' ' || i + 1 >= n)
+	if (i < n && l[i] == '{')
+		i = check_labels(l, n, i);
+	i = check_number(l, n, i);
+	if (i == n)
+		return;
+	if (!om || n - i < 4 || memcmp(l + i, " # ", 3))
 		abort();
-	for (i++; i < n; i++)
-		if (!strchr("0123456789.eE+-Inf", l[i]))
-			abort();
+	i = check_labels(l, n, i + 3);
+	i = check_number(l, n, i);	/* the wait */
+	if (check_number(l, n, i) != n)	/* its time */
+		abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -59,6 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct metrics_input in = { .version = "0.1.0", .storage = "task" };
 	struct hist overflow = { 0 };
 	struct hist_layout layout;
+	struct exemplars ex;
 	char *page = NULL, *line, *end;
 	size_t len = 0, pos = 1, ns;
 	FILE *f;
@@ -98,6 +133,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		in.overflow_keys = size % 7;
 	}
 	in.outliers = size;
+	/* OpenMetrics: each series an exemplar in one slot, any COMM */
+	in.openmetrics = data[1] & 0x80;
+	exemplars_init(&ex, MAX_SERIES);
+	for (size_t s = 0; in.openmetrics && s < ns; s++) {
+		struct exemplar e = { .tid = UINT32_MAX, .end_real_ns = INT64_MAX };
+
+		e.wait_ns = pos < size ? 1ULL << (data[pos] % 64) : 1;
+		e.wait_ns += pos < size ? data[pos] : 0;
+		pos++;
+		for (size_t k = 0; k < sizeof(e.comm) && pos < size; k++, pos++)
+			e.comm[k] = (char)data[pos];
+		if (exemplars_note(&ex, series[s].label ? series[s].label : "", &e) == -ENOMEM)
+			abort();
+	}
+	in.exemplars = &ex;
 	f = open_memstream(&page, &len);
 	if (!f)
 		abort();
@@ -108,9 +158,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	for (line = page; line < page + len; line = end + 1) {
 		end = memchr(line, '\n', page + len - line);
-		check_line(line, end - line);
+		check_line(line, end - line, in.openmetrics);
 	}
+	if (in.openmetrics != (len >= 6 && !memcmp(page + len - 6, "# EOF\n", 6)))
+		abort();
 	free(page);
+	exemplars_free(&ex);
 	for (size_t s = 0; s < ns; s++)
 		free(series[s].label);
 	return 0;

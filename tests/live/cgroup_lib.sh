@@ -43,11 +43,11 @@ prom_query() {
 	sed -n 's/.*"value":\[[0-9.e+]*,"\([^"]*\)"\].*/\1/p' q.json
 }
 
-# start_prometheus PROMPORT: a real Prometheus on prom.yml, its API on
-# PROMPORT; $prom is its pid
+# start_prometheus PROMPORT [ARGS...]: a real Prometheus on prom.yml, its
+# API on PROMPORT, with ARGS; $prom is its pid
 start_prometheus() {
 	prometheus --config.file=prom.yml --storage.tsdb.path="$PWD/tsdb" \
-		--web.listen-address="127.0.0.1:$1" --log.level=warn > prom.log 2>&1 &
+		--web.listen-address="127.0.0.1:$1" --log.level=warn "${@:2}" > prom.log 2>&1 &
 	prom=$!
 	bg_pids+=("$prom")
 }

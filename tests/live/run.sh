@@ -8,7 +8,7 @@
 # RQS=path is the tool under test (default ./runqslower-ts); TESTS=regex
 # runs only the test functions it matches (see lib.sh).
 set -u
-SUITES=(basic filters storage delivery lifecycle why summary blame pods json untrusted privileges)
+SUITES=(basic filters storage delivery lifecycle why summary blame pods exemplars json untrusted privileges)
 here=$(dirname "$0")
 
 if [ "${1:-}" = --list ]; then

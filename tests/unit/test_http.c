@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "summary/accept_encoding.h"
+#include "summary/accept_format.h"
 #include "summary/listen_address.h"
 
 /* @n field lines; NULL for none at all */
@@ -85,6 +86,70 @@ static void test_refuses_gzip(void **state)
 	assert_false(gzip_for(1, "gzip;q = 1"));
 	assert_false(gzip_for(1, "gzip;level=9"));
 	assert_false(gzip_for(1, "gzip;q=-1"));
+}
+
+/* @n Accept field lines; none at all with 0 */
+static bool openmetrics_for(int n, ...)
+{
+	struct accept_format a;
+	va_list ap;
+
+	accept_format_init(&a);
+	va_start(ap, n);
+	for (int i = 0; i < n; i++)
+		accept_format_add(&a, va_arg(ap, const char *));
+	va_end(ap);
+	return accept_format_openmetrics(&a);
+}
+
+#define PROMETHEUS_ACCEPT "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1"
+
+static void test_accepts_openmetrics(void **state)
+{
+	(void)state;
+	/* Prometheus 2's own header */
+	assert_true(openmetrics_for(1, PROMETHEUS_ACCEPT));
+	assert_true(openmetrics_for(1, "application/openmetrics-text"));
+	assert_true(openmetrics_for(1, "Application/OpenMetrics-Text; Version=\"1.0.0\""));
+	assert_true(openmetrics_for(1, "application/openmetrics-text; version=1.0.0; charset=utf-8"));
+	assert_true(openmetrics_for(1, "text/plain;q=0.5, application/openmetrics-text;q=0.6"));
+	assert_true(openmetrics_for(2, "text/plain;q=0.5", "application/openmetrics-text"));
+	/* the type's wildcard weighs it when it is not listed itself */
+	assert_true(openmetrics_for(1, "application/*;q=0.8, text/plain;q=0.5"));
+	assert_true(openmetrics_for(1, "application/openmetrics-text;q=0.2, */*;q=0.1"));
+	/* parameters after the weight are extensions */
+	assert_true(openmetrics_for(1, "application/openmetrics-text;q=1;ext=1, text/plain;q=0.9"));
+}
+
+static void test_refuses_openmetrics(void **state)
+{
+	(void)state;
+	/* no Accept at all, curl's, a browser's: the text format */
+	assert_false(openmetrics_for(0));
+	assert_false(openmetrics_for(1, "*/*"));
+	assert_false(openmetrics_for(1, "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"));
+	assert_false(openmetrics_for(1, "text/plain"));
+	/* a tie goes to the text format */
+	assert_false(openmetrics_for(1, "application/openmetrics-text, text/plain"));
+	assert_false(openmetrics_for(1, "application/openmetrics-text;q=0.5, text/*;q=0.5"));
+	/* refused, or weighed below the text format */
+	assert_false(openmetrics_for(1, "application/openmetrics-text;q=0"));
+	assert_false(openmetrics_for(1, "application/openmetrics-text;q=0.4, text/plain;q=0.5"));
+	assert_false(openmetrics_for(1, "application/openmetrics-text;q=0.5, */*"));
+	/* the exact type counts, not a wildcard that also matches it */
+	assert_false(openmetrics_for(1, "application/openmetrics-text;q=0, application/*"));
+	/* a version not served */
+	assert_false(openmetrics_for(1, "application/openmetrics-text;version=0.0.1"));
+	assert_false(openmetrics_for(1, "application/openmetrics-text;version=2.0.0, text/plain;q=0.1"));
+	/* a malformed weight: the element is ignored */
+	assert_false(openmetrics_for(1, "application/openmetrics-text;q=2"));
+	assert_false(openmetrics_for(1, "application/openmetrics-text;q = 1"));
+	assert_false(openmetrics_for(1, "application/openmetrics-text;q"));
+	assert_false(openmetrics_for(1, "application/openmetrics-text;q=0.1234"));
+	/* not the type */
+	assert_false(openmetrics_for(1, "application/openmetrics-text2"));
+	assert_false(openmetrics_for(1, "application/openmetrics"));
+	assert_false(openmetrics_for(1, ""));
 }
 
 static void test_url(void **state)
@@ -196,6 +261,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accepts_gzip),
 		cmocka_unit_test(test_refuses_gzip),
+		cmocka_unit_test(test_accepts_openmetrics),
+		cmocka_unit_test(test_refuses_openmetrics),
 		cmocka_unit_test(test_url),
 		cmocka_unit_test(test_resolve_status),
 		cmocka_unit_test(test_listen_numeric),
