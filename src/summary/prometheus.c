@@ -222,68 +222,83 @@ static const struct exemplar_set *series_exemplars(const struct metrics_input *i
 	return exemplars_find(in->exemplars, s->label ? s->label : "");
 }
 
-/* The bytes @s takes on the page at most, its exemplars included */
+/* What the page writes of one series of wait_seconds, worked out once */
+struct page_series {
+	char extra[POD_LABELS_MAX];	/* series_extra() */
+	const struct exemplar_set *ex;	/* series_exemplars() */
+	size_t bound;			/* its bytes at most, exemplars included */
+	uint64_t count;
+	bool keep;			/* on the page, else folded (page_full) */
+};
+
 static size_t series_bound(const struct metrics_input *in, const char *name,
-			   const struct series *s)
+			   const struct series *s, const struct page_series *p)
 {
 	struct hist_layout all = { 0, RQS_HIST_SLOTS - 1 };
 	const struct hist_layout *l = in->layout ? in->layout : &all;
-	const struct exemplar_set *ex = series_exemplars(in, s);
-	char extra[POD_LABELS_MAX];
-	size_t b = metrics_series_bound(NS "wait_seconds", name, s->label,
-					series_extra(in, s, extra));
+	size_t b = metrics_series_bound(NS "wait_seconds", name, s->label, p->extra);
 
-	for (unsigned int i = l->first; ex && i <= l->last; i++)
-		if (exemplar_of_bucket(ex, l, i))
+	for (unsigned int i = l->first; p->ex && i <= l->last; i++)
+		if (exemplar_of_bucket(p->ex, l, i))
 			b += RQS_EXEMPLAR_MAX_BYTES;
 	return b;
 }
 
 static int by_count_desc(const void *x, const void *y)
 {
-	const struct series *a = *(const struct series *const *)x;
-	const struct series *b = *(const struct series *const *)y;
-	uint64_t ca = hist_count(&a->h), cb = hist_count(&b->h);
+	const struct page_series *a = *(const struct page_series *const *)x;
+	const struct page_series *b = *(const struct page_series *const *)y;
 
-	if (ca != cb)
-		return ca > cb ? -1 : 1;
+	if (a->count != b->count)
+		return a->count > b->count ? -1 : 1;
 	return a < b ? -1 : a > b;
 }
 
 /* Which series fit max_series_bytes: the busiest (ties: first in order),
- * until the next does not fit. NULL when all do, or on -ENOMEM (then all
- * are written: the bound is lost, not the waits). */
-static bool *series_kept(const struct metrics_input *in, const char *name)
+ * until the next does not fit; all when there is no bound, or on -ENOMEM
+ * (the bound is lost, not the waits). */
+static void series_kept(const struct metrics_input *in, struct page_series *p)
 {
-	size_t total = 0, used = 0, b;
-	const struct series **by;
-	bool *keep;
+	size_t total = 0, used = 0;
+	struct page_series **by;
 
-	if (!in->max_series_bytes)
-		return NULL;
-	for (size_t i = 0; i < in->nseries; i++)
-		total += series_bound(in, name, &in->series[i]);
-	if (total <= in->max_series_bytes)
-		return NULL;
-	by = malloc(in->nseries * sizeof(*by));
-	keep = calloc(in->nseries, sizeof(*keep));
-	if (!by || !keep) {
-		free(by);
-		free(keep);
-		return NULL;
-	}
-	for (size_t i = 0; i < in->nseries; i++)
-		by[i] = &in->series[i];
-	qsort(by, in->nseries, sizeof(*by), by_count_desc);
 	for (size_t i = 0; i < in->nseries; i++) {
-		b = series_bound(in, name, by[i]);
-		if (used + b > in->max_series_bytes)
-			break;
-		used += b;
-		keep[by[i] - in->series] = true;
+		p[i].keep = true;
+		total += p[i].bound;
+	}
+	if (!in->max_series_bytes || total <= in->max_series_bytes)
+		return;
+	by = malloc(in->nseries * sizeof(*by));
+	if (!by)
+		return;
+	for (size_t i = 0; i < in->nseries; i++) {
+		by[i] = &p[i];
+		p[i].keep = false;
+	}
+	qsort(by, in->nseries, sizeof(*by), by_count_desc);
+	for (size_t i = 0; i < in->nseries && used + by[i]->bound <= in->max_series_bytes; i++) {
+		used += by[i]->bound;
+		by[i]->keep = true;
 	}
 	free(by);
-	return keep;
+}
+
+/* The series' labels, exemplars, bounds and places on the page; NULL on
+ * -ENOMEM */
+static struct page_series *page_series_make(const struct metrics_input *in, const char *name)
+{
+	struct page_series *p = calloc(in->nseries ? in->nseries : 1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	for (size_t i = 0; i < in->nseries; i++) {
+		series_extra(in, &in->series[i], p[i].extra);
+		p[i].ex = series_exemplars(in, &in->series[i]);
+		p[i].bound = series_bound(in, name, &in->series[i], &p[i]);
+		p[i].count = hist_count(&in->series[i].h);
+	}
+	series_kept(in, p);
+	return p;
 }
 
 /* nanoseconds as decimal seconds */
@@ -337,21 +352,24 @@ int metrics_render(FILE *out, const struct metrics_input *in)
 	struct hist page_full = { 0 };
 	uint64_t nfolded = 0;
 	char extra[POD_LABELS_MAX], help[160];
-	bool *keep = series_kept(in, name);
+	struct page_series *p = page_series_make(in, name);
 
 	put_family(out, in->openmetrics, NS "wait_seconds", "histogram",
 		   "Run-queue waits: from a task becoming runnable until it runs.");
 	for (size_t i = 0; i < in->nseries; i++) {
-		if (keep && !keep[i]) {
-			hist_add(&page_full, &in->series[i].h);
+		const struct series *s = &in->series[i];
+
+		if (p && !p[i].keep) {
+			hist_add(&page_full, &s->h);
 			nfolded++;
 			continue;
 		}
-		put_histogram(out, NS "wait_seconds", name, in->series[i].label,
-			      series_extra(in, &in->series[i], extra), &in->series[i].h,
-			      in->layout, series_exemplars(in, &in->series[i]));
+		/* out of memory: every series, each worked out here */
+		put_histogram(out, NS "wait_seconds", name, s->label,
+			      p ? p[i].extra : series_extra(in, s, extra), &s->h, in->layout,
+			      p ? p[i].ex : series_exemplars(in, s));
 	}
-	free(keep);
+	free(p);
 	if (in->retired_folded || nfolded)
 		put_folded(out, in, &page_full);
 	if (in->max_series_bytes) {
