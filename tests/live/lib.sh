@@ -482,7 +482,10 @@ fill_hash_map() {
 		if grep -q 'Argument list too long' fill.out; then fill_full=1; break; fi
 		base=$((base + $2))
 	done
-	fill_kept=$(bpftool -j map dump id "$1" | jq --argjson b "$base0" '[.[] | select(.formatted.key >= $b)] | length')
+	# a dump walks the map with get_next_key, which starts again from the
+	# first bucket when the key it stands on was deleted meanwhile (the
+	# tracer's entries come and go): the same key may come twice
+	fill_kept=$(bpftool -j map dump id "$1" | jq --argjson b "$base0" '[.[] | .formatted.key | select(. >= $b)] | unique | length')
 }
 
 # waiting_exit PID SECONDS: until PID (a child) has exited; its status in $exit_rc
