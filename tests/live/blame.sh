@@ -9,7 +9,6 @@ SUITE=blame
 eval "lib_$(declare -f check_prereq)"
 check_prereq() {
 	case $1 in
-	CGROUP2) cgroup2_root > /dev/null || { echo "no cgroup2 file system mounted"; return 1; } ;;
 	PERCPU_LOOKUP)
 		# Linux 5.19: another CPU's map value from a tracing program
 		bpftool btf dump file /sys/kernel/btf/vmlinux 2> /dev/null | grep -q "'BPF_FUNC_map_lookup_percpu_elem'" ||

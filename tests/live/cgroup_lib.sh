@@ -1,12 +1,11 @@
 #!/bin/bash
 # What the live suites that make cgroup v2 directories and run a real
-# Prometheus share (summary.sh, blame.sh); sourced after lib.sh.
+# Prometheus share (summary.sh, blame.sh, pods.sh, exemplars.sh); sourced
+# after lib.sh.
 
-# the cgroup v2 mount, from mountinfo (on this hybrid layout not /sys/fs/cgroup)
-cgroup2_root() {
-	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break; if ($(i + 1) == "cgroup2") { print $5; found = 1; exit } }
-		END { exit !found }' /proc/self/mountinfo
-}
+# the cgroup v2 mount (on this hybrid layout not /sys/fs/cgroup); the
+# suites' CGROUP2 prerequisite is lib.sh's
+cgroup2_root() { cgroup2_mount; }
 
 # the cgroups the tests made (each test runs in a subshell: a file, not a
 # variable), removed when the suite ends, after the processes are gone

@@ -10,7 +10,6 @@ SUITE=exemplars
 eval "lib_$(declare -f check_prereq)"
 check_prereq() {
 	case $1 in
-	CGROUP2) cgroup2_root > /dev/null || { echo "no cgroup2 file system mounted"; return 1; } ;;
 	OM_PARSER) /usr/bin/python3 -c 'import prometheus_client.openmetrics.parser' 2> /dev/null ||
 		{ echo "no python3-prometheus-client (its OpenMetrics parser)"; return 1; } ;;
 	*) lib_check_prereq "$1" ;;

@@ -7,14 +7,6 @@ SUITE=pods
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/cgroup_lib.sh"
 
-eval "lib_$(declare -f check_prereq)"
-check_prereq() {
-	case $1 in
-	CGROUP2) cgroup2_root > /dev/null || { echo "no cgroup2 file system mounted"; return 1; } ;;
-	*) lib_check_prereq "$1" ;;
-	esac
-}
-
 POD_A=0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0
 POD_B=9a8b7c6d-5e4f-4031-8c2d-1e0f9a8b7c6d
 CID_A=3c2a9f0d8e7b6a5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c

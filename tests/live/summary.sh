@@ -11,7 +11,6 @@ eval "lib_$(declare -f check_prereq)"
 eval "lib_$(declare -f test_case)"
 check_prereq() {
 	case $1 in
-	CGROUP2) cgroup2_root > /dev/null || { echo "no cgroup2 file system mounted"; return 1; } ;;
 	NOBODY_PYTHON) nobody_python > /dev/null || { echo "no python3 that user 65534 (nobody) can run"; return 1; } ;;
 	*) lib_check_prereq "$1" ;;
 	esac

@@ -28,4 +28,13 @@ static inline char *capture_close(struct capture *c)
 	return c->text;
 }
 
+/* @page has @line as a whole line (needs string.h) */
+#define assert_line(page, line)                                                 \
+	do {                                                                    \
+		const char *l_ = (line);                                        \
+		const char *p_ = strstr(page, l_);                              \
+		if (!p_ || (p_ != page && p_[-1] != '\n') || p_[strlen(l_)] != '\n') \
+			fail_msg("no line '%s' in:\n%s", l_, page);             \
+	} while (0)
+
 #endif

@@ -25,14 +25,6 @@ static char *render(const struct metrics_input *in)
 	return capture_close(&c);
 }
 
-#define assert_line(page, line)                                                 \
-	do {                                                                    \
-		const char *l_ = (line);                                        \
-		const char *p_ = strstr(page, l_);                              \
-		if (!p_ || (p_ != page && p_[-1] != '\n') || p_[strlen(l_)] != '\n') \
-			fail_msg("no line '%s' in:\n%s", l_, page);             \
-	} while (0)
-
 static int count_of(const char *page, const char *needle)
 {
 	int n = 0;

@@ -35,14 +35,6 @@ static int count_lines_with(const char *page, const char *needle)
 	return n;
 }
 
-#define assert_line(page, line)                                                 \
-	do {                                                                    \
-		const char *l_ = (line);                                        \
-		const char *p_ = strstr(page, l_);                              \
-		if (!p_ || (p_ != page && p_[-1] != '\n') || p_[strlen(l_)] != '\n') \
-			fail_msg("no line '%s' in:\n%s", l_, page);             \
-	} while (0)
-
 static const struct metrics_input base = {
 	.outliers = 7,
 	.lost_ringbuf = 2,
