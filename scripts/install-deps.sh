@@ -25,7 +25,8 @@ pkgs=$build
 # vmtest-more.
 if [ "${1:-}" = --test ] && [ "${ID:-}" = debian ] && [ "$(dpkg --print-architecture)" = amd64 ]; then
 	dpkg --add-architecture arm64
-	pkgs="$pkgs gcc-aarch64-linux-gnu crossbuild-essential-arm64 qemu-system-arm libc6-dev:arm64 libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 libmicrohttpd-dev:arm64 libyaml-dev:arm64 libcrypt-dev:arm64 pkgconf:arm64 debian-archive-keyring"
+	# clang-19 and zstd: tests/kernels/build-scx.sh (sched_ext needs clang 16)
+	pkgs="$pkgs clang-19 llvm-19 zstd gcc-aarch64-linux-gnu crossbuild-essential-arm64 qemu-system-arm libc6-dev:arm64 libbpf-dev:arm64 libelf-dev:arm64 zlib1g-dev:arm64 libzstd-dev:arm64 libmicrohttpd-dev:arm64 libyaml-dev:arm64 libcrypt-dev:arm64 pkgconf:arm64 debian-archive-keyring"
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q

@@ -15,8 +15,10 @@
 # one line and auto fall back to the hash map with its notice. One line each:
 #   VMTEST LABEL MODE ok (...)   or   VMTEST LABEL MODE FAIL: why
 # or, where the generator could not make the case a check is for (a host
-# too busy), VMTEST LABEL MODE SKIP: why (run.sh: a skip; under CI=true a
-# failure, since CI must run every check)
+# too busy) or an input is missing, VMTEST LABEL MODE SKIP: why (run.sh: a
+# skip; under CI=true a failure, since CI must run every check), or, where
+# the kernel cannot have what a check is for, VMTEST LABEL MODE n/a: why
+# (run.sh: a skip, counted, under CI=true too)
 # On a kernel that preempts in kernel mode (preempt=full, PREEMPT_RT),
 # qwake's waiter, preempted inside its futex wait and woken while still
 # queued, must be reported from the preemption, in both modes (queued-task,
@@ -261,11 +263,11 @@ check_queued() {
 		return
 	fi
 	if uname -v | grep -q PREEMPT_RT; then
-		echo "VMTEST $label queued-$mode ok (not run: PREEMPT_RT, whose interrupt threads leave no clean round under emulation)"
+		echo "VMTEST $label queued-$mode n/a: PREEMPT_RT, whose interrupt threads leave no clean round under emulation"
 		return
 	fi
 	if ! preempts_in_kernel; then
-		echo "VMTEST $label queued-$mode ok (not run: this kernel does not preempt in kernel mode: $(cat /sys/kernel/debug/sched/preempt 2> /dev/null || uname -v))"
+		echo "VMTEST $label queued-$mode n/a: this kernel does not preempt in kernel mode: $(cat /sys/kernel/debug/sched/preempt 2> /dev/null || uname -v)"
 		return
 	fi
 	# the tool, this shell and what it runs on the first CPU: qwake's
@@ -373,7 +375,7 @@ check_auto() {
 check_load() {
 	mode=$1 out=$tmp/l$1.out err=$tmp/l$1.err
 	if [ "${VMTEST_STOCK:-}" != 1 ] || [ -z "$STORM" ] || [ -z "$SLEEPERS" ]; then
-		echo "VMTEST $label load-$mode ok (not run: only in the guests, whose kernels hide no switch)"
+		echo "VMTEST $label load-$mode n/a: only in the guests, whose kernels hide no switch"
 		return
 	fi
 	"$RQS" -m "$mode" --stats 10000 > "$out" 2> "$err" &
@@ -434,11 +436,11 @@ check_throttled() {
 	out=$tmp/thr.out err=$tmp/thr.err cg=/sys/fs/cgroup
 	case $(uname -r) in
 	[1-5].* | 6.[0-5].* | 6.[0-5])
-		echo "VMTEST $label throttled ok (not run: no per-CPU throttled time before Linux 6.6)"
+		echo "VMTEST $label throttled n/a: no per-CPU throttled time before Linux 6.6"
 		return ;;
 	esac
 	if [ "${VMTEST_STOCK:-}" != 1 ] || [ -z "$SLEEPERS" ]; then
-		echo "VMTEST $label throttled ok (not run: natively the live blame tests run it, with the host's cpu controller)"
+		echo "VMTEST $label throttled n/a: natively the live blame tests run it, with the host's cpu controller"
 		return
 	fi
 	grep -q " $cg cgroup2 " /proc/mounts || mount -t cgroup2 none $cg || {
@@ -518,15 +520,18 @@ check_throttled() {
 # Run only where the initramfs has /scx_simple (SCX_SIMPLE, by hand).
 check_scx() {
 	state=/sys/kernel/sched_ext/state
-	if [ ! -x /scx_simple ]; then
+	if [ ! -r $state ]; then
 		for m in scx-task scx-hash; do
-			echo "VMTEST $label $m ok (not run: no scx_simple in the initramfs; SCX_SIMPLE=path)"
+			echo "VMTEST $label $m n/a: this kernel has no sched_ext"
 		done
 		return
 	fi
-	if [ ! -r $state ]; then
+	if [ ! -x /scx_simple ]; then
 		for m in scx-task scx-hash; do
-			echo "VMTEST $label $m ok (not run: this kernel has no sched_ext)"
+			case $(uname -m) in
+			x86_64) echo "VMTEST $label $m SKIP: no scx_simple in the initramfs (SCX_SIMPLE=path)" ;;
+			*) echo "VMTEST $label $m n/a: scx_simple is built for the x86-64 7.2 guests (tests/kernels/build-scx.sh)" ;;
+			esac
 		done
 		return
 	fi
@@ -547,7 +552,7 @@ check_scx() {
 	echo "VMSTEP $label sched_ext $(cat $state) ops=$ops"
 	for m in task hash; do
 		if [ $m = task ] && { task_storage_missing || task_storage_unsafe; }; then
-			echo "VMTEST $label scx-task ok (not run: no safe task storage here)"
+			echo "VMTEST $label scx-task n/a: no safe task storage here"
 			continue
 		fi
 		check_mode $m scx-$m
@@ -606,7 +611,7 @@ step task
 if task_storage_missing; then
 	check_task_refused
 elif task_storage_unsafe; then
-	echo "VMTEST $label task ok (not run: task storage is unsafe on PREEMPT_RT before 6.4; auto must pick hash)"
+	echo "VMTEST $label task n/a: task storage is unsafe on PREEMPT_RT before 6.4; auto must pick hash"
 else
 	check_mode task
 fi
@@ -616,9 +621,9 @@ step auto
 check_auto
 step load-task
 if task_storage_missing; then
-	echo "VMTEST $label load-task ok (not run: no task storage for tracing programs before 5.13)"
+	echo "VMTEST $label load-task n/a: no task storage for tracing programs before 5.13"
 elif task_storage_unsafe; then
-	echo "VMTEST $label load-task ok (not run: task storage is unsafe on PREEMPT_RT before 6.4)"
+	echo "VMTEST $label load-task n/a: task storage is unsafe on PREEMPT_RT before 6.4"
 else
 	check_load task
 fi
