@@ -52,17 +52,21 @@ unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
 	for (i = 0; i < slots; i++) {
 		const struct rqs_blame *b = &e->blame[i];
 
-		/* a slot outside the wait; the waiter's own run, which can
-		 * only touch the window's edge; or a CPU's idle task, which
-		 * held nothing (the waiter was queued elsewhere, or its wakeup
-		 * had not reached the CPU yet): none of them ran instead */
-		if (!b->ns || b->tid == e->pid)
+		if (!b->ns)
 			continue;
+		/* a run a switch not seen cut short, the waiter's own too: a
+		 * waiter's run inside its own wait is one whose switch-out was
+		 * hidden (a kernel may keep some tasks' switches from tracers),
+		 * and someone not known held the CPU there */
 		if (b->flags & RQS_BLAME_UNSEEN) {
 			unseen += b->ns;
 			continue;
 		}
-		if (!b->tid)
+		/* the waiter's own run, seen to its end, which can only touch
+		 * the window's edge; or a CPU's idle task, which held nothing
+		 * (the waiter was queued elsewhere, or its wakeup had not
+		 * reached the CPU yet): none of them ran instead */
+		if (b->tid == e->pid || !b->tid)
 			continue;
 		total += b->ns;
 		for (j = 0; j < n && !(all[j].tid == b->tid && all[j].cpu == b->cpu); j++)

@@ -426,6 +426,15 @@ static void test_event_blame_unseen(void **state)
 	assert_renders_part(event, &a, "    0% throttled=5000us unseen=34000us\n");
 	a.e.throttled_ns = 0;
 	assert_renders_part(event, &a, "    0% unseen=34000us\n");
+	/* the waiter's own run, its switch-out hidden (a host agent's
+	 * thread): who held the CPU is not known, not no one */
+	a.e.nr_blame = 1;
+	a.e.delta_ns = 521;
+	a.e.blame[0] = (struct rqs_blame){ .ns = 521, .tid = 9, .comm = "waiter",
+					   .flags = RQS_BLAME_UNSEEN };
+	assert_renders_part(event, &a, "    0% unseen=0us\n");
+	a.e.blame[0].flags = 0;
+	assert_renders_part(event, &a, "    0% -\n");
 }
 
 /* A task that exited before the report, its COMM no longer readable: one
