@@ -361,7 +361,9 @@ t_migrated_wait_per_cpu() {
 	for attempt in 1 2 3; do
 		start_until txt "^Tracing run queue latency: a histogram" -s --by cgroup --blame-by cgroup --cgroup "$top" --no-outliers 1000000
 		text=$tracer_pid
-		start_latgen_paused gen -H -d 30 -n 4 -i 100
+		# -f: the waiter SCHED_FIFO below the hogs, so that only they
+		# hold it, not the machine's other tasks once hog2 is done
+		start_latgen_paused gen -H -f -d 30 -n 4 -i 100
 		echo "$latgen_pid" > "$top/cgroup.procs"
 		echo "$waiter_tid" > "$top/W/cgroup.threads"
 		echo "$hog_tid" > "$top/H1/cgroup.threads"
