@@ -209,7 +209,9 @@ t_exporter_loss_lines_paced() {
 	done < kinds
 	[ "$(sed -n 's/^wakeups not recorded|.*|//p' kinds)" = "$page" ] ||
 		fail "total $(sed -n 's/^wakeups not recorded|.*|//p' kinds), the metric's counter $page"
-	[ -z "$(stderr_besides_missed exp.err 'wakeups not recorded|^runqslower-ts: process [0-9]+ has exited$')" ] ||
+	# hash mode says at exit how many entries exited threads left (the
+	# load's threads end with wakeups pending): a fact, not an error
+	[ -z "$(stderr_besides_missed exp.err 'wakeups not recorded|^runqslower-ts: process [0-9]+ has exited$|^runqslower-ts: [0-9]+ hash map entries left by exited threads \([0-9]+ entries in use\)$')" ] ||
 		fail "stderr: $(cat exp.err)"
 }
 
