@@ -113,12 +113,20 @@ test_done() {
 	[ $test_failed = 0 ]
 }
 
-# free_port: prints a TCP port nothing listens on
+# free_port: prints a TCP port no socket uses, below the kernel's range of
+# ephemeral ports (ip_local_port_range): a port in it may become the local
+# end of any connection, a scrape's among them, between this choice and
+# the bind, which then fails with EADDRINUSE
 free_port() {
-	local p
+	local p low=32768 high=60999 from to
+	read -r low high < /proc/sys/net/ipv4/ip_local_port_range 2> /dev/null || true
+	if [ "$low" -gt 11000 ]; then from=10000 to=$((low - 1))
+	elif [ "$high" -lt 64000 ]; then from=$((high + 1)) to=65535
+	else from=20000 to=60000	# no room outside the range: take the chance
+	fi
 	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		[ -z "$(ss -Hltn "sport = :$p")" ] && { echo "$p"; return 0; }
+		p=$((from + RANDOM % (to - from + 1)))
+		[ -z "$(ss -Htan "sport = :$p")" ] && { echo "$p"; return 0; }
 	done
 	return 1
 }
