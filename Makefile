@@ -175,6 +175,12 @@ $(OUT)/%.bpf.o: bench/%.bpf.c $(BPF_HDRS) $(wildcard bench/*.h) $(OUT)/vmlinux.h
 	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -Ibench -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
 
+# a test tool's own reference programs (tests/tools/), never loaded by the tool
+$(OUT)/%.bpf.o: tests/tools/%.bpf.c $(OUT)/vmlinux.h $(OUT)/target
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
 # Each BPF fragment compiles alone, as a translation unit of one #include:
 # it includes what it uses and takes nothing (cfg, count(), another
 # fragment) from the file that includes it. -Werror: clang only warns of a
@@ -281,7 +287,7 @@ $(OUT)/rbwakes: tests/tools/rbwakes.c tests/tools/cli.h tests/tools/map_of_pid.h
 
 # the task-storage tracer with cfg.hot_create off or on, against a task
 # that has no storage
-$(OUT)/hot_create: tests/tools/hot_create.c $(OUT)/runqslower_task.skel.h bpf/runqslower.h bpf/histogram.h | $(OUT)
+$(OUT)/hot_create: tests/tools/hot_create.c $(OUT)/runqslower_task.skel.h $(OUT)/enqueue_oracle.skel.h bpf/runqslower.h bpf/histogram.h | $(OUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) tests/tools/hot_create.c -o $@ $(LIBBPF_LIBS)
 

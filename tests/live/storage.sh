@@ -118,17 +118,21 @@ t_no_hot_create_before_6_4() {
 	# off), against a process that got no storage: no program under the
 	# run-queue lock creates storage, and each enqueue that then led to a
 	# switch-in was counted as not recorded (50 sleeps give about 50; one
-	# whose timer fired before the child left its CPU is no wait); with it
-	# on (6.4 on), the first wakeup creates it, which this check sees
+	# whose timer fired before the child left its CPU is no wait): at least
+	# as many as the switch-ins that followed an enqueue a tracing program
+	# could see (this machine's kernel hides a host agent's events from
+	# every tracer, a wakeup in its interrupt among them); with it on (6.4
+	# on), the first wakeup creates it, which this check sees
 	"$TOP/build/hot_create" 0 > off.out 2>&1 || fail "$(cat off.out)"
 	"$TOP/build/hot_create" 1 > on.out 2>&1 || fail "$(cat on.out)"
 	note "off: $(cat off.out); on: $(cat on.out)"
-	read -r storage not_recorded created switches < <(sed -n 's/^storage=\(.*\) not_recorded=\([0-9]*\) created_hot=\([0-9]*\) switch_ins=\([0-9]*\)$/\1 \2 \3 \4/p' off.out)
+	read -r storage not_recorded created switches seen < <(sed -n 's/^storage=\(.*\) not_recorded=\([0-9]*\) created_hot=\([0-9]*\) switch_ins=\([0-9]*\) seen=\([0-9]*\)$/\1 \2 \3 \4 \5/p' off.out)
 	[ "$storage" = no ] && [ "$created" = 0 ] || fail "hot_create off created storage: $(cat off.out)"
-	[ "$switches" -ge 25 ] || fail "hot_create off: the child was switched in $switches times for 50 sleeps: $(cat off.out)"
-	[ "$not_recorded" -ge "$switches" ] ||
-		fail "hot_create off: $not_recorded wakeups counted as not recorded, the child was switched in $switches times after one: $(cat off.out)"
-	grep -qE '^storage=yes not_recorded=0 created_hot=1 switch_ins=[0-9]+$' on.out || fail "hot_create on: $(cat on.out)"
+	[ "$seen" -ge 25 ] && [ "$seen" -le "$switches" ] ||
+		fail "hot_create off: the child was switched in $switches times for 50 sleeps, $seen after an enqueue tracers saw: $(cat off.out)"
+	[ "$not_recorded" -ge "$seen" ] ||
+		fail "hot_create off: $not_recorded wakeups counted as not recorded, the child was switched in $seen times after one tracers saw: $(cat off.out)"
+	grep -qE '^storage=yes not_recorded=0 created_hot=1 switch_ins=[0-9]+ seen=[0-9]+$' on.out || fail "hot_create on: $(cat on.out)"
 }
 
 # le32 N / le64 N: N as bpftool's hex bytes, little-endian

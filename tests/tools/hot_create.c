@@ -10,13 +10,14 @@
  * no task_newtask program and no prefill, so the child has no storage.
  * The child then sleeps and wakes 50 times. Prints
  *
- *   storage=yes|no not_recorded=N created_hot=N switch_ins=S
+ *   storage=yes|no not_recorded=N created_hot=N switch_ins=S seen=V
  *
  * whether the child has storage now (looked up by pidfd), the wakeups the
- * programs could not record, the storage they created, and how often the
- * child was switched in meanwhile (its schedstat's run count: each one
- * after an enqueue the programs saw, a wakeup or a preemption; a wakeup
- * that found it still on its CPU is neither). One
+ * programs could not record, the storage they created, how often the child
+ * was switched in meanwhile (its schedstat's run count), and how many of
+ * those switch-ins followed an enqueue that tracing programs could see, a
+ * wakeup or a switch-out while runnable (enqueue_oracle.bpf.c, attached
+ * after the tracer): S less the ones a kernel hid from tracers. One
  * "hot_create: ..." line and exit 1 on failure, 2 on bad usage.
  */
 #ifndef _GNU_SOURCE
@@ -39,6 +40,7 @@
 #include "../../bpf/runqslower.h"
 #include "../../bpf/histogram.h"
 #include "runqslower_task.skel.h"
+#include "enqueue_oracle.skel.h"
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -103,6 +105,7 @@ static unsigned long long counter(int fd, __u32 i, int ncpus)
 int main(int argc, char **argv)
 {
 	struct runqslower_task_bpf *skel = NULL;
+	struct enqueue_oracle_bpf *oracle = NULL;
 	int go[2], done[2], pidfd = -1, ncpus, rc = 1, found;
 	struct rqs_pending value;
 	struct bpf_program *prog;
@@ -157,6 +160,14 @@ int main(int argc, char **argv)
 	what = "attach";
 	if (runqslower_task_bpf__attach(skel))
 		goto fail;
+	/* after the tracer: it sees every enqueue this reference sees */
+	what = "load the reference programs";
+	oracle = enqueue_oracle_bpf__open();
+	if (!oracle)
+		goto fail;
+	oracle->rodata->target_tid = child;
+	if (enqueue_oracle_bpf__load(oracle) || enqueue_oracle_bpf__attach(oracle))
+		goto fail;
 	what = "wait for the child to block";
 	if (wait_sleeping(child))
 		goto fail;
@@ -179,10 +190,11 @@ int main(int argc, char **argv)
 	found = !bpf_map_lookup_elem(bpf_map__fd(skel->maps.start), &pidfd, &value);
 	if (!found && errno != ENOENT)
 		goto fail;
-	printf("storage=%s not_recorded=%llu created_hot=%llu switch_ins=%llu\n",
+	printf("storage=%s not_recorded=%llu created_hot=%llu switch_ins=%llu seen=%llu\n",
 	       found ? "yes" : "no",
 	       counter(bpf_map__fd(skel->maps.counters), RQS_LOST_STORAGE, ncpus),
-	       counter(bpf_map__fd(skel->maps.counters), RQS_STORAGE_CREATED_HOT, ncpus), runs);
+	       counter(bpf_map__fd(skel->maps.counters), RQS_STORAGE_CREATED_HOT, ncpus), runs,
+	       (unsigned long long)oracle->bss->seen_switch_ins);
 	rc = 0;
 	goto out;
 fail:
@@ -191,6 +203,7 @@ out:
 	if (pidfd >= 0)
 		close(pidfd);
 	runqslower_task_bpf__destroy(skel);
+	enqueue_oracle_bpf__destroy(oracle);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	return rc;
