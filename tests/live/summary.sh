@@ -1468,7 +1468,8 @@ t_valgrind_exporter() {
 	port=$(sed -n 's/^Serving metrics on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' out)
 	[ -n "$port" ] || fail "did not start under valgrind: $(cat err)"
 	run_latgen_in "$top_dir" gen -d 5 -n 3
-	gen_waiter=$waiter_tid
+	# the churn below runs generators of its own and overwrites these
+	gen_tids=" $latgen_pid $waiter_tid $hog_tid $waker_tid $hog2_tid $controller_tid "
 	scrape_until "$port" "^runqslower_ts_wait_seconds_count{cgroup=\"$top_path\"}" page.txt
 	# removed cgroups taken out of the map (half of 8 keys: every second)
 	churn_cgroups "$top_dir" 2 3
@@ -1484,7 +1485,6 @@ t_valgrind_exporter() {
 	grep "^runqslower_ts_wait_seconds_bucket{cgroup=\"$top_path\",le=\"[0-9.]*\"} [0-9]* # {tid=" om.txt |
 		sed 's/.* # {tid="\([0-9]*\)".*/\1/' > om.tids
 	[ -s om.tids ] || fail "no exemplar of the generator under valgrind: $(grep ' # {' om.txt | head -3)"
-	gen_tids=" $latgen_pid $gen_waiter $hog_tid $waker_tid $hog2_tid $controller_tid "
 	while read -r tid; do
 		[[ $gen_tids == *" $tid "* ]] || fail "exemplar of TID $tid in the generator's cgroup, not one of its threads ($gen_tids): $(grep ' # {' om.txt | head -3)"
 	done < om.tids
