@@ -333,7 +333,24 @@ function goals(    w, i, n, ws2, fsw, fwk, tsw, twk, hsw, hwk, base, up, tm, hm,
 	}
 	summary_goals()
 	blame_goals()
+	upstream_goals()
 	fork_cost()
+}
+
+# Issue #24: per wait (one sched_switch run plus one sched_wakeup run), task
+# mode at or below the cheaper of the upstream tools measured in this run
+function upstream_goals(    i, w, t, k, b, best, any) {
+	for (i = 1; i <= nw; i++) {
+		w = ws[i]
+		if (vals[w, "task", "sw_ns"] == "" || (vals[w, "kernel-rqs", "sw_ns"] == "" && vals[w, "bcc-rqs", "sw_ns"] == "")) continue
+		if (!any++) { print ""; print "## Goals (issue #24)"; print "" }
+		t = med(w SUBSEP "task" SUBSEP "sw_ns") + med(w SUBSEP "task" SUBSEP "wk_ns")
+		k = vals[w, "kernel-rqs", "sw_ns"] != "" ? med(w SUBSEP "kernel-rqs" SUBSEP "sw_ns") + med(w SUBSEP "kernel-rqs" SUBSEP "wk_ns") : -1
+		b = vals[w, "bcc-rqs", "sw_ns"] != "" ? med(w SUBSEP "bcc-rqs" SUBSEP "sw_ns") + med(w SUBSEP "bcc-rqs" SUBSEP "wk_ns") : -1
+		best = k < 0 ? b : b < 0 ? k : (k < b ? k : b)
+		printf "- %s, task per wait (sched_switch + sched_wakeup) at or below the upstream tools'"'"': %.0f ns; kernel runqslower %s, libbpf-tools runqslower %s; %.2f of the cheaper (%s).\n",
+			w, t, (k < 0 ? "-" : sprintf("%.0f", k)), (b < 0 ? "-" : sprintf("%.0f", b)), t / best, mark(t <= best)
+	}
 }
 
 # Issue #25: --blame-by cgroup costs at most 30% more per sched_switch than
