@@ -124,7 +124,7 @@ LIB_SRCS := $(wildcard src/common/*.c src/cli/*.c) \
 	src/report/stats_report.c src/report/loss_lines.c \
 	src/summary/log2_hist.c src/summary/prometheus.c src/summary/exemplars.c src/summary/pod_labels.c src/summary/blame_pairs.c \
 	src/summary/retired_cgroups.c src/summary/metric_label.c src/summary/summary_render.c \
-	src/summary/process_metrics.c src/summary/accept_encoding.c src/summary/accept_format.c src/summary/listen_address.c
+	src/summary/process_metrics.c src/summary/http_list.c src/summary/accept_encoding.c src/summary/accept_format.c src/summary/listen_address.c
 TOOL_SRCS := $(sort $(wildcard src/*.c src/*/*.c))
 SRC_HDRS := $(wildcard src/*/*.h)
 TOOL_OBJS := $(TOOL_SRCS:src/%.c=$(OUT)/%.o)
@@ -159,27 +159,26 @@ $(OUT)/vmlinux.h: $(OUT)/vmlinux.source $(wildcard $(VMLINUX_BTF))
 	$(Q)mv $@.tmp $@
 endif
 
-$(OUT)/runqslower_%.bpf.o: bpf/runqslower.bpf.c $(BPF_HDRS) $(OUT)/vmlinux.h $(OUT)/target
+# One BPF object from $<, with $(1) added to the flags
+define bpf_compile
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -DRQS_STORAGE_HEADER='"storage_$*.bpf.h"' -c $< -o $@
+	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) $(1) -c $< -o $@
 	$(Q)$(LLVM_STRIP) -g $@
+endef
+
+$(OUT)/runqslower_%.bpf.o: bpf/runqslower.bpf.c $(BPF_HDRS) $(OUT)/vmlinux.h $(OUT)/target
+	$(call bpf_compile,-DRQS_STORAGE_HEADER='"storage_$*.bpf.h"')
 
 $(OUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(OUT)/vmlinux.h $(OUT)/target
-	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -c $< -o $@
-	$(Q)$(LLVM_STRIP) -g $@
+	$(call bpf_compile)
 
 # the benchmark's own programs (bench/), never loaded by the tool
 $(OUT)/%.bpf.o: bench/%.bpf.c $(BPF_HDRS) $(wildcard bench/*.h) $(OUT)/vmlinux.h
-	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -Ibench -c $< -o $@
-	$(Q)$(LLVM_STRIP) -g $@
+	$(call bpf_compile,-Ibench)
 
 # a test tool's own reference programs (tests/tools/), never loaded by the tool
 $(OUT)/%.bpf.o: tests/tools/%.bpf.c $(OUT)/vmlinux.h $(OUT)/target
-	$(call msg,BPF,$@)
-	$(Q)$(CLANG) $(BPF_ALL_CFLAGS) -c $< -o $@
-	$(Q)$(LLVM_STRIP) -g $@
+	$(call bpf_compile)
 
 # Each BPF fragment compiles alone, as a translation unit of one #include:
 # it includes what it uses and takes nothing (cfg, count(), another
