@@ -46,6 +46,8 @@ unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
 	struct blame_entry all[RQS_BLAME_SLOTS];
 	unsigned int n = 0, slots = e->nr_blame, i, j;
 	unsigned long long total = 0, unseen = 0;
+	char comm[RQS_COMM_LEN + 1];
+	bool exited;
 
 	if (slots > RQS_BLAME_SLOTS)
 		slots = RQS_BLAME_SLOTS;
@@ -69,23 +71,28 @@ unsigned int blame_summary(const struct rqs_event *e, struct blame_entry *out,
 		if (b->tid == e->pid || !b->tid)
 			continue;
 		total += b->ns;
-		for (j = 0; j < n && !(all[j].tid == b->tid && all[j].cpu == b->cpu); j++)
+		/* one entry per task: its TID, CPU and COMM. A TID can be a
+		 * later task's within one wait (pid_max wraps, clone3()'s
+		 * set_tid), so a run read as another task's ("exited") or
+		 * of another COMM is kept apart, never given this name */
+		exited = b->flags & RQS_BLAME_EXITED;
+		comm_of(comm, b->comm);
+		for (j = 0; j < n && !(all[j].tid == b->tid && all[j].cpu == b->cpu &&
+				       all[j].exited == exited &&
+				       (exited || !strcmp(all[j].comm, comm))); j++)
 			;
 		if (j == n) {
 			all[n].tid = b->tid;
 			all[n].cpu = b->cpu;
 			all[n].ns = 0;
-			all[n].exited = true;
-			all[n].comm[0] = '\0';
+			all[n].exited = exited;
+			strcpy(all[n].comm, exited ? "" : comm);
 			all[n].cgroup = 0;
 			n++;
 		}
-		/* the slots run oldest first: keep the latest name read */
-		if (!(b->flags & RQS_BLAME_EXITED)) {
-			comm_of(all[j].comm, b->comm);
-			all[j].exited = false;
+		/* the slots run oldest first: keep the latest cgroup read */
+		if (!exited)
 			all[j].cgroup = b->cgroup;
-		}
 		all[j].ns += b->ns;
 	}
 	qsort(all, n, sizeof(all[0]), by_ns_desc);

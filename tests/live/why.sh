@@ -381,16 +381,17 @@ t_blame_names_prev() {
 
 # -B, a task that ran instead and exited before the report: exitreuse's
 # culprit spins 3 ms on the waiter's CPU and exits; its task_struct is freed
-# and most likely given to a thread made after it, named "newborn", while
-# the waiter still waits. The culprit's share is named by its own COMM while
-# its memory is its own, "(exited)" after, never by another task's. Runs
-# until one shows "(exited)" (up to 6 times): a run without it tells
-# nothing of the memory's reuse.
-t_blame_exited_not_misnamed() {
-	local run w c line entry checked=0 exited=0
+# and most likely given to a task made after it, named "newborn", while
+# the waiter still waits: a thread, or with -s a process of the culprit's
+# own TID. The culprit's share is named by its own COMM while its memory is
+# its own, "(exited)" after, never by another task's. Runs until one shows
+# "(exited)" (up to 6 times): a run without it tells nothing of the
+# memory's reuse.
+blame_exited_runs() {
+	local run w c line entry e us newborn_us checked=0 exited=0
 	start_tracer rqs -B 8 -c exitreuse 1000
 	for run in 1 2 3 4 5 6; do
-		"$TOP/build/exitreuse" > "gen$run.out" 2> "gen$run.err" || fail "exitreuse: $(cat "gen$run.err")"
+		"$TOP/build/exitreuse" "$@" > "gen$run.out" 2> "gen$run.err" || fail "exitreuse $*: $(cat "gen$run.err")"
 		w=$(sed -n 's/^waiter_tid=\([0-9]*\) .*/\1/p' "gen$run.out")
 		c=$(sed -n 's/.* culprit_tid=\([0-9]*\)$/\1/p' "gen$run.out")
 		sleep 0.3
@@ -402,18 +403,31 @@ t_blame_exited_not_misnamed() {
 			continue
 		fi
 		checked=$((checked + 1))
-		case $entry in
-		" culprit["*) ;;
-		" (exited)["*) exited=$((exited + 1)) ;;
-		*) fail "the culprit $c named as another task: $line" ;;
-		esac
-		note "run $run: $entry"
+		# with -s the newborns, of the culprit's TID, ran too: their own
+		# entry, at most as long as they took to be made and reaped
+		newborn_us=$(sed -n 's/.* newborn_us=\([0-9]*\) .*/\1/p' "gen$run.out")
+		while read -r e; do
+			case $e in
+			"culprit["*) ;;
+			"(exited)["*) exited=$((exited + 1)) ;;
+			"newborn[$c]="*)
+				us=${e##*=}
+				us=${us%us}
+				[ -n "$newborn_us" ] && [ "$us" -le "$newborn_us" ] ||
+					fail "the culprit $c named as another task (the newborns ran ${newborn_us:-0} us): $line" ;;
+			*) fail "the culprit $c named as another task: $line" ;;
+			esac
+		done < <(sed 's/^ //' <<<"$entry")
+		note "run $run: $(tr '\n' ' ' <<<"$entry")${newborn_us:+(the newborns ran at most $newborn_us us)}"
 		[ $exited = 0 ] || break
 	done
 	stop_tracer "$tracer_pid"
 	[ $checked -gt 0 ] || fail "no run showed the culprit's share: $(cat rqs.err)"
 	[ $exited -gt 0 ] || note "the culprit's memory was never seen reused in $checked runs"
 }
+
+t_blame_exited_not_misnamed() { blame_exited_runs; }
+t_blame_exited_same_tid() { blame_exited_runs -s; }
 
 # --cpu: the waiter, queued behind the hog on its CPU, is moved (affinity)
 # to the controller's CPU while it waits: CPU is where it ran, FROM where it
@@ -853,6 +867,7 @@ test_case ROOT,BTF,TASK_STORAGE,MULTICPU,CMD_jq "-B names the task its switch-in
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "--cpu shows FROM after a migration while queued" t_cpu_from_migration
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-B blames each CPU for its part of a wait that migrated" t_blame_migrated_wait
 test_case ROOT,BTF,TASK_STORAGE "-B: a task that exited before the report is its own COMM or (exited), never another's" t_blame_exited_not_misnamed
+test_case ROOT,BTF,TASK_STORAGE "-B: a task that exited is not named by a later one of its TID and memory" t_blame_exited_same_tid
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU "-c keeps exactly the tasks it names" t_comm_filter
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU,CGROUP2 "--cgroup keeps exactly the tasks of a cgroup the test creates" t_cgroup_filter
 test_case ROOT,BTF,TASK_STORAGE,MULTICPU,CGROUP2,CMD_unshare "--cgroup inside a cgroup namespace keeps the tasks of the cgroup named" t_cgroup_namespace

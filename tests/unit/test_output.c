@@ -438,8 +438,9 @@ static void test_event_blame_unseen(void **state)
 }
 
 /* A task that exited before the report, its COMM no longer readable: one
- * share per TID, "(exited)", counted in COVER; a slot of the same TID with
- * a name read gives the entry that name */
+ * share per TID, "(exited)", counted in COVER. A slot of the same TID with
+ * a name read is another task's (the TID was had again), its own entry;
+ * so is one of the same TID and another COMM. */
 static void test_event_blame_exited(void **state)
 {
 	struct event_args a = {
@@ -458,6 +459,14 @@ static void test_event_blame_exited(void **state)
 	assert_string_equal(s, "13:04:55 waiter           9               20000  100% (exited)[8]=17000us worker[7]=3000us\n");
 	free(s);
 	a.e.blame[0] = (struct rqs_blame){ .ns = 12000000, .tid = 8, .comm = "spinner" };
+	s = render(event, &a);
+	assert_non_null(strstr(s, "  100% spinner[8]=12000us (exited)[8]=5000us worker[7]=3000us\n"));
+	free(s);
+	a.e.blame[2] = (struct rqs_blame){ .ns = 5000000, .tid = 8, .comm = "newborn" };
+	s = render(event, &a);
+	assert_non_null(strstr(s, "  100% spinner[8]=12000us newborn[8]=5000us worker[7]=3000us\n"));
+	free(s);
+	a.e.blame[2] = (struct rqs_blame){ .ns = 5000000, .tid = 8, .comm = "spinner" };
 	s = render(event, &a);
 	assert_non_null(strstr(s, "  100% spinner[8]=17000us worker[7]=3000us\n"));
 	free(s);
