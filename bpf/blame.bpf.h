@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-2-Clause */
 /* -B: what ran instead. Every sched_switch appends the task coming on the
- * CPU (its task_struct, start_time and TID, and when) to a per-CPU ring of
+ * CPU (its task_struct and TID, and when) to a per-CPU ring of
  * RQS_BLAME_SLOTS slots: no lookup but the per-CPU array's (inlined), no
  * lock, no helper. Its COMM is read only when a run is copied out
  * (blame_name()), from the task_struct kept.
@@ -36,7 +36,6 @@
 struct blame_slot {
 	__u64 start;	/* when the task came on; 0: an unused slot */
 	__u64 task;	/* its struct task_struct *, perhaps freed since */
-	__u64 start_time;	/* its start_time */
 	__u32 tid;
 	__u32 unseen;	/* a switch in its run was not seen: who held the
 			 * CPU when, from its start to the next slot's, is
@@ -81,25 +80,30 @@ static __always_inline void blame_record(struct task_struct *prev, struct task_s
 	s = &r->slot[i];
 	s->start = now;
 	s->task = (__u64)next;
-	s->start_time = next->start_time;
 	s->tid = next->pid;
 	s->unseen = 0;
 }
 
 /* @b's COMM and cgroup, from the task_struct @s kept. That task may have
  * exited since, and its task_struct been freed (delayed_put_task_struct(),
- * after an RCU grace period) and its memory given to a new task, which
- * copy_process() gave its own start_time: a start_time that differs from
- * the one kept (or a read that faults: the slab page went back) means
- * what was read is not this task's, and the run is marked RQS_BLAME_EXITED
- * instead. The start_time is read last: if it is still the one kept, the
- * memory was this task's until then. The idle task (TID 0) is never named.
- * The cgroup is the task's at the report: a task moved to another cgroup
- * since its run is named by its new one. */
+ * after an RCU grace period) and its memory given to a new task. That task
+ * was made after this one exited, so after the run @s began: copy_process()
+ * sets start_time (ktime_get_ns(), CLOCK_MONOTONIC, the tool's clock) once
+ * the memory is its own. A start_time later than the run's start, another
+ * TID (a TID can be had again: pid_max wraps, clone3()'s set_tid), or a
+ * read that faults (the slab page went back) means what was read is not
+ * this task's, and the run is marked RQS_BLAME_EXITED instead. start_time
+ * is read last: if it is still not later than the run, the memory was this
+ * task's until then. So the switch keeps no start_time: that would be a
+ * load from a line of next's task_struct the switch touches for nothing
+ * else. The idle task (TID 0) is never named. The cgroup is the task's at
+ * the report: a task moved to another cgroup since its run is named by its
+ * new one. */
 static __always_inline void blame_name(struct rqs_blame *b, const struct blame_slot *s)
 {
 	struct task_struct *t = (struct task_struct *)s->task;
 	__u64 start_time = 0;
+	pid_t pid = 0;
 
 	b->flags = 0;
 	b->cgroup = 0;
@@ -109,8 +113,9 @@ static __always_inline void blame_name(struct rqs_blame *b, const struct blame_s
 	}
 	if (bpf_core_read(b->comm, sizeof(b->comm), &t->comm) ||
 	    BPF_CORE_READ_INTO(&b->cgroup, t, cgroups, dfl_cgrp, kn, id) ||
+	    bpf_core_read(&pid, sizeof(pid), &t->pid) || (__u32)pid != s->tid ||
 	    bpf_core_read(&start_time, sizeof(start_time), &t->start_time) ||
-	    start_time != s->start_time) {
+	    start_time > s->start) {
 		__builtin_memset(b->comm, 0, sizeof(b->comm));
 		b->cgroup = 0;
 		b->flags = RQS_BLAME_EXITED;
