@@ -12,17 +12,21 @@
  *   then skips update_rq_clock(), so a woken task's wait would end at the
  *   last clock update (its wakeup, or the last tick), up to a tick early.
  * bench/rq_clock.bpf.h keeps the rq clock for `make bench` to show what this
- * choice costs. */
+ * choice costs (built with -DRQS_CLOCK_HEADER=\"rq_clock.bpf.h\"). */
 #ifndef CLOCK_BPF_H
 #define CLOCK_BPF_H
 
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 
+#ifdef RQS_CLOCK_HEADER
+#include RQS_CLOCK_HEADER
+#else
 static __always_inline __u64 rqs_clock(struct task_struct *p)
 {
 	(void)p;
 	return bpf_ktime_get_ns();
 }
+#endif
 
 #endif

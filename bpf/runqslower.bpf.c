@@ -8,6 +8,7 @@
 #include <bpf/bpf_tracing.h>
 #include "runqslower.h"
 #include "common.bpf.h"
+#include "clock.bpf.h"
 #include "counters.bpf.h"
 #include "task_state.bpf.h"
 #include "why.bpf.h"
@@ -17,11 +18,6 @@
 #include "cgroup_blame.bpf.h"
 #include "irq_context.bpf.h"
 #include "filter.bpf.h"
-
-#ifndef RQS_CLOCK_HEADER
-#define RQS_CLOCK_HEADER "clock.bpf.h"
-#endif
-#include RQS_CLOCK_HEADER
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -35,8 +31,8 @@ struct {
  * the frontend loads one or the other (src/trace/program_table.c), so
  * that without these options not even their rodata loads are left. */
 
-/* @waker: see why_at_enqueue() */
-static __always_inline void enqueue(struct task_struct *p, __u64 now,
+/* @waker: see why_at_enqueue(); *@now: see storage_put() */
+static __always_inline void enqueue(struct task_struct *p, __u64 *now,
 				    bool keep_pending, struct task_struct *waker,
 				    __u8 how, const bool ext)
 {
@@ -138,11 +134,8 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 	/* Switched out but still runnable: it waits on the run queue again,
 	 * from now (it has just run, so nothing is pending); next is what
 	 * took the CPU from it. */
-	if ((preempt || task_is_running(prev)) && prev->pid && traced_enqueue(prev, ext)) {
-		if (!now)
-			now = rqs_clock(prev);
-		enqueue(prev, now, false, next, RQS_WAKE_PREEMPTED, ext);
-	}
+	if ((preempt || task_is_running(prev)) && prev->pid && traced_enqueue(prev, ext))
+		enqueue(prev, &now, false, next, RQS_WAKE_PREEMPTED, ext);
 
 	if (!next->pid || !traced(next))
 		return 0;
@@ -197,10 +190,12 @@ int BPF_PROG(ext_sched_switch, bool preempt, struct task_struct *prev,
  * dropped (storage_drop_waker()). */
 static __always_inline int on_wakeup(struct task_struct *p, const bool ext)
 {
+	__u64 now = 0;
+
 	if (!RQS_OMIT(FILTERS) && !traced_enqueue(p, ext))
 		return 0;
 	if (RQS_OMIT(ONCPU) || !task_is_on_cpu(p))
-		enqueue(p, rqs_clock(p), true, NULL, RQS_WAKE_WAKEUP, ext);
+		enqueue(p, &now, true, NULL, RQS_WAKE_WAKEUP, ext);
 	else if (ext && cfg.waker)
 		storage_drop_waker(p);
 	return 0;
@@ -220,8 +215,10 @@ int BPF_PROG(ext_sched_wakeup, struct task_struct *p)
 
 static __always_inline int on_wakeup_new(struct task_struct *p, const bool ext)
 {
+	__u64 now = 0;
+
 	if (traced_enqueue(p, ext))
-		enqueue(p, rqs_clock(p), false, NULL, RQS_WAKE_NEW, ext);
+		enqueue(p, &now, false, NULL, RQS_WAKE_NEW, ext);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #define STORAGE_HASH_BPF_H
 
 #include "common.bpf.h"
+#include "clock.bpf.h"
 #include "counters.bpf.h"
 #include "why.bpf.h"
 #include "throttle.bpf.h"
@@ -59,14 +60,17 @@ static __always_inline void storage_drop_waker(struct task_struct *p)
  * its -EEXIST is not a loss, unless the entry is from before the task last
  * ran (a missed switch-in: counted and replaced). Only a wakeup looks: an
  * overwrite (BPF_ANY) does not say what it replaced. */
-static __always_inline bool storage_put(struct task_struct *p, __u64 ts, __u32 runs,
+static __always_inline bool storage_put(struct task_struct *p, __u64 *ts, __u32 runs,
 					bool keep_pending,
 					struct task_struct *waker, __u8 how, const bool ext)
 {
-	struct rqs_pending v = { .enq = { .ts = ts, .runs = runs } }, *old;
+	struct rqs_pending v = { .enq = { .runs = runs } }, *old;
 	__u32 tid = p->pid;
 	long err;
 
+	if (!*ts)
+		*ts = rqs_clock(p);
+	v.enq.ts = *ts;
 	if (ext)
 		why_at_enqueue(&v.enq, p, waker, how);
 	if (cfg.blame_cgroup || (ext && cfg.blame))

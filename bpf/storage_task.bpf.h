@@ -21,6 +21,7 @@
 #ifndef STORAGE_TASK_BPF_H
 #define STORAGE_TASK_BPF_H
 
+#include "clock.bpf.h"
 #include "counters.bpf.h"
 #include "task_storage_map.bpf.h"
 #include "why.bpf.h"
@@ -65,14 +66,14 @@ static __always_inline void storage_note_waker(struct task_struct *p,
 		count(RQS_LOST_WAKER);
 }
 
-/* Records @ts as @p's enqueue time, with what -W and --cpu want to know
+/* Records *@ts (0: now, see storage.bpf.h) as @p's enqueue time, with what -W and --cpu want to know
  * (why.bpf.h). With @keep_pending, an enqueue time already recorded and not
  * yet consumed stays, with its details: the task is still queued and its
  * wait started then. A pending time from before the task last ran (@runs
  * has moved) is not a wait but a switch-in this program missed: it is
  * counted and replaced. False when it could not be recorded: @p has no
  * storage. */
-static __always_inline bool storage_put(struct task_struct *p, __u64 ts, __u32 runs,
+static __always_inline bool storage_put(struct task_struct *p, __u64 *ts, __u32 runs,
 					bool keep_pending,
 					struct task_struct *waker, __u8 how, const bool ext)
 {
@@ -86,7 +87,9 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 ts, __u32 r
 		else if (keep_pending)
 			return true;
 	}
-	v->enq.ts = ts;
+	if (!*ts)
+		*ts = rqs_clock(p);
+	v->enq.ts = *ts;
 	v->enq.runs = runs;
 	if (ext && cfg.waker && how == RQS_WAKE_WAKEUP) {
 		struct rqs_waker *n = bpf_task_storage_get(&noted_wakers, p, NULL, 0);

@@ -40,9 +40,8 @@ struct task_struct___rqs_runs {
 } __attribute__((preserve_access_index));
 
 /* A count that moves when @task runs after being queued: sched_info.pcount,
- * its arrivals on a CPU (CONFIG_SCHED_INFO: every distribution kernel; the
- * line sched_info_enqueue() has just written at a wakeup, and that
- * sched_info_arrive() writes right after sched_switch), else its context
+ * its arrivals on a CPU (CONFIG_SCHED_INFO: every distribution kernel;
+ * sched_info_arrive() counts it right after sched_switch), else its context
  * switches. Neither moves while it waits on a run queue, so an enqueue
  * time recorded with another count is from before it last ran. (pcount
  * skips an arrival that sched_info saw no enqueue for: then a missed
