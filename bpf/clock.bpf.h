@@ -29,4 +29,13 @@ static __always_inline __u64 rqs_clock(struct task_struct *p)
 }
 #endif
 
+/* The clock, read at most once per program run: *@now is 0 until the
+ * first read, which every later use shares */
+static __always_inline __u64 rqs_clock_once(struct task_struct *p, __u64 *now)
+{
+	if (!*now)
+		*now = rqs_clock(p);
+	return *now;
+}
+
 #endif

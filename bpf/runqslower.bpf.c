@@ -119,17 +119,13 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 	 * below take it too, and its window is measured on the wait's own
 	 * clock. -B adds a read only where the switch had none: a switch
 	 * that ends no wait and queues nothing (to or from idle, mostly). */
-	if (ext && cfg.blame) {
-		now = rqs_clock(prev);
-		blame_record(prev, next, now);
-	}
+	if (ext && cfg.blame)
+		blame_record(prev, next, rqs_clock_once(prev, &now));
 	/* --blame-by cgroup: likewise, the cgroup that holds this CPU from
 	 * now; read once, for the histogram's key too */
 	if (cfg.blame_cgroup) {
-		if (!now)
-			now = rqs_clock(prev);
 		cg = next->pid ? task_cgroup_id(next) : 0;
-		cgblame_record(prev, next, cg, now);
+		cgblame_record(prev, next, cg, rqs_clock_once(prev, &now));
 	}
 	/* Switched out but still runnable: it waits on the run queue again,
 	 * from now (it has just run, so nothing is pending); next is what
@@ -142,9 +138,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev,
 	ts = storage_take(next, &w.why, ext);
 	if (!ts)
 		return 0;
-	if (!now)
-		now = rqs_clock(next);
-	delta = now - ts;
+	delta = rqs_clock_once(next, &now) - ts;
 	if (delta < 0) {
 		count(RQS_NEGATIVE_WAIT);
 		return 0;

@@ -68,9 +68,7 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 *ts, __u32 
 	__u32 tid = p->pid;
 	long err;
 
-	if (!*ts)
-		*ts = rqs_clock(p);
-	v.enq.ts = *ts;
+	v.enq.ts = rqs_clock_once(p, ts);
 	if (ext)
 		why_at_enqueue(&v.enq, p, waker, how);
 	if (cfg.blame_cgroup || (ext && cfg.blame))

@@ -66,8 +66,8 @@ static __always_inline void storage_note_waker(struct task_struct *p,
 		count(RQS_LOST_WAKER);
 }
 
-/* Records *@ts (0: now, see storage.bpf.h) as @p's enqueue time, with what -W and --cpu want to know
- * (why.bpf.h). With @keep_pending, an enqueue time already recorded and not
+/* Records *@ts (0: now, see storage.bpf.h) as @p's enqueue time, with
+ * what -W and --cpu want to know (why.bpf.h). With @keep_pending, an enqueue time already recorded and not
  * yet consumed stays, with its details: the task is still queued and its
  * wait started then. A pending time from before the task last ran (@runs
  * has moved) is not a wait but a switch-in this program missed: it is
@@ -87,9 +87,7 @@ static __always_inline bool storage_put(struct task_struct *p, __u64 *ts, __u32 
 		else if (keep_pending)
 			return true;
 	}
-	if (!*ts)
-		*ts = rqs_clock(p);
-	v->enq.ts = *ts;
+	v->enq.ts = rqs_clock_once(p, ts);
 	v->enq.runs = runs;
 	if (ext && cfg.waker && how == RQS_WAKE_WAKEUP) {
 		struct rqs_waker *n = bpf_task_storage_get(&noted_wakers, p, NULL, 0);

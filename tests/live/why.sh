@@ -474,17 +474,20 @@ t_cpu_from_migration() {
 # queues behind hog2 for 30 ms. Each CPU's record gives its own part of the
 # wait: the hog's share from the first CPU, marked with it, hog2's from the
 # CPU it ran on; no idle task. Without a way to read another CPU's record
-# (Linux 5.19), COVER says the first part is not covered. A round with
-# something else on either CPU, or a switch not seen (unseen=), or where
-# the waiter ran before the move (a loaded machine), is not checked; the generator runs again (up to 3
-# times) until 2 rounds are.
+# (Linux 5.19), COVER says the first part is not covered. The waiter is
+# SCHED_FIFO below the hogs (-f), so that on a loaded machine the fair
+# tasks that fill both CPUs cannot run before it once a hog is done, nor
+# outrun the record's slots. A round with something else on either CPU
+# still (a stop-class or higher FIFO task), a switch not seen (unseen=),
+# or where the waiter ran before the move, is not checked; the generator
+# runs again (up to 6 times) until 2 rounds are.
 t_blame_migrated_wait() {
 	local clean=0 attempt i lat cover rest moved ran hog hog2 sum want kmaj kmin remote others
 	IFS=. read -r kmaj kmin _ < /proc/sys/kernel/osrelease
 	remote=$(( kmaj > 5 || (kmaj == 5 && kmin >= 19) ))
 	for attempt in 1 2 3 4 5 6; do
 		start_tracer rqs -B 8 10000
-		run_latgen gen -H -d 30 -n 5
+		run_latgen gen -H -f -d 30 -n 5
 		sleep 0.3
 		stop_tracer "$tracer_pid"
 		rounds_matched gen.out rqs.out || fail "$(cat gen.out; waiter_lines rqs.out; cat rqs.err)"
