@@ -99,14 +99,7 @@ t_neighbour_ground_truth() {
 	start_until ran '"type":"start"' -j -B 5 --cgroup "$top/A" 1000
 	ran=$tracer_pid
 	prom_port=$(free_port)
-	cat > prom.yml <<-EOC
-	global:
-	  scrape_interval: 1s
-	scrape_configs:
-	  - job_name: rqs
-	    static_configs:
-	      - targets: ['127.0.0.1:$port']
-	EOC
+	prom_config rqs="$port"
 	start_prometheus "$prom_port"
 	prom_until "$prom_port" 100 'up=1'
 	run_in 1 "$top/B" -- sh -c 'while :; do :; done'

@@ -42,6 +42,19 @@ prom_query() {
 	sed -n 's/.*"value":\[[0-9.e+]*,"\([^"]*\)"\].*/\1/p' q.json
 }
 
+# prom_config JOB=PORT...: prom.yml for a Prometheus that scrapes each JOB
+# at 127.0.0.1:PORT, and evaluates its rules, every second
+prom_config() {
+	local j
+	{
+		printf 'global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n'
+		for j in "$@"; do
+			printf '  - job_name: %s\n    static_configs:\n      - targets: [%s]\n' \
+				"${j%%=*}" "'127.0.0.1:${j#*=}'"
+		done
+	} > prom.yml
+}
+
 # start_prometheus PROMPORT [ARGS...]: a real Prometheus on prom.yml, its
 # API on PROMPORT, with ARGS; $prom is its pid
 start_prometheus() {

@@ -56,14 +56,7 @@ t_exemplars_in_prometheus() {
 	start_exporter rqs --by cgroup 20ms
 	exporter=$tracer_pid a_port=$port
 	prom_port=$(free_port)
-	cat > prom.yml <<-EOC
-	global:
-	  scrape_interval: 1s
-	scrape_configs:
-	  - job_name: rqs
-	    static_configs:
-	      - targets: ['127.0.0.1:$a_port']
-	EOC
+	prom_config rqs="$a_port"
 	start_prometheus "$prom_port" --enable-feature=exemplar-storage
 	prom_until "$prom_port" 100 'sum(up)=1'
 	[ "$(prom_query "$prom_port" 'sum(up)')" = 1 ] || { cat prom.log; fail "prometheus does not scrape the exporter"; }

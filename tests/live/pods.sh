@@ -87,17 +87,7 @@ t_pod_join() {
 	ksm_port=$(free_port)
 	serve_file "$ksm_port" "$PWD/ksm.prom"
 	prom_port=$(free_port)
-	cat > prom.yml <<-EOC
-	global:
-	  scrape_interval: 1s
-	scrape_configs:
-	  - job_name: runqslower-ts
-	    static_configs:
-	      - targets: ['127.0.0.1:$port']
-	  - job_name: kube-state-metrics
-	    static_configs:
-	      - targets: ['127.0.0.1:$ksm_port']
-	EOC
+	prom_config runqslower-ts="$port" kube-state-metrics="$ksm_port"
 	start_prometheus "$prom_port"
 	prom_until "$prom_port" 150 'sum(up)=2' || fail "prometheus does not scrape both: $(cat prom.log static.log)"
 	curl -s --max-time 5 "http://127.0.0.1:$port/metrics" > page.txt

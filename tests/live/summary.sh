@@ -468,18 +468,7 @@ t_prometheus_live() {
 	exporter=$tracer_pid a_port=$port
 	b_port=$(free_port)
 	prom_port=$(free_port)
-	cat > prom.yml <<-EOC
-	global:
-	  scrape_interval: 1s
-	  evaluation_interval: 1s
-	scrape_configs:
-	  - job_name: rqs
-	    static_configs:
-	      - targets: ['127.0.0.1:$a_port']
-	  - job_name: rqs-pid
-	    static_configs:
-	      - targets: ['127.0.0.1:$b_port']
-	EOC
+	prom_config rqs="$a_port" rqs-pid="$b_port"
 	start_prometheus "$prom_port"
 	# the generator in its cgroup, held until everything is ready; B, an
 	# exporter, and C, the text mode, for its process only: the same outliers
@@ -636,14 +625,7 @@ t_prometheus_gzip() {
 	prom_port=$(free_port)
 	python3 "$TOP/tests/live/http_tap.py" "$tap_port" "$port" tap.log 2> tap.err &
 	bg_pids+=($!)
-	cat > prom.yml <<-EOC
-	global:
-	  scrape_interval: 1s
-	scrape_configs:
-	  - job_name: rqs
-	    static_configs:
-	      - targets: ['127.0.0.1:$tap_port']
-	EOC
+	prom_config rqs="$tap_port"
 	start_prometheus "$prom_port"
 	run_latgen gen -d 5 -n 2
 	prom_until "$prom_port" 150 'count(runqslower_ts_wait_seconds_count{job="rqs",comm="waiter"})=1'
