@@ -342,23 +342,52 @@ static int retire_key(struct summary *s, const union rqs_hist_key *key, struct s
 	return retired_add(&s->retired, v->label, &v->h, now);
 }
 
+struct removed_key {
+	unsigned long long cgroup_id;
+	size_t i;
+};
+
+static int removed_key_cmp(const void *x, const void *y)
+{
+	const struct removed_key *a = x, *b = y;
+
+	return a->cgroup_id < b->cgroup_id ? -1 : a->cgroup_id > b->cgroup_id;
+}
+
 /* Moves the series of removed cgroups (v[i] is keys[i]'s) out of the map
- * into s->retired, and out of v. */
+ * into s->retired, and out of v. Of those one scan finds removed, the one
+ * made first retires first, so that it is the first folded: kernfs gives
+ * each new cgroup a higher id (kernfs_new_node(), a cyclic idr, with a
+ * generation above it on 64-bit). */
 static int retire_removed(struct summary *s, const union rqs_hist_key *keys,
 			  struct series *v, size_t *n, bool fresh)
 {
-	size_t out = 0;
+	struct removed_key *gone;
+	size_t out = 0, ngone = 0;
 	int err = 0;
 
+	if (!*n)
+		return 0;
+	gone = malloc(*n * sizeof(*gone));
+	if (!gone)
+		return -ENOMEM;
 	for (size_t i = 0; i < *n; i++) {
 		enum cgroup_state st = cgroup_names_state(&s->names, keys[i].cgroup_id);
 
-		if (err || st == CGROUP_ALIVE || (st == CGROUP_UNSEEN && !fresh)) {
-			v[out++] = v[i];
-			continue;
-		}
-		err = retire_key(s, &keys[i], &v[i], monotonic_ns());
+		if (st == CGROUP_GONE || (st == CGROUP_UNSEEN && fresh))
+			gone[ngone++] = (struct removed_key){ keys[i].cgroup_id, i };
 	}
+	qsort(gone, ngone, sizeof(*gone), removed_key_cmp);
+	for (size_t k = 0; k < ngone && !err; k++) {
+		size_t i = gone[k].i;
+
+		err = retire_key(s, &keys[i], &v[i], monotonic_ns());
+		v[i].label = NULL;	/* taken, or freed on failure */
+	}
+	free(gone);
+	for (size_t i = 0; i < *n; i++)
+		if (v[i].label)
+			v[out++] = v[i];
 	*n = out;
 	/* no key of a removed cgroup is left in the map to need its path */
 	if (!err)

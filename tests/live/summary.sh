@@ -242,8 +242,11 @@ t_removed_cgroups_retired() {
 	note "$n cgroups made and removed under --max-keys $keys: none overflowed, each kept its waits ($gone folded, ${folded:-0} waits); $live keys left in the map"
 	[ "$live" -lt $keys ] || fail "$live keys in the map: removed cgroups were not taken out"
 
-	# only served, nothing printed: at most --max-keys removed cgroups kept
-	start_exporter exp --by cgroup --cgroup "$top_dir" --max-keys 16 --no-outliers 100000
+	# only served, nothing printed: at most --max-keys removed cgroups kept,
+	# the first made the first folded, also among those one scan finds
+	# removed together (a loaded machine can make that several batches):
+	# --max-keys 14 folds part of a batch of 4
+	start_exporter exp --by cgroup --cgroup "$top_dir" --max-keys 14 --no-outliers 100000
 	exporter=$tracer_pid
 	churn_cgroups "$top_dir" 6 4
 	sleep 1.2
@@ -253,16 +256,16 @@ t_removed_cgroups_retired() {
 		fail "overflow: $(grep '^runqslower_ts_wait_overflow_seconds_count' page.txt)"
 	kill -TERM "$exporter"
 	wait "$exporter" || fail "exporter exit $?"
-	note "exporter: 24 removed cgroups, $w of them still served (--max-keys 16)"
-	# at most 16 taken out of the map, and the last batch of 4, which may
+	served=""
+	for i in "${!churned[@]}"; do
+		grep -q "^runqslower_ts_wait_seconds_count{cgroup=\"${churned[$i]}\"" page.txt && served+=1 || served+=0
+	done
+	note "exporter: 24 removed cgroups, $w of them still served (--max-keys 14), in the order made: $served"
+	# at most 14 taken out of the map, and the last batch of 4, which may
 	# still be in it (the map is not half full: no rescan for 10 s)
-	[ "$w" -le 20 ] || fail "$w removed cgroups served, more than --max-keys 16 and the last 4"
-	for i in 0 1 2 3; do
-		! grep -q "cgroup=\"${churned[$i]}\"" page.txt || fail "the oldest removed cgroup ${churned[$i]} still served"
-	done
-	for i in 20 21 22 23; do
-		grep -q "cgroup=\"${churned[$i]}\"" page.txt || fail "the latest removed cgroup ${churned[$i]} not served"
-	done
+	[ "$w" -le 18 ] || fail "$w removed cgroups served, more than --max-keys 14 and the last 4"
+	[[ $served =~ ^0+1+$ ]] ||
+		fail "not the first made that were folded (0: folded, 1: served, in the order made): $served"
 }
 
 # delegate_cgroup: make_cgroup, then owned by nobody, as systemd delegates a
