@@ -84,8 +84,24 @@ check_ran_instead_cgroups() {
 # the suite) run on CPU 1 too and are rightly charged: the shares are taken
 # of A's wait less what those held, and less what the tool calls uncovered
 # (at most 5% of it: a busy CPU can make more changes of cgroup during one
-# wait than the record holds).
+# wait than the record holds; on a machine so busy that it is more, the
+# round is made again, up to 3 times).
 t_neighbour_ground_truth() {
+	local attempt
+	for attempt in 1 2 3; do
+		too_uncovered=0
+		neighbour_round
+		[ $too_uncovered = 1 ] || return 0
+		stop_background
+		rm -rf tsdb
+	done
+	fail "over 5% of A's wait uncovered in each of 3 rounds"
+}
+
+# One round of t_neighbour_ground_truth; too_uncovered=1 when too much of
+# A's wait was uncovered to tell B's share (called plainly, so that set -e
+# holds in it)
+neighbour_round() {
 	make_cgroup
 	top=$cg_dir top_path=$cg_path
 	mkdir "$top/A" "$top/B" "$top/C"
@@ -158,11 +174,12 @@ t_neighbour_ground_truth() {
 		awk -v s="$sum" -v o="${outside:-0}" -v u="${unc:-0}" -v b="${b:-0}" 'BEGIN { exit !(b >= 0.8 * (s - o - u)) }' ||
 			fail "$src: B charged ${b:-0} s of A's $sum s wait ($outside s held by other tasks of the machine, ${unc:-0} s uncovered): under 80%"
 		awk -v s="$sum" -v u="${unc:-0}" 'BEGIN { exit !(u <= 0.05 * s) }' ||
-			fail "$src: ${unc:-0} s of A's $sum s wait uncovered: over 5%"
+			{ note "$src: ${unc:-0} s of A's $sum s wait uncovered: over 5%"; too_uncovered=1; return 0; }
 		awk -v s="$sum" -v c="${c:-0}" 'BEGIN { exit !(c <= 0.02 * s) }' ||
 			fail "$src: C, on the other CPU, charged ${c:-0} s of A's $sum s wait: over 2%"
 	done
 	! grep -qE '^\((idle|unknown)\) ' blame.A || fail "a culprit without a cgroup (the idle task charged?): $(cat blame.A)"
+	return 0
 }
 
 # A cgroup over its CFS quota (10 ms per 100 ms) holds a hog and a periodic
